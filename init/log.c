@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+/* Logging to /dev/kmsg as "<prio>baton: msg", one write per record, console as fallback. */
+#include "log.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/*
+ * The kernel splits or truncates /dev/kmsg writes longer than its record limit
+ * (PRINTKRB_RECORD_MAX, 1024 bytes minus the header in kernel/printk/printk.c); stay below it.
+ */
+#define LOG_RECORD_MAX 976
+
+#define DEVKMSG_CONTROL "/proc/sys/kernel/printk_devkmsg"
+
+static int kmsg_fd = -1;
+static enum log_level max_level = LOG_LEVEL_INFO;
+/* What printk_devkmsg held before we lifted the limit; empty when untouched. */
+static char saved_devkmsg[16];
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+/*
+ * Each open of /dev/kmsg may write only 10 records per 5 s unless printk_devkmsg is "on"
+ * (Documentation/admin-guide/sysctl/kernel.rst); a boot logs more than that, so lift the limit
+ * while we run and restore it before the real init. Fails harmlessly when the value was locked
+ * by printk.devkmsg= on the command line.
+ */
+static void lift_ratelimit(void)
+{
+	int fd = open(DEVKMSG_CONTROL, O_RDWR | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	n = read(fd, saved_devkmsg, sizeof(saved_devkmsg) - 1);
+	if (n > 0) {
+		saved_devkmsg[n] = '\0';
+		if (strncmp(saved_devkmsg, "on", 2) == 0 || write(fd, "on\n", 3) != 3)
+			saved_devkmsg[0] = '\0';
+	} else {
+		saved_devkmsg[0] = '\0';
+	}
+	close(fd);
+}
+
+void log_restore_ratelimit(void)
+{
+	int fd;
+
+	if (!saved_devkmsg[0])
+		return;
+	fd = open(DEVKMSG_CONTROL, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		write_all(fd, saved_devkmsg, strlen(saved_devkmsg));
+		close(fd);
+	}
+	saved_devkmsg[0] = '\0';
+}
+
+void log_open(void)
+{
+	if (kmsg_fd >= 0)
+		return;
+	kmsg_fd = open("/dev/kmsg", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (kmsg_fd >= 0)
+		lift_ratelimit();
+}
+
+void log_set_max_level(enum log_level level)
+{
+	max_level = level;
+}
+
+enum log_level log_get_max_level(void)
+{
+	return max_level;
+}
+
+void log_msgv(enum log_level level, const char *fmt, va_list ap)
+{
+	char buf[LOG_RECORD_MAX];
+	int saved_errno = errno;
+	int prefix, n;
+	size_t len;
+
+	if (level > max_level)
+		return;
+	/* The kernel prints the "<prio>" prefix as the record's level, not as text. */
+	prefix = snprintf(buf, sizeof(buf), "<%d>baton: ", (int)level);
+	errno = saved_errno;
+	n = vsnprintf(buf + prefix, sizeof(buf) - (size_t)prefix - 1, fmt, ap);
+	if (n < 0)
+		return;
+	len = (size_t)prefix + (size_t)n;
+	if (len > sizeof(buf) - 2) {
+		/* Mark a cut record rather than truncating silently. */
+		len = sizeof(buf) - 2;
+		memcpy(buf + len - 3, "...", 3);
+	}
+	buf[len++] = '\n';
+
+	if (kmsg_fd >= 0) {
+		write_all(kmsg_fd, buf, len);
+	} else {
+		/* No kmsg yet (or no /dev): skip the "<N>" the kernel would have consumed. */
+		const char *text = strchr(buf, '>') + 1;
+
+		write_all(STDERR_FILENO, text, len - (size_t)(text - buf));
+	}
+	errno = saved_errno;
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_msgv(level, fmt, ap);
+	va_end(ap);
+}
+
+int log_errno(enum log_level level, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	errno = err < 0 ? -err : err;
+	va_start(ap, fmt);
+	log_msgv(level, fmt, ap);
+	va_end(ap);
+	return err;
+}
