@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: MIT
+/* Block devices: discovery from sysfs and uevents, libblkid probing, matching a devspec. */
+#include "devices.h"
+
+#include "log.h"
+#include "modules.h"
+
+#include <blkid/blkid.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Block devices we track; the benchmark's largest case is 32 disks with partitions. */
+#define DEVICES_MAX 512
+/* One uevent datagram: the kernel's UEVENT_BUFFER_SIZE is 2048, plus the "action@devpath" head. */
+#define UEVENT_MSG_MAX 8192
+/* Coldplug can queue hundreds of events before we read one; room so none is dropped. */
+#define UEVENT_RCVBUF (4 * 1024 * 1024)
+/* How often a waiting boot says what it waits for. */
+#define PROGRESS_INTERVAL_MS 5000
+
+static struct device_info devices[DEVICES_MAX];
+static unsigned n_devices;
+static int uevent_fd = -1;
+
+int devices_listen(void)
+{
+	struct sockaddr_nl addr = { .nl_family = AF_NETLINK, .nl_groups = 1 /* kernel events */ };
+	int size = UEVENT_RCVBUF;
+	int fd;
+
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_KOBJECT_UEVENT);
+	if (fd < 0)
+		return log_warning_errno(-errno, "cannot open the uevent socket (%m), "
+						 "devices will be found by rescanning sysfs");
+	/* RCVBUFFORCE ignores rmem_max; we are root. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		int r = log_warning_errno(-errno, "cannot bind the uevent socket (%m), "
+						  "devices will be found by rescanning sysfs");
+		close(fd);
+		return r;
+	}
+	uevent_fd = fd;
+	return 0;
+}
+
+static struct device_info *find_device(const char *name)
+{
+	for (unsigned i = 0; i < n_devices; i++)
+		if (strcmp(devices[i].name, name) == 0)
+			return &devices[i];
+	return NULL;
+}
+
+static void copy_tag(blkid_probe pr, const char *tag, char *dst)
+{
+	const char *val = NULL;
+
+	dst[0] = '\0';
+	if (blkid_probe_lookup_value(pr, tag, &val, NULL) == 0 && val)
+		snprintf(dst, DEVICE_TAG_MAX, "%s", val);
+}
+
+/* Fills in the tags of a device with libblkid: filesystem superblock and partition entry. */
+static void probe_device(struct device_info *dev)
+{
+	char path[sizeof("/dev/") + DEVICE_NAME_MAX];
+	blkid_probe pr;
+	int r;
+
+	snprintf(path, sizeof(path), "/dev/%s", dev->name);
+	pr = blkid_new_probe_from_filename(path);
+	if (!pr) {
+		log_debug("cannot open %s for probing: %m", path);
+		return;
+	}
+	blkid_probe_enable_superblocks(pr, 1);
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID |
+						      BLKID_SUBLKS_TYPE);
+	blkid_probe_enable_partitions(pr, 1);
+	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+	r = blkid_do_safeprobe(pr);
+	if (r == -2)
+		log_warning("%s carries signatures of more than one filesystem; libblkid will not "
+			    "guess which (wipefs can remove the stale one)", path);
+	copy_tag(pr, "TYPE", dev->type);
+	copy_tag(pr, "UUID", dev->uuid);
+	copy_tag(pr, "LABEL", dev->label);
+	copy_tag(pr, "PART_ENTRY_UUID", dev->partuuid);
+	copy_tag(pr, "PART_ENTRY_NAME", dev->partlabel);
+	blkid_free_probe(pr);
+	dev->probed = true;
+	log_debug("probed %s (%u:%u): TYPE=\"%s\" UUID=\"%s\" LABEL=\"%s\" PARTUUID=\"%s\"", path,
+		  dev->major, dev->minor, dev->type, dev->uuid, dev->label, dev->partuuid);
+}
+
+/* Reads a small sysfs attribute of /sys/class/block/NAME into buf; returns length or -errno. */
+static int read_block_attr(const char *name, const char *attr, char *buf, size_t size)
+{
+	char path[128];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/block/%s/%s", name, attr);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return (int)n;
+}
+
+/* Records a block device once (from sysfs or a uevent) and probes it. */
+static struct device_info *add_device(const char *name)
+{
+	struct device_info *dev = find_device(name);
+	char buf[64], link[256];
+	unsigned maj, min;
+	ssize_t n;
+
+	if (dev)
+		return dev;
+	if (strlen(name) >= DEVICE_NAME_MAX)
+		return NULL;
+	if (n_devices >= DEVICES_MAX) {
+		log_warning("more than %d block devices, %s not considered", DEVICES_MAX, name);
+		return NULL;
+	}
+	if (read_block_attr(name, "dev", buf, sizeof(buf)) < 0 || sscanf(buf, "%u:%u", &maj, &min) != 2)
+		return NULL;
+
+	dev = &devices[n_devices++];
+	memset(dev, 0, sizeof(*dev));
+	strcpy(dev->name, name);
+	dev->major = maj;
+	dev->minor = min;
+	if (read_block_attr(name, "partition", buf, sizeof(buf)) > 0) {
+		dev->partno = atoi(buf);
+		/* /sys/class/block/vda2 -> ../../devices/.../block/vda/vda2: the disk is the parent. */
+		snprintf(buf, sizeof(buf), "/sys/class/block/%s", name);
+		n = readlink(buf, link, sizeof(link) - 1);
+		if (n > 0) {
+			char *slash;
+
+			link[n] = '\0';
+			slash = strrchr(link, '/');
+			if (slash) {
+				*slash = '\0';
+				slash = strrchr(link, '/');
+				snprintf(dev->disk, sizeof(dev->disk), "%s", slash ? slash + 1 : link);
+			}
+		}
+	}
+	probe_device(dev);
+	return dev;
+}
+
+static void scan_sysfs(void)
+{
+	DIR *dir = opendir("/sys/class/block");
+	struct dirent *de;
+
+	if (!dir) {
+		log_warning_errno(-errno, "cannot list /sys/class/block: %m");
+		return;
+	}
+	while ((de = readdir(dir)))
+		if (de->d_name[0] != '.')
+			(void)add_device(de->d_name);
+	closedir(dir);
+}
+
+static bool tag_equal(enum devspec_kind kind, const char *want, const char *have)
+{
+	if (!have[0])
+		return false;
+	/* UUIDs are hex: users copy them in either case (FAT volume ids print upper case). */
+	if (kind == DEVSPEC_UUID || kind == DEVSPEC_PARTUUID)
+		return strcasecmp(want, have) == 0;
+	return strcmp(want, have) == 0;
+}
+
+static bool device_matches(const struct devspec *spec, const struct device_info *dev)
+{
+	struct stat st;
+
+	switch (spec->kind) {
+	case DEVSPEC_PATH:
+		if (strncmp(spec->value, "/dev/", 5) == 0 && strcmp(spec->value + 5, dev->name) == 0)
+			return true;
+		/* Another name for the node (a symlink, /dev/root): compare device numbers. */
+		return stat(spec->value, &st) == 0 && S_ISBLK(st.st_mode) &&
+		       major(st.st_rdev) == dev->major && minor(st.st_rdev) == dev->minor;
+	case DEVSPEC_DEVNUM:
+		return spec->major == dev->major && spec->minor == dev->minor;
+	case DEVSPEC_UUID:
+		return tag_equal(spec->kind, spec->value, dev->uuid);
+	case DEVSPEC_LABEL:
+		return tag_equal(spec->kind, spec->value, dev->label);
+	case DEVSPEC_PARTUUID:
+		return tag_equal(spec->kind, spec->value, dev->partuuid);
+	case DEVSPEC_PARTLABEL:
+		return tag_equal(spec->kind, spec->value, dev->partlabel);
+	}
+	return false;
+}
+
+/* The device the spec names among those seen so far, or NULL. */
+static const struct device_info *lookup(const struct devspec *spec)
+{
+	for (unsigned i = 0; i < n_devices; i++) {
+		const struct device_info *dev = &devices[i];
+
+		if (!device_matches(spec, dev))
+			continue;
+		if (spec->partnroff == 0)
+			return dev;
+		/* PARTNROFF: the partition partnroff after this one, on the same disk. */
+		for (unsigned j = 0; j < n_devices; j++)
+			if (devices[j].partno == dev->partno + spec->partnroff && dev->disk[0] &&
+			    strcmp(devices[j].disk, dev->disk) == 0)
+				return &devices[j];
+	}
+	return NULL;
+}
+
+/* Handles one uevent datagram: "ACTION@DEVPATH\0KEY=VALUE\0...". */
+static void handle_uevent(const char *buf, size_t len)
+{
+	const char *action = NULL, *subsystem = NULL, *devname = NULL, *modalias = NULL;
+
+	for (size_t pos = 0; pos < len; pos += strlen(buf + pos) + 1) {
+		const char *kv = buf + pos;
+
+		if (strncmp(kv, "ACTION=", 7) == 0)
+			action = kv + 7;
+		else if (strncmp(kv, "SUBSYSTEM=", 10) == 0)
+			subsystem = kv + 10;
+		else if (strncmp(kv, "DEVNAME=", 8) == 0)
+			devname = kv + 8;
+		else if (strncmp(kv, "MODALIAS=", 9) == 0)
+			modalias = kv + 9;
+	}
+	if (!action || strcmp(action, "add") != 0)
+		return;
+	if (modalias)
+		(void)modules_load_alias(modalias);
+	if (subsystem && devname && strcmp(subsystem, "block") == 0)
+		(void)add_device(devname);
+}
+
+/* Reads all queued uevents; returns -ENOBUFS if the kernel dropped some (then rescan sysfs). */
+static int drain_uevents(void)
+{
+	char buf[UEVENT_MSG_MAX];
+	int r = 0;
+
+	for (;;) {
+		ssize_t n = recv(uevent_fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS) {
+				r = -ENOBUFS;
+				continue;
+			}
+			return r;
+		}
+		buf[n] = '\0';
+		/* Only the kernel's own events: libudev's carry a "libudev" header, not "@". */
+		if (n > 0 && memchr(buf, '@', strnlen(buf, (size_t)n)))
+			handle_uevent(buf, (size_t)n);
+	}
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int devices_wait_for(const struct devspec *spec, const char *spec_text, unsigned timeout_sec,
+		     const struct device_info **ret)
+{
+	long long start = now_ms();
+	long long deadline = timeout_sec ? start + (long long)timeout_sec * 1000 : -1;
+	long long next_progress = start + PROGRESS_INTERVAL_MS;
+	const struct device_info *dev;
+
+	scan_sysfs();
+	for (;;) {
+		long long now, wait;
+		struct pollfd pfd = { .fd = uevent_fd, .events = POLLIN };
+
+		if (uevent_fd >= 0 && drain_uevents() == -ENOBUFS)
+			scan_sysfs();
+		dev = lookup(spec);
+		if (dev) {
+			log_info("root device %s is /dev/%s (%s), found after %lld ms", spec_text,
+				 dev->name, dev->type[0] ? dev->type : "no filesystem recognised",
+				 now_ms() - start);
+			*ret = dev;
+			return 0;
+		}
+
+		now = now_ms();
+		if (deadline >= 0 && now >= deadline)
+			return -ETIMEDOUT;
+		if (now >= next_progress) {
+			if (deadline >= 0)
+				log_notice("still waiting for root device %s: %u block devices seen, "
+					   "giving up in %lld s",
+					   spec_text, n_devices, (deadline - now + 999) / 1000);
+			else
+				log_notice("still waiting for root device %s (rootwait: no deadline), "
+					   "%u block devices seen", spec_text, n_devices);
+			next_progress = now + PROGRESS_INTERVAL_MS;
+		}
+		wait = next_progress - now;
+		if (deadline >= 0 && deadline - now < wait)
+			wait = deadline - now;
+		if (uevent_fd >= 0) {
+			(void)poll(&pfd, 1, (int)wait);
+		} else {
+			/* No uevents: rescan sysfs a few times a second. */
+			struct timespec ts = { 0, 200 * 1000 * 1000 };
+
+			nanosleep(&ts, NULL);
+			scan_sysfs();
+		}
+	}
+}
+
+void devices_report(void)
+{
+	if (n_devices == 0) {
+		log_error("no block devices appeared at all: the storage driver is missing from "
+			  "the image or the disk is not attached");
+		return;
+	}
+	log_error("block devices seen (%u):", n_devices);
+	for (unsigned i = 0; i < n_devices; i++) {
+		const struct device_info *d = &devices[i];
+
+		log_error("  /dev/%s %u:%u TYPE=\"%s\" UUID=\"%s\" LABEL=\"%s\" PARTUUID=\"%s\" "
+			  "PARTLABEL=\"%s\"",
+			  d->name, d->major, d->minor, d->type, d->uuid, d->label, d->partuuid,
+			  d->partlabel);
+	}
+}

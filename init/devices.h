@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* Block devices: discovery from sysfs and uevents, libblkid probing, matching a devspec. */
+#pragma once
+
+#include "devspec.h"
+
+#include <stdbool.h>
+
+#define DEVICE_NAME_MAX 64 /* kernel block names are at most DISK_NAME_LEN (32) + partition suffix */
+#define DEVICE_TAG_MAX 256 /* labels: longest is btrfs's 256; UUIDs are shorter */
+
+struct device_info {
+	char name[DEVICE_NAME_MAX]; /* "vda2"; the node is /dev/NAME (devtmpfs) */
+	char disk[DEVICE_NAME_MAX]; /* the whole disk of a partition ("vda"), else "" */
+	unsigned major, minor;
+	int partno; /* 0 for a whole disk */
+	bool probed;
+	char type[DEVICE_TAG_MAX]; /* filesystem type as libblkid names it; "" if none found */
+	char uuid[DEVICE_TAG_MAX];
+	char label[DEVICE_TAG_MAX];
+	char partuuid[DEVICE_TAG_MAX];
+	char partlabel[DEVICE_TAG_MAX];
+};
+
+/* Opens the uevent socket; call before coldplug so no event between the two is lost. */
+int devices_listen(void);
+
+/*
+ * Waits until a block device matching spec exists and has been probed, loading modules for
+ * devices that appear meanwhile. timeout_sec 0 waits forever. Prints progress every few
+ * seconds. Returns 0 and sets *ret, or -ETIMEDOUT.
+ */
+int devices_wait_for(const struct devspec *spec, const char *spec_text, unsigned timeout_sec,
+		     const struct device_info **ret);
+
+/* Logs every block device seen with its tags, for a failure report. */
+void devices_report(void);

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: MIT
+/* Path resolution inside another root: symlinks (absolute, relative, chained) cannot escape it. */
+#include "inroot.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* binfmt_script reads at most BINPRM_BUF_SIZE (256) bytes of a "#!" line (fs/binfmt_script.c). */
+#define SHEBANG_MAX 256
+/* PT_INTERP names a path; PATH_MAX bounds it, as fs/binfmt_elf.c does. */
+#define INTERP_MAX 4096
+
+int inroot_open(int rootfd, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (unsigned long long)(flags | O_CLOEXEC),
+		/* /proc magic links would point outside the root. */
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+
+	return fd < 0 ? -errno : (int)fd;
+}
+
+static int check_exists(int rootfd, const char *path, const char *role, char *why, size_t size)
+{
+	struct stat st;
+	int fd = inroot_open(rootfd, path, O_PATH);
+
+	if (fd < 0) {
+		snprintf(why, size, "its %s %s is missing in the new root (%s)", role, path,
+			 strerror(-fd));
+		return fd;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		snprintf(why, size, "its %s %s is not a regular file", role, path);
+		return -ENOEXEC;
+	}
+	close(fd);
+	return 0;
+}
+
+static int read_at(int fd, void *buf, size_t len, off_t off)
+{
+	ssize_t n = pread(fd, buf, len, off);
+
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -ENOEXEC;
+}
+
+/* Reads program header i of a 32- or 64-bit ELF file as (type, offset, size). */
+static int elf_phdr(int fd, bool is64, unsigned long long phoff, unsigned phentsize, unsigned i,
+		    unsigned *type, unsigned long long *offset, unsigned long long *filesz)
+{
+	off_t at = (off_t)(phoff + (unsigned long long)i * phentsize);
+	int r;
+
+	if (is64) {
+		Elf64_Phdr ph;
+
+		if ((r = read_at(fd, &ph, sizeof(ph), at)) < 0)
+			return r;
+		*type = ph.p_type;
+		*offset = ph.p_offset;
+		*filesz = ph.p_filesz;
+	} else {
+		Elf32_Phdr ph;
+
+		if ((r = read_at(fd, &ph, sizeof(ph), at)) < 0)
+			return r;
+		*type = ph.p_type;
+		*offset = ph.p_offset;
+		*filesz = ph.p_filesz;
+	}
+	return 0;
+}
+
+/* Finds PT_INTERP in a 32- or 64-bit ELF file; ret[0] = '\0' for a static binary. */
+static int elf_interpreter(int fd, char *ret, size_t size)
+{
+	unsigned long long phoff, offset, filesz;
+	unsigned phnum, phentsize, type;
+	union {
+		unsigned char ident[EI_NIDENT];
+		Elf64_Ehdr e64;
+		Elf32_Ehdr e32;
+	} eh;
+	bool is64;
+	int r;
+
+	ret[0] = '\0';
+	if ((r = read_at(fd, &eh, sizeof(eh.e32), 0)) < 0)
+		return r;
+	if (eh.ident[EI_CLASS] == ELFCLASS64) {
+		if ((r = read_at(fd, &eh, sizeof(eh.e64), 0)) < 0)
+			return r;
+		is64 = true;
+		phoff = eh.e64.e_phoff;
+		phnum = eh.e64.e_phnum;
+		phentsize = eh.e64.e_phentsize;
+	} else if (eh.ident[EI_CLASS] == ELFCLASS32) {
+		is64 = false;
+		phoff = eh.e32.e_phoff;
+		phnum = eh.e32.e_phnum;
+		phentsize = eh.e32.e_phentsize;
+	} else {
+		return -ENOEXEC;
+	}
+	for (unsigned i = 0; i < phnum; i++) {
+		if ((r = elf_phdr(fd, is64, phoff, phentsize, i, &type, &offset, &filesz)) < 0)
+			return r;
+		if (type != PT_INTERP)
+			continue;
+		if (filesz < 2 || filesz > size)
+			return -ENOEXEC;
+		if ((r = read_at(fd, ret, (size_t)filesz, (off_t)offset)) < 0)
+			return r;
+		ret[filesz - 1] = '\0';
+		return 0;
+	}
+	return 0;
+}
+
+int inroot_check_executable(int rootfd, const char *path, char *why, size_t why_size)
+{
+	char head[SHEBANG_MAX];
+	char interp[INTERP_MAX];
+	struct statvfs sv;
+	struct stat st;
+	ssize_t n;
+	int fd, r;
+
+	fd = inroot_open(rootfd, path, O_RDONLY);
+	if (fd < 0) {
+		snprintf(why, why_size, "%s", strerror(-fd));
+		return fd;
+	}
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		snprintf(why, why_size, "cannot stat it: %s", strerror(-r));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = S_ISDIR(st.st_mode) ? -EISDIR : -EACCES;
+		snprintf(why, why_size, "it is %s, not a regular file",
+			 S_ISDIR(st.st_mode) ? "a directory" : "a special file");
+		goto out;
+	}
+	if (!(st.st_mode & 0111)) {
+		r = -EACCES;
+		snprintf(why, why_size, "it has no execute permission (mode %04o)",
+			 (unsigned)(st.st_mode & 07777));
+		goto out;
+	}
+	if (fstatvfs(fd, &sv) == 0 && (sv.f_flag & ST_NOEXEC)) {
+		r = -EACCES;
+		snprintf(why, why_size, "its filesystem is mounted noexec");
+		goto out;
+	}
+
+	n = pread(fd, head, sizeof(head) - 1, 0);
+	if (n < 0) {
+		r = -errno;
+		snprintf(why, why_size, "cannot read it: %s", strerror(-r));
+		goto out;
+	}
+	head[n] = '\0';
+	if (n >= 4 && memcmp(head, ELFMAG, SELFMAG) == 0) {
+		r = elf_interpreter(fd, interp, sizeof(interp));
+		if (r < 0) {
+			snprintf(why, why_size, "it is a damaged ELF file");
+			goto out;
+		}
+		r = interp[0] ? check_exists(rootfd, interp, "ELF interpreter", why, why_size) : 0;
+	} else if (n >= 2 && head[0] == '#' && head[1] == '!') {
+		char *p = head + 2;
+
+		p += strspn(p, " \t");
+		p[strcspn(p, " \t\n")] = '\0';
+		if (!p[0]) {
+			r = -ENOEXEC;
+			snprintf(why, why_size, "its \"#!\" line names no interpreter");
+			goto out;
+		}
+		r = check_exists(rootfd, p, "interpreter", why, why_size);
+	} else {
+		r = -ENOEXEC;
+		snprintf(why, why_size, "it is neither an ELF binary nor a \"#!\" script");
+	}
+out:
+	close(fd);
+	return r;
+}

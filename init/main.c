@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+/* baton: PID 1 of the initramfs. This file is the boot sequence and nothing else. */
+#include "cmdline.h"
+#include "devices.h"
+#include "devspec.h"
+#include "fatal.h"
+#include "log.h"
+#include "modules.h"
+#include "mount.h"
+#include "switchroot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The kernel passes at most MAX_INIT_ARGS (32) words and MAX_INIT_ENVS (32) variables. */
+#define INIT_ARGS_MAX 64
+
+extern char **environ;
+
+static struct boot_params params;
+/* What the kernel gave /init, handed unchanged to the real init. */
+static char *init_argv[INIT_ARGS_MAX + 2];
+static char **init_envp;
+
+/* The kernel starts init with fds 0-2 on /dev/console, or closed if it could not open it. */
+static void ensure_std_fds(void)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		int nfd;
+
+		if (fcntl(fd, F_GETFD) >= 0)
+			continue;
+		nfd = open("/dev/console", O_RDWR | O_NOCTTY);
+		if (nfd < 0)
+			nfd = open("/dev/null", O_RDWR | O_NOCTTY);
+		if (nfd >= 0 && nfd != fd) {
+			(void)dup2(nfd, fd);
+			close(nfd);
+		}
+	}
+}
+
+/* Keeps argv and envp for the real init, then gives library code a clean environment. */
+static void save_init_arguments(int argc, char *argv[], char *envp[])
+{
+	static char *clean_env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+	int n = 0;
+
+	init_argv[n++] = NULL; /* the init's path, filled in once it is chosen */
+	for (int i = 1; i < argc && n < INIT_ARGS_MAX + 1; i++)
+		init_argv[n++] = argv[i];
+	init_argv[n] = NULL;
+	init_envp = envp;
+	/* libmount and libblkid read LIBMOUNT_* / BLKID_* variables; the kernel sets k=v words. */
+	environ = clean_env;
+}
+
+static int read_cmdline(void)
+{
+	char buf[CMDLINE_MAX + 1];
+	ssize_t n = 0, r;
+	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return log_error_errno(-errno, "cannot read /proc/cmdline: %m");
+	while ((r = read(fd, buf + n, sizeof(buf) - (size_t)n)) > 0)
+		n += r;
+	close(fd);
+	r = cmdline_parse(buf, (size_t)n, &params);
+	if (r == -E2BIG)
+		return log_error_errno(r, "/proc/cmdline is longer than %d bytes", CMDLINE_MAX);
+	if (r < 0)
+		log_warning("a number on the kernel command line did not parse (rd.timeout=, "
+			    "rootdelay=, rootwait=, panic=); its default is used");
+	return 0;
+}
+
+static void find_and_mount_root(void)
+{
+	const struct device_info *dev;
+	struct devspec spec;
+	int r;
+
+	if (!params.root[0]) {
+		log_error("no root= on the kernel command line: add root=UUID=..., root=LABEL=... "
+			  "or root=/dev/NAME to the boot loader entry");
+		fatal(&params);
+	}
+	r = devspec_parse(params.root, &spec);
+	if (r < 0) {
+		log_error("root=%s is not a form baton understands: use /dev/NAME, UUID=, LABEL=, "
+			  "PARTUUID=, PARTLABEL= or MAJOR:MINOR", params.root);
+		fatal(&params);
+	}
+	if (params.rootdelay_sec) {
+		struct timespec ts = { .tv_sec = params.rootdelay_sec };
+
+		log_info("rootdelay=%u: sleeping before looking for the root", params.rootdelay_sec);
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+	}
+	log_info("waiting for root device %s%s", params.root,
+		 params.wait == CMDLINE_WAIT_FOREVER ? " (rootwait)" : "");
+	r = devices_wait_for(&spec, params.root, params.wait == CMDLINE_WAIT_FOREVER ? 0
+										  : params.timeout_sec,
+			     &dev);
+	if (r < 0) {
+		log_error("fatal: root device %s did not appear within %u s: check root= for a "
+			  "typo (the devices seen are listed below), make sure the image has the "
+			  "disk's driver (mkinitramfs -m), or add rootwait for a slow disk",
+			  params.root, params.timeout_sec);
+		fatal(&params);
+	}
+	if (mount_root(&params, dev) < 0) {
+		log_error("fatal: the root filesystem on /dev/%s could not be mounted", dev->name);
+		fatal(&params);
+	}
+}
+
+int main(int argc, char *argv[], char *envp[])
+{
+	struct switchroot_plan plan;
+
+	if (getpid() != 1) {
+		fprintf(stderr, "baton: this is the initramfs init and must run as PID 1\n");
+		return 1;
+	}
+	ensure_std_fds();
+	save_init_arguments(argc, argv, envp);
+	(void)mount_api_filesystems();
+	ensure_std_fds();
+	log_open();
+	if (read_cmdline() < 0)
+		fatal(NULL);
+	if (params.verbosity == CMDLINE_VERBOSITY_DEBUG)
+		log_set_max_level(LOG_LEVEL_DEBUG);
+	log_info("started, root=%s", params.root[0] ? params.root : "(none)");
+
+	(void)devices_listen();
+	if (modules_init() == 0) {
+		modules_load_listed();
+		log_info("coldplug: loading drivers for the devices present");
+		modules_coldplug();
+	}
+	find_and_mount_root();
+
+	if (switchroot_validate(MOUNT_NEW_ROOT, params.init, &plan) < 0) {
+		log_error("fatal: not switching to the new root; the initramfs is intact");
+		fatal(&params);
+	}
+	init_argv[0] = plan.init;
+	(void)switchroot_execute(&plan, init_argv, init_envp);
+	log_error("fatal: the switch to the new root failed");
+	fatal(&params);
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* Kernel modules through libkmod: by name, by alias (coldplug, uevents, filesystems). */
+#pragma once
+
+/* Where mkinitramfs lists the modules named with -m, one per line, loaded before coldplug. */
+#define MODULES_LOAD_LIST "/lib/baton/modules.load"
+
+/* Creates the libkmod context for the running kernel; without it nothing else here loads. */
+int modules_init(void);
+
+/*
+ * Loads a module the user or the image named, with its dependencies and softdeps. Returns 0
+ * (also when already loaded or built in), -ENOENT when no module has that name or alias,
+ * or another -errno from the kernel; logs the failure once.
+ */
+int modules_load_name(const char *name);
+
+/*
+ * Loads whatever claims a hardware or filesystem alias ("pci:v...", "fs-ext4"), honouring the
+ * blacklist as modprobe does for aliases. Returns the number of modules that claim it (0 if
+ * none), or -errno. Failures of individual modules are logged, never fatal.
+ */
+int modules_load_alias(const char *alias);
+
+/* Loads the modules listed in MODULES_LOAD_LIST, if the image has one. */
+void modules_load_listed(void);
+
+/* Loads a module for every device the kernel already knows: each modalias under /sys/devices. */
+void modules_coldplug(void);
