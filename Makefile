@@ -49,7 +49,7 @@ $(BUILD)/mkinitramfs: $(GEN_SRC) $(GEN_HDR) | host-packages
 # Unit tests: pure code from init/ and mkinitramfs/ built for the host with ASan and UBSan.
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(CFLAGS_WARN) -D_GNU_SOURCE -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -Iinit -Imkinitramfs
-UNIT_SRC := tests/unit/main.c $(wildcard tests/unit/test_*.c) init/cmdline.c init/devspec.c \
+UNIT_SRC := tests/unit/main.c $(wildcard tests/unit/test_*.c) init/cmdline.c init/devspec.c init/inroot.c \
 	mkinitramfs/cpio.c
 $(BUILD)/unit-tests: $(UNIT_SRC) $(wildcard tests/unit/*.h) $(INIT_HDR) $(GEN_HDR)
 	@mkdir -p $(BUILD)

@@ -132,7 +132,11 @@ static int elf_interpreter(int fd, char *ret, size_t size)
 	return 0;
 }
 
-int inroot_check_executable(int rootfd, const char *path, char *why, size_t why_size)
+/* "#!" interpreters may be scripts themselves, up to binfmt's BINPRM_MAX_RECURSION (4). */
+#define SCRIPT_NESTING_MAX 4
+
+static int check_executable(int rootfd, const char *path, char *why, size_t why_size,
+			    unsigned nesting)
 {
 	char head[SHEBANG_MAX];
 	char interp[INTERP_MAX];
@@ -193,7 +197,18 @@ int inroot_check_executable(int rootfd, const char *path, char *why, size_t why_
 			snprintf(why, why_size, "its \"#!\" line names no interpreter");
 			goto out;
 		}
-		r = check_exists(rootfd, p, "interpreter", why, why_size);
+		if (nesting >= SCRIPT_NESTING_MAX) {
+			r = -ELOOP;
+			snprintf(why, why_size, "its \"#!\" interpreters nest too deep");
+			goto out;
+		}
+		r = check_executable(rootfd, p, why, why_size, nesting + 1);
+		if (r < 0) {
+			char inner[256];
+
+			snprintf(inner, sizeof(inner), "%s", why);
+			snprintf(why, why_size, "its interpreter %s cannot run: %s", p, inner);
+		}
 	} else {
 		r = -ENOEXEC;
 		snprintf(why, why_size, "it is neither an ELF binary nor a \"#!\" script");
@@ -201,4 +216,9 @@ int inroot_check_executable(int rootfd, const char *path, char *why, size_t why_
 out:
 	close(fd);
 	return r;
+}
+
+int inroot_check_executable(int rootfd, const char *path, char *why, size_t why_size)
+{
+	return check_executable(rootfd, path, why, why_size, 0);
 }

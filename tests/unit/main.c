@@ -11,6 +11,7 @@ static const struct {
 	{ "cmdline", cmdline_cases },
 	{ "devspec", devspec_cases },
 	{ "cpio", cpio_cases },
+	{ "inroot", inroot_cases },
 };
 
 int main(void)

@@ -48,3 +48,4 @@ extern int unit_case_failed;
 extern const struct unit_case cmdline_cases[];
 extern const struct unit_case devspec_cases[];
 extern const struct unit_case cpio_cases[];
+extern const struct unit_case inroot_cases[];
