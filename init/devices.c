@@ -164,7 +164,9 @@ static struct device_info *add_device(const char *name)
 			if (slash) {
 				*slash = '\0';
 				slash = strrchr(link, '/');
-				snprintf(dev->disk, sizeof(dev->disk), "%s", slash ? slash + 1 : link);
+				slash = slash ? slash + 1 : link;
+				if (strlen(slash) < sizeof(dev->disk))
+					strcpy(dev->disk, slash);
 			}
 		}
 	}
