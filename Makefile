@@ -16,7 +16,7 @@ endif
 MUSL_CC   := musl-gcc
 INIT_SRC  := $(wildcard init/*.c)
 INIT_HDR  := $(wildcard init/*.h)
-INIT_CFLAGS := -std=gnu11 -Os $(CFLAGS_WARN) -I$(DEPS)/include -I$(DEPS)/kernel-headers \
+INIT_CFLAGS := -std=gnu11 -Os $(CFLAGS_WARN) -I$(DEPS)/include -isystem $(DEPS)/kernel-headers \
 	-ffunction-sections -fdata-sections -D_GNU_SOURCE
 INIT_LDFLAGS := -static -s -Wl,--gc-sections -L$(DEPS)/lib
 INIT_LIBS := -lmount -lblkid -lkmod

@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# host-packages.sh: install the Debian packages that building and testing baton need, when any is
+# missing. Prints nothing and returns at once when everything is installed.
+#
+#   scripts/host-packages.sh           install what is missing (needs root)
+#   scripts/host-packages.sh --list    print the package list
+#   scripts/host-packages.sh --check   exit 1 (and name them) if any is missing; install nothing
+set -euo pipefail
+
+packages=(
+	# The PID-1 init: static musl binary.
+	musl-tools build-essential
+	# Building util-linux (libmount, libblkid) and kmod (libkmod) from Debian's source packages:
+	# apt-get source + dpkg-source, then util-linux's autogen.sh (autopoint, gettext, bison,
+	# libtool) and kmod's autoreconf (autoconf, automake, libtool, pkg-config's pkg.m4).
+	dpkg-dev xz-utils ca-certificates
+	autoconf automake libtool pkg-config gettext autopoint bison flex
+	# mkinitramfs (host program): libkmod for the module closure, compressors' libraries.
+	kmod libkmod-dev zlib1g-dev liblzma-dev libzstd-dev
+	# Tests: QEMU, real filesystems and partitions, busybox for test images, archive tools.
+	qemu-system-x86 e2fsprogs fdisk busybox-static zstd cpio
+	# Linters used by the checks.
+	clang shellcheck
+)
+
+if [[ ${1:-} == --list ]]; then
+	printf '%s\n' "${packages[@]}"
+	exit 0
+fi
+
+# One dpkg-query call; "ii " is a fully installed package. Unknown packages print nothing.
+declare -A installed=()
+while IFS=' ' read -r name status; do
+	[[ $status == ii* ]] && installed[$name]=1
+done < <(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${packages[@]}" 2>/dev/null || true)
+missing=()
+for p in "${packages[@]}"; do
+	[[ -n ${installed[$p]:-} ]] || missing+=("$p")
+done
+
+((${#missing[@]} == 0)) && exit 0
+
+if [[ ${1:-} == --check ]]; then
+	echo "host-packages: missing Debian packages: ${missing[*]}" >&2
+	exit 1
+fi
+
+if ((EUID != 0)); then
+	{
+		echo "host-packages: error: these Debian packages are needed but not installed:"
+		echo "  ${missing[*]}"
+		echo "Install them as root:"
+		echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
+	} >&2
+	exit 1
+fi
+
+echo "host-packages: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+log=$(mktemp "${TMPDIR:-/tmp}/baton-host-packages.XXXXXX")
+trap 'rm -f "$log"' EXIT
+if ! apt-get -o DPkg::Lock::Timeout=600 update >"$log" 2>&1; then
+	echo "host-packages: error: apt-get update failed:" >&2
+	tail -n 20 "$log" >&2
+	exit 1
+fi
+if ! apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
+	echo "host-packages: error: apt-get install failed for: ${missing[*]}" >&2
+	tail -n 30 "$log" >&2
+	exit 1
+fi
+echo "host-packages: installed ${#missing[@]} package(s)" >&2
