@@ -83,6 +83,19 @@ static void copy_value(char *dst, const struct cmdline_word *w)
 	dst[n] = '\0';
 }
 
+/* Appends a comma list value to dst; the sum cannot exceed the line, so it always fits. */
+static void append_list(char *dst, const struct cmdline_word *w)
+{
+	size_t n = strlen(dst);
+
+	if (!w->val || w->val_len == 0)
+		return;
+	if (n)
+		dst[n++] = ',';
+	memcpy(dst + n, w->val, w->val_len);
+	dst[n + w->val_len] = '\0';
+}
+
 /* A non-negative decimal that fits an int; the kernel's own parsers reject trailing junk too. */
 static int parse_number(const struct cmdline_word *w, bool allow_negative, int *ret)
 {
@@ -117,6 +130,13 @@ static int parse_word(const struct cmdline_word *w, struct boot_params *p, unsig
 		copy_value(p->rootflags, w);
 	} else if (key_is(w, "init") && w->val) {
 		copy_value(p->init, w);
+	} else if (key_is(w, "resume") && w->val) {
+		copy_value(p->resume, w);
+	} else if (key_is(w, "rd.driver.pre") || key_is(w, "rd.modules-load") ||
+		   key_is(w, "modules_load") || key_is(w, "modules-load")) {
+		append_list(p->load_modules, w);
+	} else if (key_is(w, "rd.driver.blacklist") || key_is(w, "modprobe.blacklist")) {
+		append_list(p->blacklist, w);
 	} else if (key_is(w, "ro") && !w->val) {
 		p->read_write = false;
 	} else if (key_is(w, "rw") && !w->val) {

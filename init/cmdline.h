@@ -32,6 +32,10 @@ struct boot_params {
 	unsigned timeout_sec; /* rootwait=SEC, else rd.timeout=, else the default */
 	unsigned rootdelay_sec;
 	int panic_sec; /* panic=: <0 reboot at once, 0 wait forever, >0 wait then reboot */
+	char resume[CMDLINE_MAX];     /* resume=: hibernation image device; "" if absent */
+	/* Comma lists; repeated keys add to them (as dracut does), in command line order. */
+	char load_modules[CMDLINE_MAX]; /* rd.driver.pre=, rd.modules-load=, modules_load= */
+	char blacklist[CMDLINE_MAX];    /* rd.driver.blacklist=, modprobe.blacklist= */
 	enum cmdline_verbosity verbosity;
 };
 

@@ -141,8 +141,9 @@ int main(int argc, char *argv[], char *envp[])
 	log_info("started, root=%s", params.root[0] ? params.root : "(none)");
 
 	(void)devices_listen();
-	if (modules_init() == 0) {
+	if (modules_init(params.blacklist) == 0) {
 		modules_load_listed();
+		modules_load_names(params.load_modules);
 		log_info("coldplug: loading drivers for the devices present");
 		modules_coldplug();
 	}

@@ -40,12 +40,48 @@ static void kmod_log(void *data, int priority, const char *file, int line, const
 		"libkmod: %s", msg);
 }
 
-int modules_init(void)
+/* Where the blacklist from the command line goes, as modprobe.d syntax for libkmod to read. */
+#define CMDLINE_CONF_DIR "/run/baton/modprobe.d"
+#define CMDLINE_CONF CMDLINE_CONF_DIR "/cmdline.conf"
+
+/*
+ * Writes "blacklist NAME" lines for libkmod's own parser; a folder of our own under /run keeps
+ * them out of the real system's modprobe.d.
+ */
+static int write_blacklist(const char *list)
 {
+	FILE *f;
+
+	if (!list[0])
+		return 0;
+	(void)mkdir("/run/baton", 0755);
+	(void)mkdir(CMDLINE_CONF_DIR, 0755);
+	f = fopen(CMDLINE_CONF, "we");
+	if (!f)
+		return log_warning_errno(-errno, "cannot write %s (%m), the blacklist on the command "
+						 "line is not applied", CMDLINE_CONF);
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len)
+			fprintf(f, "blacklist %.*s\n", (int)len, p);
+		p += len + (p[len] == ',');
+	}
+	if (fclose(f) != 0)
+		return log_warning_errno(-EIO, "writing %s failed, ignoring", CMDLINE_CONF);
+	return 0;
+}
+
+int modules_init(const char *blacklist)
+{
+	/* libkmod's default folders, after ours. */
+	static const char *const config_paths[] = { CMDLINE_CONF_DIR, "/etc/modprobe.d",
+						    "/run/modprobe.d", "/lib/modprobe.d", NULL };
 	int r;
 
-	/* NULL, NULL: /lib/modules/$(uname -r) and the standard modprobe.d folders of the image. */
-	kmod = kmod_new(NULL, NULL);
+	(void)write_blacklist(blacklist);
+	/* NULL: /lib/modules/$(uname -r) of the image. */
+	kmod = kmod_new(NULL, config_paths);
 	if (!kmod)
 		return log_error_errno(-ENOMEM, "cannot create the libkmod context, no module will load");
 	kmod_set_log_fn(kmod, kmod_log, NULL);
@@ -125,6 +161,22 @@ int modules_load_alias(const char *alias)
 	r = insert_list(list, alias, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY, true);
 	kmod_module_unref_list(list);
 	return r;
+}
+
+void modules_load_names(const char *list)
+{
+	char name[MODULE_NAME_MAX];
+
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len && len < sizeof(name)) {
+			memcpy(name, p, len);
+			name[len] = '\0';
+			(void)modules_load_name(name);
+		}
+		p += len + (p[len] == ',');
+	}
 }
 
 void modules_load_listed(void)

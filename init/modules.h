@@ -5,8 +5,15 @@
 /* Where mkinitramfs lists the modules named with -m, one per line, loaded before coldplug. */
 #define MODULES_LOAD_LIST "/lib/baton/modules.load"
 
-/* Creates the libkmod context for the running kernel; without it nothing else here loads. */
-int modules_init(void);
+/*
+ * Creates the libkmod context for the running kernel; without it nothing else here loads.
+ * blacklist is a comma list of modules never to load for an alias (rd.driver.blacklist=);
+ * libkmod itself reads modprobe.blacklist= and module.param=value from /proc/cmdline.
+ */
+int modules_init(const char *blacklist);
+
+/* Loads each module of a comma list by name (rd.driver.pre=, rd.modules-load=). */
+void modules_load_names(const char *list);
 
 /*
  * Loads a module the user or the image named, with its dependencies and softdeps. Returns 0

@@ -109,6 +109,19 @@ static void test_panic_and_verbosity(void)
 	CHECK_INT(params.verbosity, CMDLINE_VERBOSITY_DEBUG);
 }
 
+static void test_lists(void)
+{
+	CHECK_INT(parse("rd.driver.pre=virtio_pci rd.modules-load=ext4,xfs modules_load=nvme"), 0);
+	CHECK_STR(params.load_modules, "virtio_pci,ext4,xfs,nvme");
+	CHECK_INT(parse("rd.driver.blacklist=nouveau modprobe.blacklist=floppy,pcspkr"), 0);
+	CHECK_STR(params.blacklist, "nouveau,floppy,pcspkr");
+	CHECK_INT(parse("rd.driver.pre= rd.driver.blacklist"), 0);
+	CHECK_STR(params.load_modules, "");
+	CHECK_STR(params.blacklist, "");
+	CHECK_INT(parse("resume=UUID=abcd resume=/dev/vdb1"), 0);
+	CHECK_STR(params.resume, "/dev/vdb1");
+}
+
 static void test_overlong(void)
 {
 	char *line = malloc(CMDLINE_MAX + 2);
@@ -142,6 +155,7 @@ const struct unit_case cmdline_cases[] = {
 	{ "waiting", test_waiting },
 	{ "bad_numbers", test_bad_numbers },
 	{ "panic_and_verbosity", test_panic_and_verbosity },
+	{ "lists", test_lists },
 	{ "overlong", test_overlong },
 	{ "not_terminated", test_not_terminated },
 	{ NULL, NULL },
