@@ -301,8 +301,8 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int devices_wait_for(const struct devspec *spec, const char *spec_text, unsigned timeout_sec,
-		     const struct device_info **ret)
+int devices_wait_for(const struct devspec *spec, const char *spec_text, const char *role,
+		     unsigned timeout_sec, const struct device_info **ret)
 {
 	long long start = now_ms();
 	long long deadline = timeout_sec ? start + (long long)timeout_sec * 1000 : -1;
@@ -318,7 +318,7 @@ int devices_wait_for(const struct devspec *spec, const char *spec_text, unsigned
 			scan_sysfs();
 		dev = lookup(spec);
 		if (dev) {
-			log_info("root device %s is /dev/%s (%s), found after %lld ms", spec_text,
+			log_info("%s %s is /dev/%s (%s), found after %lld ms", role, spec_text,
 				 dev->name, dev->type[0] ? dev->type : "no filesystem recognised",
 				 now_ms() - start);
 			*ret = dev;
@@ -330,12 +330,12 @@ int devices_wait_for(const struct devspec *spec, const char *spec_text, unsigned
 			return -ETIMEDOUT;
 		if (now >= next_progress) {
 			if (deadline >= 0)
-				log_notice("still waiting for root device %s: %u block devices seen, "
+				log_notice("still waiting for %s %s: %u block devices seen, "
 					   "giving up in %lld s",
-					   spec_text, n_devices, (deadline - now + 999) / 1000);
+					   role, spec_text, n_devices, (deadline - now + 999) / 1000);
 			else
-				log_notice("still waiting for root device %s (rootwait: no deadline), "
-					   "%u block devices seen", spec_text, n_devices);
+				log_notice("still waiting for %s %s (rootwait: no deadline), "
+					   "%u block devices seen", role, spec_text, n_devices);
 			next_progress = now + PROGRESS_INTERVAL_MS;
 		}
 		wait = next_progress - now;

@@ -28,10 +28,10 @@ int devices_listen(void);
 /*
  * Waits until a block device matching spec exists and has been probed, loading modules for
  * devices that appear meanwhile. timeout_sec 0 waits forever. Prints progress every few
- * seconds. Returns 0 and sets *ret, or -ETIMEDOUT.
+ * seconds, naming the device by role ("root device") and spec_text as the user wrote it. Returns 0 and sets *ret, or -ETIMEDOUT.
  */
-int devices_wait_for(const struct devspec *spec, const char *spec_text, unsigned timeout_sec,
-		     const struct device_info **ret);
+int devices_wait_for(const struct devspec *spec, const char *spec_text, const char *role,
+		     unsigned timeout_sec, const struct device_info **ret);
 
 /* Logs every block device seen with its tags, for a failure report. */
 void devices_report(void);

@@ -7,6 +7,7 @@
 #include "log.h"
 #include "modules.h"
 #include "mount.h"
+#include "resume.h"
 #include "switchroot.h"
 
 #include <errno.h>
@@ -79,6 +80,31 @@ static int read_cmdline(void)
 	return 0;
 }
 
+/* resume= is optional: a device that never shows up only costs the wait. */
+static void resume_if_asked(void)
+{
+	const struct device_info *dev;
+	struct devspec spec;
+
+	if (!params.resume[0])
+		return;
+	if (devspec_parse(params.resume, &spec) < 0) {
+		log_warning("resume=%s is not a device form baton understands, not resuming",
+			    params.resume);
+		return;
+	}
+	/* Bounded even with rootwait: a missing swap must not hold the boot forever. */
+	if (devices_wait_for(&spec, params.resume, "resume device",
+			     params.wait == CMDLINE_WAIT_FOREVER ? CMDLINE_DEFAULT_TIMEOUT_SEC
+								 : params.timeout_sec,
+			     &dev) < 0) {
+		log_warning("resume device %s did not appear, booting without resuming",
+			    params.resume);
+		return;
+	}
+	(void)resume_from(dev);
+}
+
 static void find_and_mount_root(void)
 {
 	const struct device_info *dev;
@@ -105,9 +131,8 @@ static void find_and_mount_root(void)
 	}
 	log_info("waiting for root device %s%s", params.root,
 		 params.wait == CMDLINE_WAIT_FOREVER ? " (rootwait)" : "");
-	r = devices_wait_for(&spec, params.root, params.wait == CMDLINE_WAIT_FOREVER ? 0
-										  : params.timeout_sec,
-			     &dev);
+	r = devices_wait_for(&spec, params.root, "root device",
+			     params.wait == CMDLINE_WAIT_FOREVER ? 0 : params.timeout_sec, &dev);
 	if (r < 0) {
 		log_error("fatal: root device %s did not appear within %u s: check root= for a "
 			  "typo (the devices seen are listed below), make sure the image has the "
@@ -115,6 +140,8 @@ static void find_and_mount_root(void)
 			  params.root, params.timeout_sec);
 		fatal(&params);
 	}
+	/* Before the root is mounted: a resumed image expects its filesystems untouched. */
+	resume_if_asked();
 	if (mount_root(&params, dev) < 0) {
 		log_error("fatal: the root filesystem on /dev/%s could not be mounted", dev->name);
 		fatal(&params);
