@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: MIT
+/* The image layout the init relies on, assembled into a cpio archive, and its output file. */
+#include "image.h"
+
+#include <dirent.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+/* Directories the init mounts on or expects (the contract with init/, keep in step). */
+static const char *const image_dirs[] = {"dev", "proc", "sys",	     "run",	   "sysroot",
+					 "etc", "lib",	"lib/baton", "lib/modules"};
+#define IMAGE_DIRS (sizeof(image_dirs) / sizeof(image_dirs[0]))
+
+/* /dev/console: char 5:1 (Documentation/admin-guide/devices.txt); the kernel opens it for fds 0-2
+ * before devtmpfs. */
+#define IMAGE_CONSOLE_MAJOR 5
+#define IMAGE_CONSOLE_MINOR 1
+
+/* Where the init finds the modules named with -m, one per line, in order. */
+#define IMAGE_MODULES_LOAD "lib/baton/modules.load"
+
+/*
+ * systemd and plymouth recognize an initrd by this file (os-release(5)); its fields are
+ * those of os-release.
+ */
+#define IMAGE_INITRD_RELEASE "etc/initrd-release"
+
+/* Nesting of lib/modules/KVER; kernel trees are about 6 levels deep (kernel/drivers/net/...). */
+#define IMAGE_TREE_DEPTH_MAX 32
+
+/* Suffix of the modprobe.d files libkmod reads (modprobe.d(5)); other names are ignored. */
+#define IMAGE_CONF_SUFFIX ".conf"
+
+static int image_add_file_from(struct cpio_archive *a, const char *image_path, const char *path,
+			       mode_t perm)
+{
+	unsigned char *data;
+	size_t len;
+	int r;
+
+	r = util_read_file(path, &data, &len);
+	if (r < 0)
+		return log_error_errno(r, "cannot read %s: %m", path);
+	r = cpio_add_file(a, image_path, perm, data, len);
+	free(data);
+	if (r < 0)
+		return log_error_errno(r, "cannot add %s as /%s: %m", path, image_path);
+	return 0;
+}
+
+/* Adds the tree at dir as image_dir's contents (image_dir itself must be added already). */
+static int image_add_tree(struct cpio_archive *a, const char *dir, const char *image_dir, int depth)
+{
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	if (depth > IMAGE_TREE_DEPTH_MAX)
+		return log_error_errno(-ELOOP, "%s is nested too deeply", dir);
+	d = opendir(dir);
+	if (!d)
+		return log_error_errno(-errno, "cannot read %s: %m", dir);
+	while ((de = readdir(d))) {
+		char path[PATH_MAX], image_path[PATH_MAX], target[PATH_MAX];
+		struct stat st;
+		ssize_t n;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		r = util_pathf(path, "%s/%s", dir, de->d_name);
+		if (r >= 0)
+			r = util_pathf(image_path, "%s/%s", image_dir, de->d_name);
+		if (r < 0) {
+			log_error_errno(r, "path too long: %s/%s", dir, de->d_name);
+			break;
+		}
+		if (lstat(path, &st) < 0) {
+			r = log_error_errno(-errno, "cannot stat %s: %m", path);
+			break;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			r = cpio_add_dir(a, image_path, 0755);
+			if (r < 0) {
+				log_error_errno(r, "cannot add /%s: %m", image_path);
+				break;
+			}
+			r = image_add_tree(a, path, image_path, depth + 1);
+		} else if (S_ISREG(st.st_mode)) {
+			r = image_add_file_from(a, image_path, path, 0644);
+		} else if (S_ISLNK(st.st_mode)) {
+			n = readlink(path, target, sizeof(target) - 1);
+			if (n < 0) {
+				r = log_error_errno(-errno, "cannot read link %s: %m", path);
+				break;
+			}
+			target[n] = '\0';
+			r = cpio_add_symlink(a, image_path, target);
+			if (r < 0)
+				log_error_errno(r, "cannot add /%s: %m", image_path);
+		} else {
+			log_warn("%s is neither a file, a directory nor a symlink, ignoring", path);
+		}
+		if (r < 0)
+			break;
+	}
+	closedir(d);
+	return r;
+}
+
+/* Copies the *.conf files of src into image_dir; a mask (a link to /dev/null) stays a mask: an
+ * empty file. */
+static int image_add_confs(struct cpio_archive *a, const char *src, const char *image_dir)
+{
+	struct dirent *de;
+	bool added_dir = false;
+	DIR *d;
+	int r = 0;
+
+	d = opendir(src);
+	if (!d)
+		return log_error_errno(-errno, "cannot read %s: %m", src);
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name), n = strlen(IMAGE_CONF_SUFFIX);
+		char path[PATH_MAX], image_path[PATH_MAX];
+		struct stat st;
+
+		if (de->d_name[0] == '.' || len <= n ||
+		    strcmp(de->d_name + len - n, IMAGE_CONF_SUFFIX) != 0)
+			continue;
+		r = util_pathf(path, "%s/%s", src, de->d_name);
+		if (r >= 0)
+			r = util_pathf(image_path, "%s/%s", image_dir, de->d_name);
+		if (r < 0) {
+			log_error_errno(r, "path too long: %s/%s", src, de->d_name);
+			break;
+		}
+		if (!added_dir) {
+			r = cpio_add_dir(a, image_dir, 0755);
+			if (r < 0) {
+				log_error_errno(r, "cannot add /%s: %m", image_dir);
+				break;
+			}
+			added_dir = true;
+		}
+		if (stat(path, &st) == 0 && S_ISCHR(st.st_mode)) {
+			r = cpio_add_file(a, image_path, 0644, NULL, 0);
+			if (r < 0)
+				log_error_errno(r, "cannot add /%s: %m", image_path);
+		} else {
+			r = image_add_file_from(a, image_path, path, 0644);
+		}
+		if (r < 0)
+			break;
+		log_debug("  /%s from %s", image_path, path);
+	}
+	closedir(d);
+	return r;
+}
+
+static int image_add_text(struct cpio_archive *a, const char *image_path, const char *text)
+{
+	int r = cpio_add_file(a, image_path, 0644, text, strlen(text));
+
+	if (r < 0)
+		return log_error_errno(r, "cannot add /%s: %m", image_path);
+	return 0;
+}
+
+static int image_add_load(struct cpio_archive *a, const char *const *load, size_t count)
+{
+	size_t len = 0;
+	char *text, *p;
+	int r;
+
+	for (size_t i = 0; i < count; i++)
+		len += strlen(load[i]) + 1;
+	text = malloc(len + 1);
+	if (!text)
+		return log_error_errno(-ENOMEM, "out of memory");
+	p = text;
+	for (size_t i = 0; i < count; i++)
+		p += sprintf(p, "%s\n", load[i]);
+	r = image_add_text(a, IMAGE_MODULES_LOAD, text);
+	free(text);
+	return r;
+}
+
+int image_check_init(const char *path)
+{
+	unsigned char *data;
+	size_t len;
+	int r = 0;
+
+	r = util_read_file(path, &data, &len);
+	if (r < 0)
+		return log_error_errno(r,
+				       "cannot read the init program %s: %m; build it with "
+				       "'make' or name another one with --init PATH",
+				       path);
+	if (len == 0) {
+		log_error("the init program %s is empty; build it with 'make' or name another one "
+			  "with --init PATH",
+			  path);
+		r = -ENOEXEC;
+	} else if (len >= sizeof(Elf64_Ehdr) && memcmp(data, ELFMAG, SELFMAG) == 0 &&
+		   data[EI_CLASS] == ELFCLASS64) {
+		/* Host-endian 64-bit ELF only: that is what builds here; others pass unchecked. */
+		const Elf64_Ehdr *eh = (const Elf64_Ehdr *)data;
+
+		for (unsigned i = 0; i < eh->e_phnum; i++) {
+			size_t off = eh->e_phoff + (size_t)i * eh->e_phentsize;
+			Elf64_Phdr ph;
+
+			if (eh->e_phentsize < sizeof(ph) || off > len || len - off < sizeof(ph))
+				break;
+			memcpy(&ph, data + off, sizeof(ph));
+			if (ph.p_type != PT_INTERP)
+				continue;
+			log_error("the init program %s is dynamically linked, but the image holds "
+				  "no shared libraries: link it statically (make builds build/init "
+				  "with musl-gcc -static) or name another one with --init PATH",
+				  path);
+			r = -ENOEXEC;
+			break;
+		}
+	}
+	free(data);
+	return r;
+}
+
+int image_build(const struct image_spec *spec, struct cpio_archive *a)
+{
+	const struct modules_source *src = spec->src;
+	struct modules_conf_dir confs[MODULES_CONF_DIRS];
+	char image_moddir[PATH_MAX], stage_moddir[PATH_MAX], release[PATH_MAX];
+	const char *failed = NULL;
+	int n, r;
+
+	for (size_t i = 0; i < IMAGE_DIRS; i++) {
+		r = cpio_add_dir(a, image_dirs[i], 0755);
+		if (r < 0)
+			return log_error_errno(r, "cannot add /%s: %m", image_dirs[i]);
+	}
+	r = cpio_add_node(a, "dev/console", S_IFCHR, 0600, IMAGE_CONSOLE_MAJOR,
+			  IMAGE_CONSOLE_MINOR);
+	if (r < 0)
+		return log_error_errno(r, "cannot add /dev/console: %m");
+	r = image_add_file_from(a, "init", spec->init_path, 0755);
+	if (r < 0)
+		return r;
+	snprintf(release, sizeof(release),
+		 "NAME=\"baton initramfs\"\n"
+		 "ID=baton\n"
+		 "VERSION_ID=%s\n"
+		 "PRETTY_NAME=\"baton initramfs %s\"\n",
+		 BATON_VERSION, BATON_VERSION);
+	r = image_add_text(a, IMAGE_INITRD_RELEASE, release);
+	if (r < 0)
+		return r;
+	if (spec->load) {
+		r = image_add_load(a, spec->load, spec->load_count);
+		if (r < 0)
+			return r;
+	}
+
+	n = modules_conf_dirs(src, confs);
+	for (int i = 0; i < n; i++) {
+		r = image_add_confs(a, confs[i].src, confs[i].image_dir);
+		if (r < 0)
+			return r;
+	}
+
+	r = util_pathf(image_moddir, "lib/modules/%s", src->kver);
+	if (r >= 0)
+		r = util_pathf(stage_moddir, "%s/%s", spec->stage_root, image_moddir);
+	if (r < 0)
+		return log_error_errno(r, "path too long: %s", spec->stage_root);
+	r = cpio_add_dir(a, image_moddir, 0755);
+	if (r < 0)
+		return log_error_errno(r, "cannot add /%s: %m", image_moddir);
+	r = image_add_tree(a, stage_moddir, image_moddir, 0);
+	if (r < 0)
+		return r;
+
+	r = cpio_finalize(a, &failed);
+	if (r < 0)
+		return log_error_errno(r, "the image is inconsistent at /%s: %m", failed);
+	return 0;
+}
+
+int image_write(const char *output, const void *data, size_t len)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX];
+	const char *base;
+	int fd, r;
+
+	r = util_pathf(dir, "%s", output);
+	if (r < 0)
+		return log_error_errno(r, "output name too long: %s", output);
+	base = strrchr(output, '/');
+	if (base) {
+		dir[base - output] = '\0';
+		base++;
+	} else {
+		snprintf(dir, sizeof(dir), ".");
+		base = output;
+	}
+	if (!dir[0])
+		snprintf(dir, sizeof(dir), "/");
+	r = util_pathf(tmp, "%s/.%s.XXXXXX", dir, base);
+	if (r < 0)
+		return log_error_errno(r, "output name too long: %s", output);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return log_error_errno(-errno, "cannot create a file in %s: %m", dir);
+	/* mkostemp makes 0600; images are world-readable like the kernel next to them. */
+	if (fchmod(fd, 0644) < 0) {
+		r = log_error_errno(-errno, "cannot set the mode of %s: %m", tmp);
+		goto fail;
+	}
+	r = util_write_all(fd, data, len);
+	if (r < 0) {
+		log_error_errno(r, "cannot write %s: %m", tmp);
+		goto fail;
+	}
+	/* The image must be whole on disk before its name points at it. */
+	if (fsync(fd) < 0) {
+		r = log_error_errno(-errno, "cannot write %s: %m", tmp);
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		r = log_error_errno(-errno, "cannot write %s: %m", tmp);
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, output) < 0) {
+		r = log_error_errno(-errno, "cannot rename %s to %s: %m", tmp, output);
+		goto fail;
+	}
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	(void)unlink(tmp);
+	return r;
+}

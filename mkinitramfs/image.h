@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* The image layout the init relies on, assembled into a cpio archive, and its output file. */
+#pragma once
+
+#include <stddef.h>
+
+#include "cpio.h"
+#include "modules.h"
+
+/* VERSION_ID of /etc/initrd-release; the build may define it from the release tag. */
+#ifndef BATON_VERSION
+#define BATON_VERSION "0.1"
+#endif
+
+struct image_spec {
+	const char *init_path;		  /* becomes /init */
+	const struct modules_source *src; /* kernel version and modprobe.d sources */
+	const char *stage_root;		  /* holds lib/modules/KVER from modules_stage() */
+	const char *const *load;	  /* lines of /lib/baton/modules.load; NULL: no file */
+	size_t load_count;
+};
+
+/*
+ * Checks that path can be the image's /init: a readable regular file and, if it is an ELF
+ * program, a static one (the image holds no shared libraries). Logs what is wrong.
+ */
+int image_check_init(const char *path);
+
+/* Adds every entry of the image to an empty archive. Logs what failed. */
+int image_build(const struct image_spec *spec, struct cpio_archive *a);
+
+/* Writes data to output atomically (a temporary file in the same directory, then rename). */
+int image_write(const char *output, const void *data, size_t len);

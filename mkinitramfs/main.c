@@ -1,0 +1,505 @@
+// SPDX-License-Identifier: MIT
+/* mkinitramfs: builds a baton initramfs image for one kernel, reproducibly. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "compress.h"
+#include "cpio.h"
+#include "image.h"
+#include "log.h"
+#include "modules.h"
+#include "util.h"
+
+/* Exit codes, documented in --help and mkinitramfs(8). */
+#define MAIN_EXIT_OK 0
+#define MAIN_EXIT_USAGE 1
+#define MAIN_EXIT_FAILURE 2
+
+/*
+ * Loaded on demand (coldplug, root filesystem type) when no -m is given: enough to boot
+ * common virtual (virtio, QEMU's AHCI/NVMe) and physical (SATA, NVMe) storage. vfat mounts
+ * need their codepage and charset tables (Debian: codepage 437, iocharset ascii, utf8), which
+ * the kernel would otherwise request through a modprobe the image does not have.
+ */
+static const char *const main_generic_modules[] = {
+    "virtio_blk", "virtio_scsi", "virtio_pci", "nvme",	    "ahci",	 "sd_mod",   "ext4",
+    "xfs",	  "btrfs",	 "vfat",       "nls_cp437", "nls_ascii", "nls_utf8",
+};
+#define MAIN_GENERIC_MODULES (sizeof(main_generic_modules) / sizeof(main_generic_modules[0]))
+
+/* The name of the init program looked for next to the mkinitramfs executable. */
+#define MAIN_DEFAULT_INIT "init"
+
+/* First capacity of the -m name list; it doubles from there. */
+#define MAIN_INITIAL_MODULES 8
+
+/* Where staging directories go when $TMPDIR is unset. */
+#define MAIN_DEFAULT_TMPDIR "/tmp"
+
+enum {
+	MAIN_OPT_INIT = 0x100,
+	MAIN_OPT_COMPRESS,
+	MAIN_OPT_VERSION,
+};
+
+struct main_options {
+	const char *output;
+	const char *kver;
+	const char *basedir;
+	char init[PATH_MAX];
+	bool compress;
+	char **modules; /* -m names, split at commas, first occurrence kept */
+	size_t module_count;
+	size_t module_cap;
+	uint32_t mtime;
+};
+
+static const char main_usage[] =
+    "Usage: mkinitramfs -o OUTPUT [-k KVER] [-b BASEDIR] [-m MODULE[,MODULE...]]...\n"
+    "                   [--init PATH] [--compress gzip|none] [-v]\n";
+
+static void main_help(void)
+{
+	printf(
+	    "%s\n"
+	    "Build a baton initramfs image: the baton init as /init, the kernel modules asked\n"
+	    "for with their dependencies and softdeps (stored uncompressed, indexed by depmod),\n"
+	    "in a cpio archive that is the same byte for byte for the same inputs.\n"
+	    "\n"
+	    "  -o, --output=OUTPUT    the image to write (its directory must exist)\n"
+	    "  -k, --kver=KVER        kernel version; default: the only one under BASEDIR,\n"
+	    "                         else the running kernel's (uname -r)\n"
+	    "  -b, --basedir=BASEDIR  tree to take modules and modprobe.d from, default /;\n"
+	    "                         modules in BASEDIR/lib/modules/KVER or\n"
+	    "                         BASEDIR/usr/lib/modules/KVER (an unpacked kernel .deb "
+	    "works)\n"
+	    "  -m, --modules=LIST     modules by name or alias, comma-separated, repeatable;\n"
+	    "                         the image loads them at boot, in this order. Without -m:\n"
+	    "                         a generic set for common disks and filesystems, loaded\n"
+	    "                         on demand\n"
+	    "      --init=PATH        the init program; default: '%s' next to mkinitramfs\n"
+	    "      --compress=gzip|none  default gzip\n"
+	    "  -v, --verbose          list the modules added and why\n"
+	    "  -h, --help             this help\n"
+	    "      --version          print the version\n"
+	    "\n"
+	    "Environment: SOURCE_DATE_EPOCH sets every entry's mtime (default 0);\n"
+	    "TMPDIR is where the staging directory goes (default %s).\n"
+	    "\n"
+	    "Exit status: %d success, %d bad usage, %d failure.\n",
+	    main_usage, MAIN_DEFAULT_INIT, MAIN_DEFAULT_TMPDIR, MAIN_EXIT_OK, MAIN_EXIT_USAGE,
+	    MAIN_EXIT_FAILURE);
+}
+
+__attribute__((format(printf, 1, 2))) static int main_usage_error(const char *fmt, ...)
+{
+	char msg[PATH_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_error("%s", msg);
+	fprintf(stderr, "%sTry 'mkinitramfs --help' for more information.\n", main_usage);
+	return MAIN_EXIT_USAGE;
+}
+
+static bool main_has_module(const struct main_options *o, const char *name)
+{
+	for (size_t i = 0; i < o->module_count; i++)
+		if (strcmp(o->modules[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* Splits one -m argument at commas into o->modules. Returns 0, -EINVAL or -ENOMEM. */
+static int main_add_modules(struct main_options *o, const char *arg)
+{
+	const char *p = arg;
+
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		char *name;
+
+		if (len == 0)
+			return -EINVAL;
+		name = strndup(p, len);
+		if (!name)
+			return -ENOMEM;
+		if (main_has_module(o, name)) {
+			free(name);
+		} else {
+			if (o->module_count == o->module_cap) {
+				size_t cap =
+				    o->module_cap ? o->module_cap * 2 : MAIN_INITIAL_MODULES;
+				char **v = reallocarray(o->modules, cap, sizeof(*v));
+
+				if (!v) {
+					free(name);
+					return -ENOMEM;
+				}
+				o->modules = v;
+				o->module_cap = cap;
+			}
+			o->modules[o->module_count++] = name;
+		}
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
+/* The default --init: the file "init" in the directory of /proc/self/exe. */
+static int main_default_init(char *buf)
+{
+	char exe[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0)
+		return -errno;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -EINVAL;
+	*slash = '\0';
+	return util_pathf(buf, "%s/%s", exe, MAIN_DEFAULT_INIT);
+}
+
+/* SOURCE_DATE_EPOCH (reproducible-builds.org): decimal seconds, fitting the 32-bit field. */
+static int main_parse_epoch(const char *s, uint32_t *ret)
+{
+	unsigned long long v = 0;
+
+	if (!*s)
+		return -EINVAL;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		v = v * 10 + (unsigned long long)(*p - '0');
+		if (v > UINT32_MAX)
+			return -ERANGE;
+	}
+	*ret = (uint32_t)v;
+	return 0;
+}
+
+static int main_parse(int argc, char **argv, struct main_options *o)
+{
+	static const struct option longopts[] = {
+	    {"output", required_argument, NULL, 'o'},
+	    {"kver", required_argument, NULL, 'k'},
+	    {"basedir", required_argument, NULL, 'b'},
+	    {"modules", required_argument, NULL, 'm'},
+	    {"init", required_argument, NULL, MAIN_OPT_INIT},
+	    {"compress", required_argument, NULL, MAIN_OPT_COMPRESS},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, MAIN_OPT_VERSION},
+	    {0},
+	};
+	const char *epoch;
+	int c, r;
+
+	o->basedir = "/";
+	o->compress = true;
+	opterr = 0; /* our messages, not getopt's */
+	while ((c = getopt_long(argc, argv, ":o:k:b:m:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'k':
+			o->kver = optarg;
+			break;
+		case 'b':
+			o->basedir = optarg;
+			break;
+		case 'm':
+			r = main_add_modules(o, optarg);
+			if (r == -EINVAL)
+				return main_usage_error(
+				    "-m '%s': empty module name (a stray comma?)", optarg);
+			if (r < 0) {
+				log_error_errno(r, "out of memory");
+				return MAIN_EXIT_FAILURE;
+			}
+			break;
+		case MAIN_OPT_INIT:
+			if (util_pathf(o->init, "%s", optarg) < 0)
+				return main_usage_error("--init: path too long");
+			break;
+		case MAIN_OPT_COMPRESS:
+			if (strcmp(optarg, "gzip") == 0)
+				o->compress = true;
+			else if (strcmp(optarg, "none") == 0)
+				o->compress = false;
+			else
+				return main_usage_error("--compress '%s': expected gzip or none",
+							optarg);
+			break;
+		case 'v':
+			log_set_verbose(true);
+			break;
+		case 'h':
+			main_help();
+			exit(MAIN_EXIT_OK);
+		case MAIN_OPT_VERSION:
+			printf("mkinitramfs (baton) %s\n", BATON_VERSION);
+			exit(MAIN_EXIT_OK);
+		case ':':
+			if (optopt && optopt < MAIN_OPT_INIT)
+				return main_usage_error("option '-%c' needs a value", optopt);
+			return main_usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			if (optopt && optopt < MAIN_OPT_INIT)
+				return main_usage_error("unknown option '-%c'", optopt);
+			return main_usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return main_usage_error("unexpected argument '%s'", argv[optind]);
+	if (!o->output)
+		return main_usage_error("no output file: give one with -o OUTPUT");
+	if (!o->output[0])
+		return main_usage_error("-o: empty file name");
+	if (o->kver && (!o->kver[0] || strchr(o->kver, '/') || strcmp(o->kver, ".") == 0 ||
+			strcmp(o->kver, "..") == 0 || strlen(o->kver) >= MODULES_KVER_MAX))
+		return main_usage_error("-k '%s': not a kernel version (a directory name under "
+					"lib/modules, as uname -r prints it)",
+					o->kver);
+	if (!o->basedir[0])
+		return main_usage_error("-b: empty directory name");
+
+	epoch = getenv("SOURCE_DATE_EPOCH");
+	if (epoch && main_parse_epoch(epoch, &o->mtime) < 0)
+		return main_usage_error("SOURCE_DATE_EPOCH='%s' is not a number of seconds from 0 "
+					"to %lu; fix or unset it",
+					epoch, (unsigned long)UINT32_MAX);
+	return MAIN_EXIT_OK;
+}
+
+/* The output's directory must exist and be writable: checked before any work is done. */
+static int main_check_output(const char *output)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(output, '/');
+	struct stat st;
+
+	if (util_pathf(dir, "%s", output) < 0)
+		return log_error_errno(-ENAMETOOLONG, "output name too long: %s", output);
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == output)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		dir[slash - output] = '\0';
+	if (stat(dir, &st) < 0)
+		return log_error_errno(-errno,
+				       "cannot write %s: its directory %s: %m; create it "
+				       "first (mkdir -p %s) or choose another -o",
+				       output, dir, dir);
+	if (!S_ISDIR(st.st_mode))
+		return log_error_errno(-ENOTDIR, "cannot write %s: %s is not a directory", output,
+				       dir);
+	if (access(dir, W_OK) < 0)
+		return log_error_errno(-errno,
+				       "cannot write %s: directory %s: %m; choose another "
+				       "-o",
+				       output, dir);
+	if (stat(output, &st) == 0 && S_ISDIR(st.st_mode))
+		return log_error_errno(-EISDIR,
+				       "cannot write %s: it is a directory; -o names the "
+				       "image file",
+				       output);
+	return 0;
+}
+
+static double main_elapsed(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+static void main_size(char *buf, size_t size, size_t bytes)
+{
+	if (bytes >= 1024 * 1024)
+		snprintf(buf, size, "%.1f MiB", (double)bytes / (1024.0 * 1024.0));
+	else
+		snprintf(buf, size, "%.1f KiB", (double)bytes / 1024.0);
+}
+
+/* Everything after validation: resolve, stage, archive, compress, write. */
+static int main_build(const struct main_options *o, const struct modules_source *src,
+		      const char *workdir, const struct timespec *start)
+{
+	struct modules_resolver *res = NULL;
+	struct cpio_archive *a = NULL;
+	struct cpio_buf buf = {0};
+	unsigned char *gz = NULL;
+	size_t gz_len = 0;
+	char stage[PATH_MAX], raw_size[32], out_size[32];
+	int r;
+
+	r = modules_resolver_new(src, workdir, &res);
+	if (r < 0)
+		goto out;
+	if (o->module_count) {
+		log_debug("modules named with -m, with what they need:");
+		for (size_t i = 0; i < o->module_count; i++) {
+			r = modules_resolver_add(res, o->modules[i], true);
+			if (r < 0)
+				goto out;
+		}
+	} else {
+		log_debug("no -m: the generic set, with what it needs:");
+		for (size_t i = 0; i < MAIN_GENERIC_MODULES; i++) {
+			r = modules_resolver_add(res, main_generic_modules[i], false);
+			if (r < 0)
+				goto out;
+		}
+	}
+	r = util_interrupted();
+	if (r < 0)
+		goto out;
+	r = util_pathf(stage, "%s/root", workdir);
+	if (r < 0)
+		goto out;
+	r = modules_stage(res, stage);
+	if (r < 0)
+		goto out;
+
+	r = cpio_new(&a);
+	if (r < 0) {
+		log_error_errno(r, "out of memory");
+		goto out;
+	}
+	const struct image_spec spec = {
+	    .init_path = o->init,
+	    .src = src,
+	    .stage_root = stage,
+	    .load = o->module_count ? (const char *const *)o->modules : NULL,
+	    .load_count = o->module_count,
+	};
+	r = image_build(&spec, a);
+	if (r < 0)
+		goto out;
+	r = cpio_write(a, o->mtime, cpio_buf_sink, &buf);
+	if (r < 0) {
+		log_error_errno(r, "cannot assemble the archive: %m");
+		goto out;
+	}
+	if (o->compress) {
+		r = compress_gzip(buf.data, buf.len, &gz, &gz_len);
+		if (r < 0) {
+			log_error_errno(r, "cannot compress the image: %m");
+			goto out;
+		}
+	}
+	r = util_interrupted();
+	if (r < 0)
+		goto out;
+	r = image_write(o->output, gz ? gz : buf.data, gz ? gz_len : buf.len);
+	if (r < 0)
+		goto out;
+
+	main_size(raw_size, sizeof(raw_size), buf.len);
+	if (gz) {
+		main_size(out_size, sizeof(out_size), gz_len);
+		log_note("wrote %s: kernel %s, %zu modules, %s uncompressed, %s gzip, %.2f s",
+			 o->output, src->kver, modules_resolver_count(res), raw_size, out_size,
+			 main_elapsed(start));
+	} else {
+		log_note("wrote %s: kernel %s, %zu modules, %s, not compressed, %.2f s", o->output,
+			 src->kver, modules_resolver_count(res), raw_size, main_elapsed(start));
+	}
+out:
+	free(gz);
+	cpio_buf_free(&buf);
+	cpio_free(a);
+	modules_resolver_free(res);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	struct main_options o = {0};
+	struct modules_source src;
+	struct timespec start;
+	char workdir[PATH_MAX];
+	const char *tmpdir;
+	int r, status;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	status = main_parse(argc, argv, &o);
+	if (status != MAIN_EXIT_OK)
+		goto out;
+
+	/* Validate everything first, then act. */
+	status = MAIN_EXIT_FAILURE;
+	if (main_check_output(o.output) < 0)
+		goto out;
+	if (!o.init[0]) {
+		r = main_default_init(o.init);
+		if (r < 0) {
+			log_error_errno(r,
+					"cannot find the directory of this program to look for "
+					"its '%s' next to it: %m; pass --init PATH",
+					MAIN_DEFAULT_INIT);
+			goto out;
+		}
+		if (access(o.init, F_OK) < 0) {
+			log_error("no init program at %s (the default: '%s' next to mkinitramfs); "
+				  "build it with 'make', or pass --init PATH",
+				  o.init, MAIN_DEFAULT_INIT);
+			goto out;
+		}
+	}
+	if (image_check_init(o.init) < 0)
+		goto out;
+	if (modules_find(o.basedir, o.kver, &src) < 0)
+		goto out;
+
+	r = util_catch_signals();
+	if (r < 0) {
+		log_error_errno(r, "sigaction: %m");
+		goto out;
+	}
+	tmpdir = getenv("TMPDIR");
+	if (!tmpdir || !tmpdir[0])
+		tmpdir = MAIN_DEFAULT_TMPDIR;
+	if (util_pathf(workdir, "%s/mkinitramfs.XXXXXX", tmpdir) < 0 || !mkdtemp(workdir)) {
+		log_error_errno(-errno,
+				"cannot create a staging directory in %s: %m; set TMPDIR "
+				"to a writable directory",
+				tmpdir);
+		goto out;
+	}
+	r = main_build(&o, &src, workdir, &start);
+	if (util_rm_rf(workdir) < 0)
+		log_warn("cannot remove the staging directory %s: %m", workdir);
+	if (util_interrupted() < 0) {
+		log_error("interrupted, nothing written");
+		util_reraise();
+	}
+	if (r >= 0)
+		status = MAIN_EXIT_OK;
+out:
+	for (size_t i = 0; i < o.module_count; i++)
+		free(o.modules[i]);
+	free(o.modules);
+	return status;
+}
