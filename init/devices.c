@@ -6,6 +6,7 @@
 #include "modules.h"
 
 #include <blkid/blkid.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -199,7 +200,22 @@ static bool tag_equal(enum devspec_kind kind, const char *want, const char *have
 	return strcmp(want, have) == 0;
 }
 
-static bool device_matches(const struct devspec *spec, const struct device_info *dev)
+/* /dev/disk/by-id/X and by-path/X: udev's names, computed from sysfs since there is no udev. */
+static bool persistent_name_matches(const char *path, struct device_info *dev)
+{
+	const char *rel = path + strlen("/dev/disk/");
+
+	if (!dev->ids_done) {
+		diskid_compute(dev->name, dev->disk, dev->partno, &dev->ids);
+		dev->ids_done = true;
+	}
+	for (unsigned i = 0; i < dev->ids.count; i++)
+		if (strcmp(rel, dev->ids.name[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool device_matches(const struct devspec *spec, struct device_info *dev)
 {
 	struct stat st;
 
@@ -207,6 +223,9 @@ static bool device_matches(const struct devspec *spec, const struct device_info 
 	case DEVSPEC_PATH:
 		if (strncmp(spec->value, "/dev/", 5) == 0 && strcmp(spec->value + 5, dev->name) == 0)
 			return true;
+		if (strncmp(spec->value, "/dev/disk/by-id/", 16) == 0 ||
+		    strncmp(spec->value, "/dev/disk/by-path/", 18) == 0)
+			return persistent_name_matches(spec->value, dev);
 		/* Another name for the node (a symlink, /dev/root): compare device numbers. */
 		return stat(spec->value, &st) == 0 && S_ISBLK(st.st_mode) &&
 		       major(st.st_rdev) == dev->major && minor(st.st_rdev) == dev->minor;
@@ -228,7 +247,7 @@ static bool device_matches(const struct devspec *spec, const struct device_info 
 static const struct device_info *lookup(const struct devspec *spec)
 {
 	for (unsigned i = 0; i < n_devices; i++) {
-		const struct device_info *dev = &devices[i];
+		struct device_info *dev = &devices[i];
 
 		if (!device_matches(spec, dev))
 			continue;
@@ -353,7 +372,54 @@ int devices_wait_for(const struct devspec *spec, const char *spec_text, const ch
 	}
 }
 
-void devices_report(void)
+/* Characters that differ between two strings of the same length; SIZE_MAX if lengths differ. */
+static size_t differences(const char *a, const char *b)
+{
+	size_t n = 0;
+
+	if (strlen(a) != strlen(b))
+		return (size_t)-1;
+	for (; *a; a++, b++)
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			n++;
+	return n;
+}
+
+/* Points at a device whose tag is one or two typos from what root= asked for. */
+static void report_near_miss(const struct devspec *spec)
+{
+	/* Two differing characters: a transposition or a mistyped pair, not another disk. */
+	const size_t near = 2;
+
+	for (unsigned i = 0; i < n_devices; i++) {
+		const struct device_info *d = &devices[i];
+		const char *have = NULL;
+
+		switch (spec->kind) {
+		case DEVSPEC_UUID:
+			have = d->uuid;
+			break;
+		case DEVSPEC_LABEL:
+			have = d->label;
+			break;
+		case DEVSPEC_PARTUUID:
+			have = d->partuuid;
+			break;
+		case DEVSPEC_PARTLABEL:
+			have = d->partlabel;
+			break;
+		default:
+			return;
+		}
+		if (have[0] && differences(spec->value, have) <= near)
+			log_error("hint: /dev/%s has %s=%s, close to the %s=%s asked for: a typo in "
+				  "root=?",
+				  d->name, devspec_tag_name(spec->kind), have,
+				  devspec_tag_name(spec->kind), spec->value);
+	}
+}
+
+void devices_report(const struct devspec *spec)
 {
 	if (n_devices == 0) {
 		log_error("no block devices appeared at all: the storage driver is missing from "
@@ -368,5 +434,9 @@ void devices_report(void)
 			  "PARTLABEL=\"%s\"",
 			  d->name, d->major, d->minor, d->type, d->uuid, d->label, d->partuuid,
 			  d->partlabel);
+		for (unsigned j = 0; j < d->ids.count; j++)
+			log_error("    /dev/disk/%s", d->ids.name[j]);
 	}
+	if (spec)
+		report_near_miss(spec);
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "devspec.h"
+#include "diskid.h"
 
 #include <stdbool.h>
 
@@ -20,6 +21,8 @@ struct device_info {
 	char label[DEVICE_TAG_MAX];
 	char partuuid[DEVICE_TAG_MAX];
 	char partlabel[DEVICE_TAG_MAX];
+	bool ids_done; /* ids computed (only when a spec asks for a by-id/by-path name) */
+	struct diskid_names ids;
 };
 
 /* Opens the uevent socket; call before coldplug so no event between the two is lost. */
@@ -33,5 +36,5 @@ int devices_listen(void);
 int devices_wait_for(const struct devspec *spec, const char *spec_text, const char *role,
 		     unsigned timeout_sec, const struct device_info **ret);
 
-/* Logs every block device seen with its tags, for a failure report. */
-void devices_report(void);
+/* Logs every block device seen with its tags, and a hint when one nearly matches spec. */
+void devices_report(const struct devspec *spec);

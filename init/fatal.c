@@ -2,7 +2,6 @@
 /* The one failure path: report, rescue shell if there is one, then wait and reboot. */
 #include "fatal.h"
 
-#include "devices.h"
 #include "log.h"
 
 #include <errno.h>
@@ -53,7 +52,6 @@ _Noreturn void fatal(const struct boot_params *params)
 {
 	int panic_sec = params ? params->panic_sec : 0;
 
-	devices_report();
 	rescue_shell();
 	sync();
 	if (panic_sec > 0) {

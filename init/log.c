@@ -74,10 +74,13 @@ void log_restore_ratelimit(void)
 
 void log_open(void)
 {
-	if (kmsg_fd >= 0)
-		return;
-	kmsg_fd = open("/dev/kmsg", O_WRONLY | O_NOCTTY | O_CLOEXEC);
-	if (kmsg_fd >= 0)
+	if (kmsg_fd < 0)
+		kmsg_fd = open("/dev/kmsg", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+}
+
+void log_lift_ratelimit(void)
+{
+	if (kmsg_fd >= 0 && !saved_devkmsg[0])
 		lift_ratelimit();
 }
 

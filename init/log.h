@@ -13,8 +13,10 @@ enum log_level {
 	LOG_LEVEL_DEBUG = 7,
 };
 
-/* Opens /dev/kmsg (needs devtmpfs on /dev) and lifts its rate limit; safe to call twice. */
+/* Opens /dev/kmsg (needs devtmpfs on /dev); safe to call twice. */
 void log_open(void);
+/* Lifts the kernel's /dev/kmsg rate limit for the boot (PID 1 only). */
+void log_lift_ratelimit(void);
 /* Puts the kernel's /dev/kmsg rate limit back as we found it, before the real init starts. */
 void log_restore_ratelimit(void);
 void log_set_max_level(enum log_level level);

@@ -138,6 +138,8 @@ static void find_and_mount_root(void)
 			  "typo (the devices seen are listed below), make sure the image has the "
 			  "disk's driver (mkinitramfs -m), or add rootwait for a slow disk",
 			  params.root, params.timeout_sec);
+		devices_report(&spec);
+		modules_report_unclaimed();
 		fatal(&params);
 	}
 	/* Before the root is mounted: a resumed image expects its filesystems untouched. */
@@ -152,6 +154,11 @@ int main(int argc, char *argv[], char *envp[])
 {
 	struct switchroot_plan plan;
 
+	const char *base = strrchr(argv[0], '/');
+
+	/* /sbin/modprobe in the image links here, for the kernel's request_module(). */
+	if (strcmp(base ? base + 1 : argv[0], "modprobe") == 0)
+		return modules_modprobe_main(argc, argv);
 	if (getpid() != 1) {
 		fprintf(stderr, "baton: this is the initramfs init and must run as PID 1\n");
 		return 1;
@@ -161,6 +168,7 @@ int main(int argc, char *argv[], char *envp[])
 	(void)mount_api_filesystems();
 	ensure_std_fds();
 	log_open();
+	log_lift_ratelimit();
 	if (read_cmdline() < 0)
 		fatal(NULL);
 	if (params.verbosity == CMDLINE_VERBOSITY_DEBUG)

@@ -19,7 +19,75 @@
 #define MODALIAS_MAX 4096
 #define MODULE_NAME_MAX 256
 
+/* Unclaimed hardware we remember for the report; more than this is summarised as a count. */
+#define UNCLAIMED_MAX 32
+#define UNCLAIMED_ALIAS_MAX 160
+
 static struct kmod_ctx *kmod;
+static char unclaimed[UNCLAIMED_MAX][UNCLAIMED_ALIAS_MAX];
+static unsigned n_unclaimed, n_unclaimed_dropped;
+
+/* Buses whose devices may hold or lead to the root; others (CPU, ACPI, input) are noise. */
+static const char *const storage_buses[] = { "pci:", "usb:", "virtio:", "scsi:", "mmc:",
+					     "sdio:", "vmbus:", "xen:", "ccw:" };
+
+/*
+ * PCI classes that never lead to a disk (PCI Code and ID Assignment spec): display, multimedia,
+ * memory, bridges, communication, system peripherals, input, docking, processors, SMBus.
+ */
+static const char *const pci_classes_not_storage[] = { "bc03", "bc04", "bc05", "bc06", "bc07",
+						       "bc08", "bc09", "bc0A", "bc0B", "bc0Csc05" };
+
+static void remember_unclaimed(const char *alias)
+{
+	bool storage_bus = false;
+
+	for (size_t i = 0; i < sizeof(storage_buses) / sizeof(storage_buses[0]); i++)
+		if (strncmp(alias, storage_buses[i], strlen(storage_buses[i])) == 0)
+			storage_bus = true;
+	if (!storage_bus)
+		return;
+	if (strncmp(alias, "pci:", 4) == 0)
+		for (size_t i = 0; i < sizeof(pci_classes_not_storage) / sizeof(pci_classes_not_storage[0]); i++)
+			if (strstr(alias, pci_classes_not_storage[i]))
+				return;
+	for (unsigned i = 0; i < n_unclaimed; i++)
+		if (strncmp(unclaimed[i], alias, UNCLAIMED_ALIAS_MAX - 1) == 0)
+			return;
+	if (n_unclaimed < UNCLAIMED_MAX)
+		snprintf(unclaimed[n_unclaimed++], UNCLAIMED_ALIAS_MAX, "%s", alias);
+	else
+		n_unclaimed_dropped++;
+}
+
+/* What an alias is, for the reader of the report: the ids that matter for the root. */
+static const char *describe_alias(const char *alias)
+{
+	if (strncmp(alias, "pci:", 4) == 0 && strstr(alias, "bc01"))
+		return " (PCI storage controller)";
+	if (strncmp(alias, "virtio:d00000002v", 17) == 0)
+		return " (virtio block device: needs virtio_blk)";
+	if (strncmp(alias, "virtio:d00000008v", 17) == 0)
+		return " (virtio SCSI host: needs virtio_scsi)";
+	if (strncmp(alias, "usb:", 4) == 0 && strstr(alias, "ic08"))
+		return " (USB mass storage: needs usb_storage or uas)";
+	if (strncmp(alias, "scsi:t-0x00", 11) == 0)
+		return " (SCSI disk: needs sd_mod)";
+	return "";
+}
+
+void modules_report_unclaimed(void)
+{
+	if (n_unclaimed == 0)
+		return;
+	log_error("hardware that no module in this image claims:");
+	for (unsigned i = 0; i < n_unclaimed; i++)
+		log_error("  %s%s", unclaimed[i], describe_alias(unclaimed[i]));
+	if (n_unclaimed_dropped)
+		log_error("  (and %u more)", n_unclaimed_dropped);
+	log_error("if the root is behind one of these, add its driver to the image "
+		  "(mkinitramfs -m NAME; `modprobe -R ALIAS` on a running system names it)");
+}
 
 static void kmod_log(void *data, int priority, const char *file, int line, const char *fn,
 		     const char *format, va_list args)
@@ -126,7 +194,11 @@ static int insert_list(struct kmod_list *list, const char *what, unsigned flags,
 	return count;
 }
 
-int modules_load_name(const char *name)
+/*
+ * Looks a name or alias up and loads what it finds. Returns how many modules claim it, or
+ * -errno when the lookup itself failed.
+ */
+static int load_lookup(const char *name, unsigned flags, bool quiet)
 {
 	struct kmod_list *list = NULL;
 	int r;
@@ -135,31 +207,32 @@ int modules_load_name(const char *name)
 		return -ENOSYS;
 	r = kmod_module_new_from_lookup(kmod, name, &list);
 	if (r < 0)
-		return log_error_errno(r, "looking up module %s failed: %m", name);
+		return log_warning_errno(r, "looking up module %s failed: %m", name);
 	if (!list)
+		return 0;
+	r = insert_list(list, name, flags, quiet);
+	kmod_module_unref_list(list);
+	return r;
+}
+
+int modules_load_name(const char *name)
+{
+	/* A module asked for by name is loaded even if blacklisted, as modprobe NAME does. */
+	int r = load_lookup(name, 0, false);
+
+	if (r == 0)
 		return log_error_errno(-ENOENT,
 				       "module %s is not in this image: add it with mkinitramfs -m %s",
 				       name, name);
-	/* A module asked for by name is loaded even if blacklisted, as modprobe NAME does. */
-	r = insert_list(list, name, 0, false);
-	kmod_module_unref_list(list);
 	return r < 0 ? r : 0;
 }
 
 int modules_load_alias(const char *alias)
 {
-	struct kmod_list *list = NULL;
-	int r;
+	int r = load_lookup(alias, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY, true);
 
-	if (!kmod)
-		return -ENOSYS;
-	r = kmod_module_new_from_lookup(kmod, alias, &list);
-	if (r < 0)
-		return log_warning_errno(r, "looking up alias %s failed: %m, ignoring", alias);
-	if (!list)
-		return 0;
-	r = insert_list(list, alias, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY, true);
-	kmod_module_unref_list(list);
+	if (r == 0)
+		remember_unclaimed(alias);
 	return r;
 }
 
@@ -248,4 +321,39 @@ void modules_coldplug(void)
 		return;
 	}
 	coldplug_dir(fd, 0);
+}
+
+int modules_modprobe_main(int argc, char *argv[])
+{
+	bool quiet = false, blacklist = false;
+	int i, failed = 0;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0)
+			quiet = true;
+		else if (strcmp(argv[i], "-b") == 0 || strcmp(argv[i], "--use-blacklist") == 0)
+			blacklist = true;
+		/* Other options (-v, -s) change nothing we do. */
+	}
+	/* The kernel runs us with -q for every request_module(); misses are routine then. */
+	log_set_max_level(quiet ? LOG_LEVEL_ERR : LOG_LEVEL_INFO);
+	log_open();
+	if (modules_init("") < 0)
+		return 1;
+	for (; i < argc; i++) {
+		int r = load_lookup(argv[i], blacklist ? KMOD_PROBE_APPLY_BLACKLIST : 0, quiet);
+
+		if (r <= 0) {
+			if (!quiet)
+				log_error("modprobe: module %s not found in this initramfs", argv[i]);
+			failed = 1;
+		}
+	}
+	kmod_unref(kmod);
+	kmod = NULL;
+	return failed;
 }

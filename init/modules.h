@@ -34,3 +34,15 @@ void modules_load_listed(void);
 
 /* Loads a module for every device the kernel already knows: each modalias under /sys/devices. */
 void modules_coldplug(void);
+
+/*
+ * Logs the hardware aliases seen during coldplug and hotplug that no module of the image
+ * claims, limited to buses that carry storage; for a root that never appeared.
+ */
+void modules_report_unclaimed(void);
+
+/*
+ * The kernel's request_module() runs /sbin/modprobe, which the image links to baton: this is
+ * that command. Handles "modprobe [-q] [-b] [--] NAME [NAME...]". Returns the exit status.
+ */
+int modules_modprobe_main(int argc, char *argv[]);
