@@ -16,6 +16,7 @@
 
 #include "compress.h"
 #include "log.h"
+#include "softdep.h"
 #include "util.h"
 
 /* Where kernel packages put modules, relative to the root: classic, then merged /usr. */
@@ -898,6 +899,47 @@ out:
 	return r;
 }
 
+/*
+ * Rewrites depmod's modules.softdep in DIR with one line per module. libkmod 30 applies only
+ * the first softdep line matching a module (kmod_module_get_softdeps breaks out of its loop
+ * after one match, as module-init-tools did), and depmod writes one line per MODULE_SOFTDEP:
+ * btrfs has four (blake2b-256, sha256, xxhash64, crc32c), so the init would load only the
+ * first. modules.softdep keeps its place among the modprobe.d files (libkmod sorts them all
+ * by file name, modules.softdep included), so a user's softdep in modprobe.d still wins as it
+ * does on the installed system.
+ */
+static int modules_merge_softdeps(const char *dir)
+{
+	char path[PATH_MAX];
+	unsigned char *data;
+	char *merged = NULL;
+	size_t len;
+	int r;
+
+	r = util_pathf(path, "%s/modules.softdep", dir);
+	if (r < 0)
+		return log_error_errno(r, "path too long: %s", dir);
+	r = util_read_file(path, &data, &len);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return log_error_errno(r, "cannot read %s: %m", path);
+	r = softdep_merge((const char *)data, len, &merged);
+	free(data);
+	if (r < 0)
+		return log_error_errno(r, "cannot merge the lines of %s: %m", path);
+	if (unlink(path) < 0) {
+		r = log_error_errno(-errno, "cannot replace %s: %m", path);
+		goto out;
+	}
+	r = util_write_file(path, merged, strlen(merged), 0644);
+	if (r < 0)
+		log_error_errno(r, "cannot write %s: %m", path);
+out:
+	free(merged);
+	return r;
+}
+
 int modules_stage(struct modules_resolver *res, const char *root)
 {
 	const struct modules_source *src = res->src;
@@ -962,6 +1004,9 @@ int modules_stage(struct modules_resolver *res, const char *root)
 			return log_error_errno(r, "cannot write %s: %m", path);
 	}
 	r = modules_depmod(src, res->workdir, root);
+	if (r < 0)
+		return r;
+	r = modules_merge_softdeps(dir);
 	if (r < 0)
 		return r;
 	r = util_pathf(path, "%s/modules.dep.bin", dir);
