@@ -18,14 +18,22 @@
 #include "util.h"
 
 /* Directories the init mounts on or expects (the contract with init/, keep in step). */
-static const char *const image_dirs[] = {"dev", "proc", "sys",	     "run",	   "sysroot",
-					 "etc", "lib",	"lib/baton", "lib/modules"};
+static const char *const image_dirs[] = {"dev", "proc",	   "sys",	  "run",
+					 "sysroot", "etc", "lib", "lib/baton", "lib/modules", "sbin"};
 #define IMAGE_DIRS (sizeof(image_dirs) / sizeof(image_dirs[0]))
 
 /* /dev/console: char 5:1 (Documentation/admin-guide/devices.txt); the kernel opens it for fds 0-2
  * before devtmpfs. */
 #define IMAGE_CONSOLE_MAJOR 5
 #define IMAGE_CONSOLE_MINOR 1
+
+/*
+ * The kernel's request_module() runs this program (CONFIG_MODPROBE_PATH, /proc/sys/kernel/
+ * modprobe) for crypto algorithms ("crypto-xxhash64"), file system types ("fs-btrfs") and
+ * the like. The init is multi-call: started as "modprobe" it loads modules through libkmod.
+ */
+#define IMAGE_MODPROBE "sbin/modprobe"
+#define IMAGE_MODPROBE_TARGET "/init"
 
 /* Where the init finds the modules named with -m, one per line, in order. */
 #define IMAGE_MODULES_LOAD "lib/baton/modules.load"
@@ -259,6 +267,9 @@ int image_build(const struct image_spec *spec, struct cpio_archive *a)
 	r = image_add_file_from(a, "init", spec->init_path, 0755);
 	if (r < 0)
 		return r;
+	r = cpio_add_symlink(a, IMAGE_MODPROBE, IMAGE_MODPROBE_TARGET);
+	if (r < 0)
+		return log_error_errno(r, "cannot add /%s: %m", IMAGE_MODPROBE);
 	snprintf(release, sizeof(release),
 		 "NAME=\"baton initramfs\"\n"
 		 "ID=baton\n"
