@@ -130,6 +130,12 @@ static int parse_word(const struct cmdline_word *w, struct boot_params *p, unsig
 		copy_value(p->rootflags, w);
 	} else if (key_is(w, "init") && w->val) {
 		copy_value(p->init, w);
+	} else if (key_is(w, "mount.usr") && w->val) {
+		copy_value(p->usr, w);
+	} else if (key_is(w, "mount.usrfstype") && w->val) {
+		copy_value(p->usrfstype, w);
+	} else if (key_is(w, "mount.usrflags") && w->val) {
+		copy_value(p->usrflags, w);
 	} else if (key_is(w, "resume") && w->val) {
 		copy_value(p->resume, w);
 	} else if (key_is(w, "rd.driver.pre") || key_is(w, "rd.modules-load") ||

@@ -33,6 +33,9 @@ struct boot_params {
 	unsigned rootdelay_sec;
 	int panic_sec; /* panic=: <0 reboot at once, 0 wait forever, >0 wait then reboot */
 	char resume[CMDLINE_MAX];     /* resume=: hibernation image device; "" if absent */
+	char usr[CMDLINE_MAX];        /* mount.usr=: a separate /usr device; "" = see fstab */
+	char usrfstype[CMDLINE_MAX];  /* mount.usrfstype= */
+	char usrflags[CMDLINE_MAX];   /* mount.usrflags= */
 	/* Comma lists; repeated keys add to them (as dracut does), in command line order. */
 	char load_modules[CMDLINE_MAX]; /* rd.driver.pre=, rd.modules-load=, modules_load= */
 	char blacklist[CMDLINE_MAX];    /* rd.driver.blacklist=, modprobe.blacklist= */

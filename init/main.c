@@ -148,6 +148,10 @@ static void find_and_mount_root(void)
 		log_error("fatal: the root filesystem on /dev/%s could not be mounted", dev->name);
 		fatal(&params);
 	}
+	if (mount_usr(&params) < 0) {
+		log_error("fatal: /usr could not be mounted; the real init needs it in place");
+		fatal(&params);
+	}
 }
 
 int main(int argc, char *argv[], char *envp[])

@@ -2,21 +2,37 @@
 /* Mounting the root with libmount: type from rootfstype= or libblkid, options from rootflags=. */
 #include "mount.h"
 
+#include "inroot.h"
 #include "log.h"
 #include "modules.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libmount/libmount.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define FSTYPE_MAX 64 /* longest filesystem type name we try; the kernel's are under 20 */
 
+/* /usr must be a directory in the new root; it is created only if missing (the root may be ro). */
+static int ensure_mount_point(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0)
+		return S_ISDIR(st.st_mode) ? 0
+					   : log_error_errno(-ENOTDIR, "%s is not a directory", path);
+	if (mkdir(path, 0755) < 0)
+		return log_error_errno(-errno, "%s is missing and cannot be created: %m", path);
+	return 0;
+}
+
 /* One mount attempt with one type; on failure fills msg with libmount's explanation. */
-static int try_mount(const char *source, const char *fstype, const char *options, char *msg,
-		     size_t msg_size)
+static int try_mount(const char *source, const char *fstype, const char *options,
+		     const char *target, char *msg, size_t msg_size)
 {
 	struct libmnt_context *cxt = mnt_new_context();
 	int r;
@@ -28,7 +44,7 @@ static int try_mount(const char *source, const char *fstype, const char *options
 	mnt_context_set_optsmode(cxt, MNT_OMODE_IGNORE);
 	r = mnt_context_set_source(cxt, source);
 	if (r == 0)
-		r = mnt_context_set_target(cxt, MOUNT_NEW_ROOT);
+		r = mnt_context_set_target(cxt, target);
 	if (r == 0)
 		r = mnt_context_set_fstype(cxt, fstype);
 	if (r == 0)
@@ -50,28 +66,28 @@ static int try_mount(const char *source, const char *fstype, const char *options
 	return r;
 }
 
-int mount_root(const struct boot_params *params, const struct device_info *dev)
+/*
+ * Mounts dev on target, trying each type of a comma list in order (as the kernel does with
+ * rootfstype=) or the type libblkid detected. what names the mount for messages ("root",
+ * "/usr") and param the command line key that sets its types.
+ */
+static int mount_device(const struct device_info *dev, const char *fstypes, const char *options,
+			const char *target, const char *what, const char *param)
 {
 	char source[sizeof("/dev/") + DEVICE_NAME_MAX];
-	char options[CMDLINE_MAX + 8];
 	char msg[512] = "";
-	const char *types = params->rootfstype[0] ? params->rootfstype : dev->type;
+	const char *types = fstypes[0] ? fstypes : dev->type;
 	int r = -EINVAL;
 
 	snprintf(source, sizeof(source), "/dev/%s", dev->name);
-	/* ro/rw after rootflags=, as the kernel does: the flag on the command line wins. */
-	snprintf(options, sizeof(options), "%s%s%s", params->rootflags,
-		 params->rootflags[0] ? "," : "", params->read_write ? "rw" : "ro");
-
 	if (!types[0]) {
 		log_error("no filesystem was recognised on %s (libblkid found no superblock): the "
-			  "filesystem is corrupt or root= names the wrong device; if the type is one "
-			  "libblkid does not know, give it with rootfstype=",
-			  source);
+			  "filesystem is corrupt or the %s device is the wrong one; if the type is one "
+			  "libblkid does not know, give it with %s",
+			  source, what, param);
 		return -EINVAL;
 	}
 
-	/* rootfstype= is a comma list tried in order, as the kernel's own root mounting does. */
 	for (const char *t = types; *t;) {
 		size_t len = strcspn(t, ",");
 		char type[FSTYPE_MAX], alias[FSTYPE_MAX + 4];
@@ -88,25 +104,128 @@ int mount_root(const struct boot_params *params, const struct device_info *dev)
 		snprintf(alias, sizeof(alias), "fs-%s", type);
 		(void)modules_load_alias(alias);
 
-		log_info("mounting %s (%s, %s) on %s", source, type, options, MOUNT_NEW_ROOT);
-		r = try_mount(source, type, options, msg, sizeof(msg));
-		if (r == 0)
+		log_info("mounting %s (%s, %s) on %s", source, type, options, target);
+		r = try_mount(source, type, options, target, msg, sizeof(msg));
+		if (r == 0) {
+			log_info("mounted %s on %s", source, target);
 			return 0;
+		}
 		log_error("mounting %s as %s with options \"%s\" failed: %s", source, type, options,
 			  msg);
 	}
 	if (r == -ENODEV)
 		log_error("the kernel does not know that filesystem type: its module is missing from "
-			  "the image (add it with mkinitramfs -m) or rootfstype= names the wrong type "
-			  "(libblkid detected \"%s\")", dev->type);
-	else if (params->rootfstype[0] && strcmp(params->rootfstype, dev->type) != 0)
-		log_error("rootfstype=%s but libblkid detected \"%s\" on %s: fix or drop rootfstype=",
-			  params->rootfstype, dev->type, source);
+			  "the image (add it with mkinitramfs -m) or %s names the wrong type "
+			  "(libblkid detected \"%s\")", param, dev->type);
+	else if (fstypes[0] && strcmp(fstypes, dev->type) != 0)
+		log_error("%s%s but libblkid detected \"%s\" on %s: fix or drop %s", param, fstypes,
+			  dev->type, source, param);
 	else
 		log_error("check the kernel messages above for why %s was refused: a corrupt "
-			  "filesystem needs fsck from a rescue system; a bad option needs rootflags= "
+			  "filesystem needs fsck from a rescue system; a bad option needs its flags "
 			  "fixed", source);
 	return r;
+}
+
+int mount_root(const struct boot_params *params, const struct device_info *dev)
+{
+	char options[CMDLINE_MAX + 8];
+
+	/* ro/rw after rootflags=, as the kernel does: the flag on the command line wins. */
+	snprintf(options, sizeof(options), "%s%s%s", params->rootflags,
+		 params->rootflags[0] ? "," : "", params->read_write ? "rw" : "ro");
+	return mount_device(dev, params->rootfstype, options, MOUNT_NEW_ROOT, "root",
+			    "rootfstype=");
+}
+
+/* Where /usr goes, and the new root's fstab that may name it. */
+#define USR_TARGET MOUNT_NEW_ROOT "/usr"
+#define NEW_ROOT_FSTAB "/etc/fstab"
+
+/*
+ * Reads the /usr entry of the new root's /etc/fstab with libmount's parser. The file is
+ * opened inside the new root, so an absolute symlink cannot lead out of it. Returns 1 and
+ * fills the fields when there is one, 0 when not, -errno on a broken fstab.
+ */
+static int fstab_usr(char *source, char *fstype, char *options, size_t size)
+{
+	struct libmnt_table *tb = NULL;
+	struct libmnt_fs *fs;
+	int rootfd, fd, r;
+	FILE *f;
+
+	rootfd = open(MOUNT_NEW_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return -errno;
+	fd = inroot_open(rootfd, NEW_ROOT_FSTAB, O_RDONLY);
+	close(rootfd);
+	if (fd < 0)
+		return fd == -ENOENT ? 0 : fd;
+	f = fdopen(fd, "re");
+	if (!f) {
+		close(fd);
+		return -errno;
+	}
+	tb = mnt_new_table();
+	r = tb ? mnt_table_parse_stream(tb, f, NEW_ROOT_FSTAB) : -ENOMEM;
+	fclose(f);
+	if (r < 0)
+		goto out;
+	fs = mnt_table_find_target(tb, "/usr", MNT_ITER_FORWARD);
+	r = 0;
+	if (fs && mnt_fs_get_source(fs)) {
+		snprintf(source, size, "%s", mnt_fs_get_source(fs));
+		snprintf(fstype, size, "%s", mnt_fs_get_fstype(fs) && strcmp(mnt_fs_get_fstype(fs), "auto") ? mnt_fs_get_fstype(fs) : "");
+		snprintf(options, size, "%s", mnt_fs_get_options(fs) ? mnt_fs_get_options(fs) : "");
+		r = 1;
+	}
+out:
+	mnt_unref_table(tb);
+	return r;
+}
+
+int mount_usr(const struct boot_params *params)
+{
+	char source[CMDLINE_MAX], fstype[CMDLINE_MAX], options[CMDLINE_MAX + 8];
+	const struct device_info *dev;
+	struct devspec spec;
+	const char *from;
+	int r;
+
+	if (params->usr[0]) {
+		from = "mount.usr=";
+		snprintf(source, sizeof(source), "%s", params->usr);
+		snprintf(fstype, sizeof(fstype), "%s", params->usrfstype);
+		/* Like the root: read-only unless rw, and mount.usrflags= before it. */
+		snprintf(options, sizeof(options), "%s%s%s", params->usrflags,
+			 params->usrflags[0] ? "," : "", params->read_write ? "rw" : "ro");
+	} else {
+		from = "/etc/fstab of the new root";
+		r = fstab_usr(source, fstype, options, sizeof(source));
+		if (r < 0)
+			return log_error_errno(r, "cannot read %s%s: %m", MOUNT_NEW_ROOT,
+					       NEW_ROOT_FSTAB);
+		if (r == 0)
+			return 0;
+	}
+	if (devspec_parse(source, &spec) < 0)
+		return log_error_errno(-EINVAL, "the /usr device \"%s\" (from %s) is not a form "
+						"baton understands: use UUID=, LABEL=, PARTUUID=, "
+						"PARTLABEL= or /dev/NAME", source, from);
+	r = ensure_mount_point(USR_TARGET);
+	if (r < 0)
+		return r;
+	log_info("/usr is %s (from %s)", source, from);
+	r = devices_wait_for(&spec, source, "/usr device",
+			     params->wait == CMDLINE_WAIT_FOREVER ? 0 : params->timeout_sec, &dev);
+	if (r < 0) {
+		log_error("the /usr device %s (from %s) did not appear within %u s",
+			  source, from, params->timeout_sec);
+		devices_report(&spec);
+		return r;
+	}
+	return mount_device(dev, fstype, options, USR_TARGET, "/usr",
+			    params->usr[0] ? "mount.usrfstype=" : "the fstab type field ");
 }
 
 int mount_api_filesystems(void)

@@ -118,6 +118,10 @@ static void test_lists(void)
 	CHECK_INT(parse("rd.driver.pre= rd.driver.blacklist"), 0);
 	CHECK_STR(params.load_modules, "");
 	CHECK_STR(params.blacklist, "");
+	CHECK_INT(parse("mount.usr=LABEL=usr mount.usrfstype=xfs mount.usrflags=noatime"), 0);
+	CHECK_STR(params.usr, "LABEL=usr");
+	CHECK_STR(params.usrfstype, "xfs");
+	CHECK_STR(params.usrflags, "noatime");
 	CHECK_INT(parse("resume=UUID=abcd resume=/dev/vdb1"), 0);
 	CHECK_STR(params.resume, "/dev/vdb1");
 }
