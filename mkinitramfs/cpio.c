@@ -94,6 +94,32 @@ static const char *cpio_normalize(const char *path, int *err)
 	return path;
 }
 
+int cpio_lookup(const struct cpio_archive *a, const char *path, mode_t *ret_mode,
+		const void **ret_data, size_t *ret_len)
+{
+	const char *name;
+	int r = 0;
+
+	name = cpio_normalize(path, &r);
+	if (!name)
+		return r;
+	/* Linear: images hold a few thousand entries and callers look up a few thousand times. */
+	for (size_t i = 0; i < a->count; i++) {
+		const struct cpio_entry *e = &a->entries[i];
+
+		if (strcmp(e->name, name) != 0)
+			continue;
+		if (ret_mode)
+			*ret_mode = e->mode;
+		if (ret_data)
+			*ret_data = e->data;
+		if (ret_len)
+			*ret_len = e->size;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 static int cpio_add(struct cpio_archive *a, const char *path, mode_t mode, unsigned int major,
 		    unsigned int minor, const void *data, size_t size)
 {

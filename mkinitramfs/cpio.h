@@ -55,6 +55,15 @@ int cpio_add_node(struct cpio_archive *a, const char *path, mode_t type, mode_t 
 size_t cpio_count(const struct cpio_archive *a);
 
 /*
+ * Finds the entry at path (normalized as by cpio_add_*). Returns 0 with its mode (S_IFMT type
+ * and permission bits) and, for a symbolic link, its target (not NUL-terminated: *ret_len
+ * bytes) or, for a file, its contents; -ENOENT if there is none, -EINVAL for a bad path.
+ * ret_data and ret_len may be NULL. The data stays valid until the next change.
+ */
+int cpio_lookup(const struct cpio_archive *a, const char *path, mode_t *ret_mode,
+		const void **ret_data, size_t *ret_len);
+
+/*
  * Sorts the entries (component by component, so a directory's subtree is contiguous and
  * follows it) and checks them: -EEXIST for a duplicate path, -ENOENT for an entry whose
  * parent directory is not in the archive, -ENOTDIR when that parent is not a directory.

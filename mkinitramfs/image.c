@@ -14,7 +14,9 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "firmware.h"
 #include "log.h"
+#include "tree.h"
 #include "util.h"
 
 /* Directories the init mounts on or expects (the contract with init/, keep in step). */
@@ -247,9 +249,10 @@ int image_check_init(const char *path)
 	return r;
 }
 
-int image_build(const struct image_spec *spec, struct cpio_archive *a)
+int image_build(const struct image_spec *spec, struct cpio_archive *a, struct image_stats *ret)
 {
 	const struct modules_source *src = spec->src;
+	struct tree tree = {.a = a, .basedir = src->basedir, .shown_basedir = src->shown_basedir};
 	struct modules_conf_dir confs[MODULES_CONF_DIRS];
 	char image_moddir[PATH_MAX], stage_moddir[PATH_MAX], release[PATH_MAX];
 	const char *failed = NULL;
@@ -301,6 +304,10 @@ int image_build(const struct image_spec *spec, struct cpio_archive *a)
 	if (r < 0)
 		return log_error_errno(r, "cannot add /%s: %m", image_moddir);
 	r = image_add_tree(a, stage_moddir, image_moddir, 0);
+	if (r < 0)
+		return r;
+	r = firmware_add(&tree, src, spec->firmware, spec->firmware_modules, spec->firmware_count,
+			 &ret->firmware);
 	if (r < 0)
 		return r;
 

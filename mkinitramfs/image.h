@@ -18,6 +18,14 @@ struct image_spec {
 	const char *stage_root;		  /* holds lib/modules/KVER from modules_stage() */
 	const char *const *load;	  /* lines of /lib/baton/modules.load; NULL: no file */
 	size_t load_count;
+	const char *const *firmware;	      /* firmware the modules name ... */
+	const char *const *firmware_modules; /* ... and the module naming each */
+	size_t firmware_count;
+};
+
+/* What image_build added besides the modules, for the summary line. */
+struct image_stats {
+	size_t firmware;
 };
 
 /*
@@ -27,7 +35,7 @@ struct image_spec {
 int image_check_init(const char *path);
 
 /* Adds every entry of the image to an empty archive. Logs what failed. */
-int image_build(const struct image_spec *spec, struct cpio_archive *a);
+int image_build(const struct image_spec *spec, struct cpio_archive *a, struct image_stats *ret);
 
 /* Writes data to output atomically (a temporary file in the same directory, then rename). */
 int image_write(const char *output, const void *data, size_t len);

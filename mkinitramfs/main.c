@@ -387,14 +387,18 @@ static int main_build(const struct main_options *o, const struct modules_source 
 		log_error_errno(r, "out of memory");
 		goto out;
 	}
-	const struct image_spec spec = {
+	struct image_spec spec = {
 	    .init_path = o->init,
 	    .src = src,
 	    .stage_root = stage,
 	    .load = o->module_count ? (const char *const *)o->modules : NULL,
 	    .load_count = o->module_count,
 	};
-	r = image_build(&spec, a);
+	struct image_stats stats = {0};
+
+	spec.firmware_count =
+	    modules_resolver_firmware(res, &spec.firmware, &spec.firmware_modules);
+	r = image_build(&spec, a, &stats);
 	if (r < 0)
 		goto out;
 	r = cpio_write(a, o->mtime, cpio_buf_sink, &buf);
@@ -419,12 +423,15 @@ static int main_build(const struct main_options *o, const struct modules_source 
 	main_size(raw_size, sizeof(raw_size), buf.len);
 	if (gz) {
 		main_size(out_size, sizeof(out_size), gz_len);
-		log_note("wrote %s: kernel %s, %zu modules, %s uncompressed, %s gzip, %.2f s",
-			 o->output, src->kver, modules_resolver_count(res), raw_size, out_size,
-			 main_elapsed(start));
+		log_note("wrote %s: kernel %s, %zu modules, %zu firmware files, %s uncompressed, "
+			 "%s gzip, %.2f s",
+			 o->output, src->kver, modules_resolver_count(res), stats.firmware,
+			 raw_size, out_size, main_elapsed(start));
 	} else {
-		log_note("wrote %s: kernel %s, %zu modules, %s, not compressed, %.2f s", o->output,
-			 src->kver, modules_resolver_count(res), raw_size, main_elapsed(start));
+		log_note("wrote %s: kernel %s, %zu modules, %zu firmware files, %s, not "
+			 "compressed, %.2f s",
+			 o->output, src->kver, modules_resolver_count(res), stats.firmware,
+			 raw_size, main_elapsed(start));
 	}
 out:
 	free(gz);

@@ -75,6 +75,13 @@ struct modules_resolver {
 
 	char **builtin; /* names listed in modules.builtin, sorted */
 	size_t builtin_count;
+
+	char **firmware; /* modinfo "firmware" names of the added modules, first seen first */
+	char **firmware_module; /* the module that named each first */
+	size_t firmware_count;
+	size_t firmware_cap;
+	size_t firmware_module_count;
+	size_t firmware_module_cap;
 };
 
 static int modules_str_cmp(const void *x, const void *y)
@@ -582,12 +589,42 @@ void modules_resolver_free(struct modules_resolver *res)
 	free(res->files);
 	modules_strv_free(res->seen, res->seen_count);
 	modules_strv_free(res->builtin, res->builtin_count);
+	modules_strv_free(res->firmware, res->firmware_count);
+	modules_strv_free(res->firmware_module, res->firmware_module_count);
 	free(res);
 }
 
 size_t modules_resolver_count(const struct modules_resolver *res)
 {
 	return res->count;
+}
+
+size_t modules_resolver_firmware(const struct modules_resolver *res, const char *const **ret_names,
+				 const char *const **ret_modules)
+{
+	*ret_names = (const char *const *)res->firmware;
+	*ret_modules = (const char *const *)res->firmware_module;
+	return res->firmware_count;
+}
+
+/* Records a firmware name a module asks for, once. */
+static int modules_add_firmware(struct modules_resolver *res, const char *fw, const char *module)
+{
+	int r;
+
+	for (size_t i = 0; i < res->firmware_count; i++)
+		if (strcmp(res->firmware[i], fw) == 0)
+			return 0;
+	r = modules_strv_push(&res->firmware, &res->firmware_count, &res->firmware_cap, fw);
+	if (r < 0)
+		return r;
+	r = modules_strv_push(&res->firmware_module, &res->firmware_module_count,
+			      &res->firmware_module_cap, module);
+	if (r < 0) {
+		free(res->firmware[--res->firmware_count]);
+		return r;
+	}
+	return 0;
 }
 
 static bool modules_seen(const struct modules_resolver *res, const char *name)
@@ -688,8 +725,8 @@ static int modules_add_modinfo_deps(struct modules_resolver *res, struct kmod_mo
 
 		/* The host's libkmod may lack a decompressor (Debian 12's has no zlib). */
 		errno = -r;
-		log_warn("cannot read the module information of %s (%s): %m; its softdeps and "
-			 "weakdeps are not added, ignoring",
+		log_warn("cannot read the module information of %s (%s): %m; its softdeps, "
+			 "weakdeps and firmware are not added, ignoring",
 			 name, path);
 		return 0;
 	}
@@ -699,6 +736,12 @@ static int modules_add_modinfo_deps(struct modules_resolver *res, struct kmod_mo
 		const char *relation;
 		char *value, *word, *save = NULL;
 
+		if (strcmp(key, "firmware") == 0) {
+			r = modules_add_firmware(res, kmod_module_info_get_value(l), name);
+			if (r < 0)
+				break;
+			continue;
+		}
 		if (strcmp(key, "softdep") == 0)
 			relation = "softdep";
 		else if (strcmp(key, "weakdep") == 0)

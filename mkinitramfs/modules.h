@@ -43,6 +43,13 @@ int modules_resolver_add(struct modules_resolver *res, const char *name, bool re
 size_t modules_resolver_count(const struct modules_resolver *res);
 
 /*
+ * The firmware files the added modules name (their modinfo "firmware" fields), each once,
+ * with the module that named it first. Returns how many; the arrays live as long as res.
+ */
+size_t modules_resolver_firmware(const struct modules_resolver *res, const char *const **ret_names,
+				 const char *const **ret_modules);
+
+/*
  * Writes every module, decompressed, to ROOT/lib/modules/KVER/<path>.ko, copies
  * modules.order and modules.builtin{,.modinfo}, and runs depmod on ROOT so the indexes
  * describe exactly these modules.
