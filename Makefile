@@ -50,7 +50,7 @@ $(BUILD)/mkinitramfs: $(GEN_SRC) $(GEN_HDR) | host-packages
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(CFLAGS_WARN) -D_GNU_SOURCE -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -Iinit -Imkinitramfs
 UNIT_SRC := tests/unit/main.c $(wildcard tests/unit/test_*.c) init/cmdline.c init/devspec.c init/inroot.c \
-	mkinitramfs/cpio.c
+	mkinitramfs/cpio.c mkinitramfs/compress.c -lz -llzma -lzstd
 $(BUILD)/unit-tests: $(UNIT_SRC) $(wildcard tests/unit/*.h) $(INIT_HDR) $(GEN_HDR)
 	@mkdir -p $(BUILD)
 	$(CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRC)
