@@ -20,7 +20,9 @@
 #   BATON_CACHE        downloads and extracted kernels (default ${XDG_CACHE_HOME:-~/.cache}/baton)
 #   BATON_BUILD        build directory (default: build/ at the top of the work tree)
 #   BATON_MKINITRAMFS  the image generator to test (default: $BATON_BUILD/mkinitramfs)
-#   BATON_KERNEL_PKG   kernel package to boot (default: what linux-image-amd64 depends on)
+#   BATON_KERNEL       bookworm (default: Debian 12's kernel) or sid (Linux 7.x, the pivot_root
+#                      path), fetched through scripts/apt-private.sh
+#   BATON_KERNEL_PKG   linux-image package to boot (default: what linux-image-amd64 depends on)
 #   BATON_KVM=1        use KVM instead of TCG (KVM hangs on the machines this was written on)
 #   BATON_TIMEOUT      outer timeout of one QEMU run in seconds (default 120)
 #   KERNEL_TREE, KVER, VMLINUZ, BATON_PROBE, BATON_INITRD: set by run.sh so each scenario
@@ -48,86 +50,166 @@ die() {
 
 # --- kernel -------------------------------------------------------------------------------
 
-# _apt CMD ARGS...: apt-get/apt-cache through scripts/apt-private.sh when the tree has it (a
-# private package list, nothing changed on the host), else the host's own apt.
+# The kernels scenarios can boot (BATON_KERNEL): Debian's own (the machine's release, bookworm)
+# and Debian sid's (Linux >= 7.0, whose initramfs sits on nullfs, so baton uses pivot_root).
+readonly KERNEL_CHOICES='bookworm sid'
+
+# _apt CHOICE CMD ARGS...: apt-get/apt-cache through scripts/apt-private.sh when the tree has
+# it (a private package list, nothing changed on the host; sid added for CHOICE=sid), else the
+# host's own apt (bookworm only).
 _apt() {
+	local choice=$1
+	shift
 	if [[ -x $BATON_TOP/scripts/apt-private.sh ]]; then
-		"$BATON_TOP/scripts/apt-private.sh" "$BATON_CACHE" --no-src -- "$@"
-	else
+		if [[ $choice == sid ]]; then
+			"$BATON_TOP/scripts/apt-private.sh" "$BATON_CACHE" --sid --no-src -- "$@"
+		else
+			"$BATON_TOP/scripts/apt-private.sh" "$BATON_CACHE" --no-src -- "$@"
+		fi
+	elif [[ $choice == bookworm ]]; then
 		"$@"
+	else
+		die "the $choice kernel needs scripts/apt-private.sh"
 	fi
 }
 
-# _kernel_export DIR: set KERNEL_TREE, KVER and VMLINUZ from an extracted kernel package.
+# _apt_version CHOICE PKG: the candidate version of PKG, or nothing.
+_apt_version() {
+	_apt "$1" apt-cache show --no-all-versions "$2" 2>/dev/null | sed -n 's/^Version: //p' |
+		head -n 1 || true
+}
+
+# _kernel_export DIR: set KERNEL_TREE, KVER and VMLINUZ from an extracted kernel. Debian
+# bookworm ships boot/vmlinuz-KVER and lib/modules/KVER; sid (merged /usr) ships
+# usr/lib/modules/KVER with the kernel image inside as vmlinuz.
 _kernel_export() {
 	local dir=$1 m
 	KERNEL_TREE=$dir/root
-	for m in "$KERNEL_TREE"/lib/modules/*/ "$KERNEL_TREE"/usr/lib/modules/*/; do
+	KVER=''
+	for m in "$KERNEL_TREE"/usr/lib/modules/*/ "$KERNEL_TREE"/lib/modules/*/; do
 		[[ -d $m ]] || continue
 		KVER=$(basename "$m")
 	done
-	VMLINUZ=$KERNEL_TREE/boot/vmlinuz-${KVER:-}
-	[[ -n ${KVER:-} && -f $VMLINUZ ]] || die "no kernel in $KERNEL_TREE (remove $dir and retry)"
+	VMLINUZ=$KERNEL_TREE/boot/vmlinuz-$KVER
+	[[ -f $VMLINUZ ]] || VMLINUZ=$KERNEL_TREE/usr/lib/modules/$KVER/vmlinuz
+	[[ -n $KVER && -f $VMLINUZ ]] || die "no kernel in $KERNEL_TREE (remove $dir and retry)"
 	export KERNEL_TREE KVER VMLINUZ
 }
 
-# kernel_fetch: download and extract the kernel once, keyed by package name and version;
-# exports KERNEL_TREE (holding lib/modules/KVER and boot/vmlinuz-KVER), KVER and VMLINUZ.
-# Does nothing when they are already exported (run.sh fetches once for every scenario).
+# _kernel_packages CHOICE PKG: PKG and the packages holding the rest of the same kernel,
+# one "name=version" a line. Bookworm's linux-image-KABI is the whole kernel; sid splits it
+# into linux-image-KABI (empty), linux-binary-KABI (vmlinuz), linux-base-KABI (modules.order,
+# modules.builtin) and linux-modules-KABI (the .ko.xz files).
+_kernel_packages() {
+	local choice=$1 pkg=$2 abi dep ver
+	abi=${pkg#linux-image-}
+	abi=${abi%-unsigned}
+	ver=$(_apt_version "$choice" "$pkg")
+	[[ -n $ver ]] || return 0
+	printf '%s=%s\n' "$pkg" "$ver"
+	while read -r dep; do
+		ver=$(_apt_version "$choice" "$dep")
+		[[ -n $ver ]] || die "$pkg depends on $dep, which apt cannot resolve"
+		printf '%s=%s\n' "$dep" "$ver"
+	done < <(_apt "$choice" apt-cache depends "$pkg" 2>/dev/null |
+		sed -n "s/^ *Depends: \(linux-\(binary\|base\|modules\)-${abi//./\\.}\)$/\1/p" |
+		sort -u)
+}
+
+# _kernel_cached CHOICE: the newest complete kernel of CHOICE in the cache, or nothing.
+# Each extracted kernel records its CHOICE in the file "choice" (none: bookworm, the only
+# kind older caches hold).
+_kernel_cached() {
+	local d c
+	while read -r d; do
+		c=bookworm
+		[[ -f $d/choice ]] && c=$(<"$d/choice")
+		[[ $c == "$1" ]] && printf '%s\n' "$d"
+	done < <(find "$BATON_CACHE/kernels" -mindepth 2 -maxdepth 2 -name .done -printf '%h\n' |
+		sort -V) | tail -n 1
+}
+
+# _kernel_extract CHOICE DIR PKG=VER...: download the packages, unpack them all into DIR/root,
+# and index the modules once (depmod), so each mkinitramfs run only copies. DIR appears whole
+# or not at all.
+_kernel_extract() {
+	local choice=$1 dir=$2 tmp deb m
+	shift 2
+	tmp=$dir.tmp
+	rm -rf "$dir" "$tmp"
+	mkdir -p "$tmp/deb" "$tmp/root"
+	(cd "$tmp/deb" && _apt "$choice" apt-get -q download "$@" >"$tmp/download.log" 2>&1) ||
+		{ cat "$tmp/download.log" >&2; die "apt-get download $* failed"; }
+	for deb in "$tmp"/deb/*.deb; do
+		[[ -f $deb ]] || die "apt-get download $* left no .deb in $tmp/deb"
+		dpkg-deb -x "$deb" "$tmp/root" || die "dpkg-deb -x $deb failed"
+	done
+	rm -rf "$tmp/deb"
+	# Merged-/usr packages (sid) ship usr/lib/modules; the host's depmod (kmod 30) only looks
+	# in BASEDIR/lib/modules.
+	if [[ ! -e $tmp/root/lib && -d $tmp/root/usr/lib/modules ]]; then
+		ln -s usr/lib "$tmp/root/lib"
+	fi
+	# The packages ship no modules.dep (the postinst runs depmod): do what installing does.
+	for m in "$tmp"/root/lib/modules/*/; do
+		[[ -d $m ]] || continue
+		depmod -b "$tmp/root" "$(basename "$m")" || die "depmod -b $tmp/root failed"
+	done
+	printf '%s\n' "$choice" >"$tmp/choice"
+	printf '%s\n' "$@" >"$tmp/packages"
+	mv "$tmp" "$dir" || die "cannot move $tmp to $dir"
+	touch "$dir/.done"
+}
+
+# kernel_fetch: download and extract the kernel of BATON_KERNEL (bookworm, the default, or
+# sid) once, keyed by package name and version; exports KERNEL_TREE (holding lib/modules/KVER),
+# KVER and VMLINUZ. Does nothing when they are already exported (run.sh fetches once for every
+# scenario). BATON_KERNEL_PKG names the linux-image package instead of what linux-image-amd64
+# depends on.
 kernel_fetch() {
 	if [[ -n ${KERNEL_TREE:-} && -n ${KVER:-} && -f ${VMLINUZ:-} ]]; then
 		return 0
 	fi
-	local pkg=${BATON_KERNEL_PKG:-} ver='' dir tmp deb
+	local choice=${BATON_KERNEL:-bookworm} pkg=${BATON_KERNEL_PKG:-} ver='' dir
+	local -a pkgs=()
+	[[ " $KERNEL_CHOICES " == *" $choice "* ]] ||
+		die "BATON_KERNEL=$choice: choose one of $KERNEL_CHOICES"
 	mkdir -p "$BATON_CACHE/kernels"
 	if [[ -z $pkg ]]; then
-		pkg=$(_apt apt-cache depends linux-image-amd64 2>/dev/null |
+		pkg=$(_apt "$choice" apt-cache depends linux-image-amd64 2>/dev/null |
 			sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n 1) || true
 	fi
 	if [[ -n $pkg ]]; then
-		ver=$(_apt apt-cache show --no-all-versions "$pkg" 2>/dev/null |
-			sed -n 's/^Version: //p' | head -n 1) || true
+		mapfile -t pkgs < <(_kernel_packages "$choice" "$pkg")
 	fi
-	if [[ -z $pkg || -z $ver ]]; then
-		# No package lists (offline): boot the newest kernel already in the cache.
-		dir=$(find "$BATON_CACHE/kernels" -mindepth 2 -maxdepth 2 -name .done -printf '%h\n' |
-			sort -V | tail -n 1)
-		[[ -n $dir ]] || die "cannot resolve linux-image-amd64 with apt and no kernel is cached"
-		note "apt cannot resolve the kernel package; using the cached $(basename "$dir")"
+	if ((${#pkgs[@]} == 0)); then
+		# No package lists (offline): boot the newest kernel of that choice already cached.
+		dir=$(_kernel_cached "$choice")
+		[[ -n $dir ]] ||
+			die "cannot resolve the $choice linux-image-amd64 with apt and no $choice kernel is cached"
+		note "apt cannot resolve the $choice kernel package; using the cached $(basename "$dir")"
 		_kernel_export "$dir"
 		return 0
 	fi
+	ver=${pkgs[0]#*=}
 	dir=$BATON_CACHE/kernels/${pkg}_${ver}
 	(
 		# Two runs sharing the cache must not extract into each other.
 		exec 9>"$BATON_CACHE/kernels/.lock"
 		flock 9
 		[[ -f $dir/.done ]] && exit 0
-		note "fetching $pkg $ver into $dir"
-		rm -rf "$dir"
-		tmp=$dir.tmp
-		rm -rf "$tmp"
-		mkdir -p "$tmp/deb"
-		(cd "$tmp/deb" && _apt apt-get -q download "$pkg=$ver" >"$tmp/download.log" 2>&1) ||
-			{ cat "$tmp/download.log" >&2; die "apt-get download $pkg=$ver failed"; }
-		deb=$(find "$tmp/deb" -name '*.deb' | head -n 1)
-		[[ -n $deb ]] || die "apt-get download $pkg=$ver left no .deb in $tmp/deb"
-		dpkg-deb -x "$deb" "$tmp/root" || die "dpkg-deb -x $deb failed"
-		rm -rf "$tmp/deb"
-		# Merged-/usr packages (sid) ship usr/lib/modules, where this depmod does not look.
-		if [[ ! -e $tmp/root/lib && -d $tmp/root/usr/lib/modules ]]; then
-			ln -s usr/lib "$tmp/root/lib"
-		fi
-		# The package ships no modules.dep (its postinst runs depmod): do what installing does.
-		local m
-		for m in "$tmp"/root/lib/modules/*/; do
-			[[ -d $m ]] || continue
-			depmod -b "$tmp/root" "$(basename "$m")" || die "depmod -b $tmp/root failed"
-		done
-		mv "$tmp" "$dir" || die "cannot move $tmp to $dir"
-		touch "$dir/.done"
+		note "fetching the $choice kernel ${pkgs[*]} into $dir"
+		_kernel_extract "$choice" "$dir" "${pkgs[@]}"
 	)
 	_kernel_export "$dir"
+}
+
+# kernel_has_nullfs: the booted kernel (KVER) is Linux >= 7.0, which mounts the initramfs on
+# top of an empty nullfs, so pivot_root out of it works (before, it is the namespace's root
+# and baton moves the new root over it).
+kernel_has_nullfs() {
+	local major=${KVER%%.*}
+	[[ $major =~ ^[0-9]+$ ]] && ((major >= 7))
 }
 
 # --- probe init ---------------------------------------------------------------------------
@@ -158,11 +240,11 @@ initramfs_make() {
 }
 
 # initramfs_generic: the generic image most scenarios boot; exports BATON_INITRD. An image
-# given in BATON_INITRD is used as it is (run.sh makes one per run, and scenarios running side
-# by side must not remake it); else build/tests/initrd-generic.img, remade when missing or
-# older than the generator or build/init.
+# given in BATON_INITRD is used as it is (run.sh makes one per kernel and run, and scenarios
+# running side by side must not remake it); else build/tests/initrd-generic-KVER.img, remade
+# when missing or older than the generator or build/init.
 initramfs_generic() {
-	local out=$BATON_TESTS/initrd-generic.img dep stale=0
+	local out=$BATON_TESTS/initrd-generic-$KVER.img dep stale=0
 	if [[ -n ${BATON_INITRD:-} ]]; then
 		[[ -f $BATON_INITRD ]] || die "BATON_INITRD=$BATON_INITRD does not exist"
 		return 0
@@ -206,7 +288,7 @@ scenario_begin() {
 	local script
 	script=$(cd "$(dirname "$0")" && pwd)
 	SCENARIO=$(basename "$script")
-	WORK=${BATON_WORK:-$BATON_TESTS/$SCENARIO}
+	WORK=${BATON_WORK:-$BATON_TESTS/${BATON_KERNEL:-bookworm}/$SCENARIO}
 	shared_setup
 	rm -rf "$WORK"
 	mkdir -p "$WORK"
@@ -552,4 +634,17 @@ expect_probe_ok() {
 		"/ is $1 from $2${3:+, $3}"
 	expect_not '^BATON-PROBE: mountinfo .* - (rootfs|tmpfs|ramfs) ' "/ is still the initramfs"
 	expect '^BATON-PROBE: rootdev=[1-9][0-9]*:' "/ is a block device"
+	expect_switch_path
+}
+
+# expect_switch_path: baton switched the way the kernel allows: pivot_root on Linux >= 7.0,
+# MS_MOVE and chroot before (where pivot_root fails with EINVAL on the initramfs).
+expect_switch_path() {
+	if kernel_has_nullfs; then
+		expect '] baton: switched root with pivot_root' \
+			"Linux $KVER: the initramfs is on nullfs, so pivot_root works"
+	else
+		expect_not 'baton: switched root with pivot_root' \
+			"Linux $KVER: pivot_root cannot leave the initramfs, MS_MOVE is the way"
+	fi
 }

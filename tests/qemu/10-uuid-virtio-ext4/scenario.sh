@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # root=UUID= finds ext4 on the second of two virtio-blk disks; the default is read-only.
+# kernels: bookworm sid
 set -euo pipefail
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # root=LABEL= on a virtio-scsi disk: virtio_scsi, then sd_mod for the disk it finds.
+# kernels: bookworm sid
 set -euo pipefail
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: MIT
 # A root that never appears: a fatal report naming it after rd.timeout, then a reboot (panic=-1
 # with -no-reboot ends QEMU), and never a kernel panic.
+# kernels: bookworm sid
 set -euo pipefail
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

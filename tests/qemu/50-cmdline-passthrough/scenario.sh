@@ -4,6 +4,7 @@
 # argv, `batontest=42` as environment. A dotted word is a module parameter the kernel drops
 # (init/main.c, unknown_bootoption), so baton must not resurrect baton.test=42 from
 # /proc/cmdline.
+# kernels: bookworm sid
 set -euo pipefail
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
