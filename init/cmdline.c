@@ -8,6 +8,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char *const stage_names[STAGE_COUNT] = {
+	[STAGE_EARLY] = "early",	   [STAGE_PREMOUNT] = "premount",
+	[STAGE_DEVICE] = "device",	   [STAGE_MOUNT] = "mount",
+	[STAGE_PRE_SWITCH] = "pre-switch", [STAGE_FAILURE] = "failure",
+};
+
+/* dracut's rd.break= and initramfs-tools' break= names for the same moments. */
+static const struct {
+	const char *name;
+	enum boot_stage stage;
+} stage_aliases[] = {
+	{ "cmdline", STAGE_EARLY },	  { "top", STAGE_EARLY },	   { "modules", STAGE_EARLY },
+	{ "pre-udev", STAGE_EARLY },	  { "pre-trigger", STAGE_EARLY },  { "pre-mount", STAGE_PREMOUNT },
+	{ "initqueue", STAGE_DEVICE },	  { "mountroot", STAGE_MOUNT },	   { "pre-pivot", STAGE_PRE_SWITCH },
+	{ "bottom", STAGE_PRE_SWITCH },	  { "init", STAGE_PRE_SWITCH },	   { "cleanup", STAGE_PRE_SWITCH },
+};
+
+static const char *const level_names[] = { [3] = "err", [4] = "warning", [5] = "notice",
+					   [6] = "info", [7] = "debug" };
+
+const char *cmdline_stage_name(enum boot_stage stage)
+{
+	return stage >= 0 && stage < STAGE_COUNT ? stage_names[stage] : "none";
+}
+
 /* One word of the command line, split at its first '=' with the kernel's quote rules applied. */
 struct cmdline_word {
 	const char *key;
@@ -96,6 +121,31 @@ static void append_list(char *dst, const struct cmdline_word *w)
 	dst[n + w->val_len] = '\0';
 }
 
+static bool value_is(const struct cmdline_word *w, const char *val)
+{
+	return w->val && w->val_len == strlen(val) && memcmp(w->val, val, w->val_len) == 0;
+}
+
+/* A stage by our name or a dracut/initramfs-tools alias; dflt for a bare key. */
+static int parse_stage(const struct cmdline_word *w, enum boot_stage dflt, enum boot_stage *ret)
+{
+	if (!w->val) {
+		*ret = dflt;
+		return 0;
+	}
+	for (int i = 0; i < STAGE_COUNT; i++)
+		if (value_is(w, stage_names[i])) {
+			*ret = (enum boot_stage)i;
+			return 0;
+		}
+	for (size_t i = 0; i < sizeof(stage_aliases) / sizeof(stage_aliases[0]); i++)
+		if (value_is(w, stage_aliases[i].name)) {
+			*ret = stage_aliases[i].stage;
+			return 0;
+		}
+	return -EINVAL;
+}
+
 /* A non-negative decimal that fits an int; the kernel's own parsers reject trailing junk too. */
 static int parse_number(const struct cmdline_word *w, bool allow_negative, int *ret)
 {
@@ -168,6 +218,39 @@ static int parse_word(const struct cmdline_word *w, struct boot_params *p, unsig
 		if (parse_number(w, true, &n) < 0)
 			return -EINVAL;
 		p->panic_sec = n;
+	} else if (key_is(w, "rd.break")) {
+		/* dracut: a bare rd.break stops just before the switch. */
+		return parse_stage(w, STAGE_PRE_SWITCH, &p->break_at);
+	} else if (key_is(w, "break")) {
+		/* initramfs-tools: a bare break stops before mounting. */
+		return parse_stage(w, STAGE_PREMOUNT, &p->break_at);
+	} else if (key_is(w, "rd.shell")) {
+		if (!w->val || value_is(w, "1") || value_is(w, "yes"))
+			p->shell_allowed = true;
+		else if (value_is(w, "0") || value_is(w, "no"))
+			p->shell_allowed = false;
+		else
+			return -EINVAL;
+	} else if (key_is(w, "rd.emergency")) {
+		if (value_is(w, "reboot"))
+			p->emergency = CMDLINE_EMERGENCY_REBOOT;
+		else if (value_is(w, "halt") || value_is(w, "poweroff"))
+			p->emergency = CMDLINE_EMERGENCY_HALT;
+		else if (value_is(w, "shell"))
+			p->emergency = CMDLINE_EMERGENCY_SHELL;
+		else
+			return -EINVAL;
+	} else if (key_is(w, "baton.hook_timeout")) {
+		if (parse_number(w, false, &n) < 0 || n == 0)
+			return -EINVAL;
+		p->hook_timeout_sec = (unsigned)n;
+	} else if (key_is(w, "baton.log")) {
+		for (int i = 3; i <= 7; i++)
+			if (value_is(w, level_names[i])) {
+				p->log_level = i;
+				return 0;
+			}
+		return -EINVAL;
 	} else if (key_is(w, "quiet") && !w->val) {
 		p->verbosity = CMDLINE_VERBOSITY_QUIET;
 	} else if (key_is(w, "rd.debug") && !w->val) {
@@ -188,6 +271,10 @@ int cmdline_parse(const char *buf, size_t len, struct boot_params *ret)
 
 	memset(ret, 0, sizeof(*ret));
 	ret->wait = CMDLINE_WAIT_DEADLINE;
+	ret->log_level = -1;
+	ret->break_at = STAGE_NONE;
+	ret->shell_allowed = true;
+	ret->hook_timeout_sec = CMDLINE_DEFAULT_HOOK_TIMEOUT_SEC;
 
 	for (;;) {
 		struct cmdline_word w;

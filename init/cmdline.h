@@ -16,6 +16,29 @@ enum cmdline_wait {
 	CMDLINE_WAIT_FOREVER,  /* rootwait */
 };
 
+/* Hook stages, in boot order (hooks.c runs them; rd.break= stops at one). */
+enum boot_stage {
+	STAGE_EARLY,      /* after the API mounts and the command line */
+	STAGE_PREMOUNT,   /* before waiting for the root: assemble RAID/LVM, unlock LUKS */
+	STAGE_DEVICE,     /* re-run while waiting for the root */
+	STAGE_MOUNT,      /* the root is mounted at /sysroot, not yet validated */
+	STAGE_PRE_SWITCH, /* last moment before the switch; /dev is already in the new root */
+	STAGE_FAILURE,    /* before the failure action */
+	STAGE_COUNT,
+	STAGE_NONE = -1,
+};
+
+/* What a failure does after reporting (rd.emergency=). */
+enum cmdline_emergency {
+	CMDLINE_EMERGENCY_DEFAULT, /* a shell if the image has one and rd.shell allows, then reboot */
+	CMDLINE_EMERGENCY_REBOOT,
+	CMDLINE_EMERGENCY_HALT,
+	CMDLINE_EMERGENCY_SHELL,
+};
+
+/* Default per-hook time limit (baton.hook_timeout=); plymouth and fsck hooks finish well before. */
+#define CMDLINE_DEFAULT_HOOK_TIMEOUT_SEC 60
+
 enum cmdline_verbosity {
 	CMDLINE_VERBOSITY_DEFAULT,
 	CMDLINE_VERBOSITY_QUIET, /* quiet */
@@ -40,7 +63,15 @@ struct boot_params {
 	char load_modules[CMDLINE_MAX]; /* rd.driver.pre=, rd.modules-load=, modules_load= */
 	char blacklist[CMDLINE_MAX];    /* rd.driver.blacklist=, modprobe.blacklist= */
 	enum cmdline_verbosity verbosity;
+	int log_level;             /* baton.log=: a syslog level 3..7, or -1 for the default */
+	enum boot_stage break_at;  /* rd.break=, break=: shell before this stage's hooks */
+	bool shell_allowed;        /* rd.shell=0 forbids every shell */
+	enum cmdline_emergency emergency;
+	unsigned hook_timeout_sec; /* baton.hook_timeout= */
 };
+
+/* The name of a stage as hook folders and messages use it ("pre-switch"). */
+const char *cmdline_stage_name(enum boot_stage stage);
 
 /*
  * Parses a command line of len bytes (need not be NUL-terminated) into *ret, filling defaults

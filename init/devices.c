@@ -320,12 +320,13 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int devices_wait_for(const struct devspec *spec, const char *spec_text, const char *role,
-		     unsigned timeout_sec, const struct device_info **ret)
+int devices_wait_for(struct devspec *spec, char *spec_text, size_t spec_size, const char *role,
+		     unsigned timeout_sec, devices_wait_hook hook, const struct device_info **ret)
 {
 	long long start = now_ms();
 	long long deadline = timeout_sec ? start + (long long)timeout_sec * 1000 : -1;
 	long long next_progress = start + PROGRESS_INTERVAL_MS;
+	unsigned hooked_devices = 0;
 	const struct device_info *dev;
 
 	scan_sysfs();
@@ -336,6 +337,11 @@ int devices_wait_for(const struct devspec *spec, const char *spec_text, const ch
 		if (uevent_fd >= 0 && drain_uevents() == -ENOBUFS)
 			scan_sysfs();
 		dev = lookup(spec);
+		if (!dev && hook && n_devices != hooked_devices) {
+			hooked_devices = n_devices;
+			if (hook(spec, spec_text, spec_size))
+				continue;
+		}
 		if (dev) {
 			log_info("%s %s is /dev/%s (%s), found after %lld ms", role, spec_text,
 				 dev->name, dev->type[0] ? dev->type : "no filesystem recognised",
@@ -356,6 +362,9 @@ int devices_wait_for(const struct devspec *spec, const char *spec_text, const ch
 				log_notice("still waiting for %s %s (rootwait: no deadline), "
 					   "%u block devices seen", role, spec_text, n_devices);
 			next_progress = now + PROGRESS_INTERVAL_MS;
+			/* Also on the progress tick: a hook may wait for something other than disks. */
+			if (hook && hook(spec, spec_text, spec_size))
+				continue;
 		}
 		wait = next_progress - now;
 		if (deadline >= 0 && deadline - now < wait)

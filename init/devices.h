@@ -29,12 +29,18 @@ struct device_info {
 int devices_listen(void);
 
 /*
+ * Called while waiting, after new block devices appeared and at each progress message; may
+ * change *spec (a hook assembled the root elsewhere) and then returns true.
+ */
+typedef bool (*devices_wait_hook)(struct devspec *spec, char *spec_text, size_t spec_size);
+
+/*
  * Waits until a block device matching spec exists and has been probed, loading modules for
  * devices that appear meanwhile. timeout_sec 0 waits forever. Prints progress every few
  * seconds, naming the device by role ("root device") and spec_text as the user wrote it. Returns 0 and sets *ret, or -ETIMEDOUT.
  */
-int devices_wait_for(const struct devspec *spec, const char *spec_text, const char *role,
-		     unsigned timeout_sec, const struct device_info **ret);
+int devices_wait_for(struct devspec *spec, char *spec_text, size_t spec_size, const char *role,
+		     unsigned timeout_sec, devices_wait_hook hook, const struct device_info **ret);
 
 /* Logs every block device seen with its tags, and a hint when one nearly matches spec. */
 void devices_report(const struct devspec *spec);

@@ -4,9 +4,11 @@
 #include "devices.h"
 #include "devspec.h"
 #include "fatal.h"
+#include "hooks.h"
 #include "log.h"
 #include "modules.h"
 #include "mount.h"
+#include "procs.h"
 #include "resume.h"
 #include "switchroot.h"
 
@@ -23,6 +25,9 @@
 extern char **environ;
 
 static struct boot_params params;
+static struct devspec root_spec;
+static const struct device_info *root_dev;
+static char root_device[sizeof("/dev/") + DEVICE_NAME_MAX]; /* for hooks: BATON_ROOT_DEVICE */
 /* What the kernel gave /init, handed unchanged to the real init. */
 static char *init_argv[INIT_ARGS_MAX + 2];
 static char **init_envp;
@@ -75,9 +80,39 @@ static int read_cmdline(void)
 	if (r == -E2BIG)
 		return log_error_errno(r, "/proc/cmdline is longer than %d bytes", CMDLINE_MAX);
 	if (r < 0)
-		log_warning("a number on the kernel command line did not parse (rd.timeout=, "
-			    "rootdelay=, rootwait=, panic=); its default is used");
+		log_warning("a value on the kernel command line did not parse (a number, rd.break=, "
+			    "rd.shell=, rd.emergency= or baton.log=); its default is used");
+	if (params.log_level >= 0)
+		log_set_max_level((enum log_level)params.log_level);
+	else if (params.verbosity == CMDLINE_VERBOSITY_DEBUG)
+		log_set_max_level(LOG_LEVEL_DEBUG);
 	return 0;
+}
+
+/* A hook (LVM, LUKS, RAID) may hand back the device that now holds the root. */
+static bool take_root_from_hooks(struct devspec *spec, char *text, size_t size)
+{
+	const char *root = hooks_result_root();
+
+	if (!root[0] || strcmp(root, text) == 0)
+		return false;
+	if (devspec_parse(root, spec) < 0) {
+		log_error("a hook handed back root=%s, which is not a device form baton understands, "
+			  "ignoring it", root);
+		return false;
+	}
+	log_info("the root is now %s (from a hook)", root);
+	snprintf(text, size, "%s", root);
+	return true;
+}
+
+/* Runs the device hooks while waiting for the root, like initramfs-tools' local-block. */
+static bool device_hooks(struct devspec *spec, char *text, size_t size)
+{
+	if (!hooks_exist(STAGE_DEVICE))
+		return false;
+	(void)hooks_run(STAGE_DEVICE, &params, text);
+	return take_root_from_hooks(spec, text, size);
 }
 
 /* resume= is optional: a device that never shows up only costs the wait. */
@@ -94,10 +129,10 @@ static void resume_if_asked(void)
 		return;
 	}
 	/* Bounded even with rootwait: a missing swap must not hold the boot forever. */
-	if (devices_wait_for(&spec, params.resume, "resume device",
+	if (devices_wait_for(&spec, params.resume, sizeof(params.resume), "resume device",
 			     params.wait == CMDLINE_WAIT_FOREVER ? CMDLINE_DEFAULT_TIMEOUT_SEC
 								 : params.timeout_sec,
-			     &dev) < 0) {
+			     NULL, &dev) < 0) {
 		log_warning("resume device %s did not appear, booting without resuming",
 			    params.resume);
 		return;
@@ -105,10 +140,8 @@ static void resume_if_asked(void)
 	(void)resume_from(dev);
 }
 
-static void find_and_mount_root(void)
+static void find_root(void)
 {
-	const struct device_info *dev;
-	struct devspec spec;
 	int r;
 
 	if (!params.root[0]) {
@@ -116,12 +149,13 @@ static void find_and_mount_root(void)
 			  "or root=/dev/NAME to the boot loader entry");
 		fatal(&params);
 	}
-	r = devspec_parse(params.root, &spec);
+	r = devspec_parse(params.root, &root_spec);
 	if (r < 0) {
 		log_error("root=%s is not a form baton understands: use /dev/NAME, UUID=, LABEL=, "
-			  "PARTUUID=, PARTLABEL= or MAJOR:MINOR", params.root);
+			  "PARTUUID=, PARTLABEL=, MAJOR:MINOR or /dev/disk/by-*/NAME", params.root);
 		fatal(&params);
 	}
+	(void)take_root_from_hooks(&root_spec, params.root, sizeof(params.root));
 	if (params.rootdelay_sec) {
 		struct timespec ts = { .tv_sec = params.rootdelay_sec };
 
@@ -131,21 +165,25 @@ static void find_and_mount_root(void)
 	}
 	log_info("waiting for root device %s%s", params.root,
 		 params.wait == CMDLINE_WAIT_FOREVER ? " (rootwait)" : "");
-	r = devices_wait_for(&spec, params.root, "root device",
-			     params.wait == CMDLINE_WAIT_FOREVER ? 0 : params.timeout_sec, &dev);
+	r = devices_wait_for(&root_spec, params.root, sizeof(params.root), "root device",
+			     params.wait == CMDLINE_WAIT_FOREVER ? 0 : params.timeout_sec,
+			     device_hooks, &root_dev);
 	if (r < 0) {
 		log_error("fatal: root device %s did not appear within %u s: check root= for a "
 			  "typo (the devices seen are listed below), make sure the image has the "
 			  "disk's driver (mkinitramfs -m), or add rootwait for a slow disk",
 			  params.root, params.timeout_sec);
-		devices_report(&spec);
+		devices_report(&root_spec);
 		modules_report_unclaimed();
 		fatal(&params);
 	}
-	/* Before the root is mounted: a resumed image expects its filesystems untouched. */
-	resume_if_asked();
-	if (mount_root(&params, dev) < 0) {
-		log_error("fatal: the root filesystem on /dev/%s could not be mounted", dev->name);
+	snprintf(root_device, sizeof(root_device), "/dev/%s", root_dev->name);
+}
+
+static void mount_root_and_usr(void)
+{
+	if (mount_root(&params, root_dev) < 0) {
+		log_error("fatal: the root filesystem on /dev/%s could not be mounted", root_dev->name);
 		fatal(&params);
 	}
 	if (mount_usr(&params) < 0) {
@@ -154,10 +192,29 @@ static void find_and_mount_root(void)
 	}
 }
 
-int main(int argc, char *argv[], char *envp[])
+static _Noreturn void switch_to_new_root(void)
 {
 	struct switchroot_plan plan;
 
+	if (switchroot_validate(MOUNT_NEW_ROOT, params.init, &plan) < 0) {
+		log_error("fatal: not switching to the new root; the initramfs is intact");
+		fatal(&params);
+	}
+	/* /dev first, so helpers told to move (plymouth) find it populated in the new root. */
+	if (switchroot_move_api(&plan, "/dev") < 0) {
+		log_error("fatal: not switching to the new root; the initramfs is intact");
+		fatal(&params);
+	}
+	(void)hooks_run(STAGE_PRE_SWITCH, &params, root_device);
+	(void)procs_stop_initramfs();
+	init_argv[0] = plan.init;
+	(void)switchroot_execute(&plan, init_argv, init_envp);
+	log_error("fatal: the switch to the new root failed; back in the initramfs");
+	fatal(&params);
+}
+
+int main(int argc, char *argv[], char *envp[])
+{
 	const char *base = strrchr(argv[0], '/');
 
 	/* /sbin/modprobe in the image links here, for the kernel's request_module(). */
@@ -167,6 +224,7 @@ int main(int argc, char *argv[], char *envp[])
 		fprintf(stderr, "baton: this is the initramfs init and must run as PID 1\n");
 		return 1;
 	}
+	switchroot_note_start();
 	ensure_std_fds();
 	save_init_arguments(argc, argv, envp);
 	(void)mount_api_filesystems();
@@ -175,9 +233,8 @@ int main(int argc, char *argv[], char *envp[])
 	log_lift_ratelimit();
 	if (read_cmdline() < 0)
 		fatal(NULL);
-	if (params.verbosity == CMDLINE_VERBOSITY_DEBUG)
-		log_set_max_level(LOG_LEVEL_DEBUG);
 	log_info("started, root=%s", params.root[0] ? params.root : "(none)");
+	(void)hooks_run(STAGE_EARLY, &params, NULL);
 
 	(void)devices_listen();
 	if (modules_init(params.blacklist) == 0) {
@@ -186,14 +243,10 @@ int main(int argc, char *argv[], char *envp[])
 		log_info("coldplug: loading drivers for the devices present");
 		modules_coldplug();
 	}
-	find_and_mount_root();
-
-	if (switchroot_validate(MOUNT_NEW_ROOT, params.init, &plan) < 0) {
-		log_error("fatal: not switching to the new root; the initramfs is intact");
-		fatal(&params);
-	}
-	init_argv[0] = plan.init;
-	(void)switchroot_execute(&plan, init_argv, init_envp);
-	log_error("fatal: the switch to the new root failed");
-	fatal(&params);
+	(void)hooks_run(STAGE_PREMOUNT, &params, NULL);
+	find_root();
+	resume_if_asked();
+	mount_root_and_usr();
+	(void)hooks_run(STAGE_MOUNT, &params, root_device);
+	switch_to_new_root();
 }

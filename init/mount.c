@@ -216,8 +216,8 @@ int mount_usr(const struct boot_params *params)
 	if (r < 0)
 		return r;
 	log_info("/usr is %s (from %s)", source, from);
-	r = devices_wait_for(&spec, source, "/usr device",
-			     params->wait == CMDLINE_WAIT_FOREVER ? 0 : params->timeout_sec, &dev);
+	r = devices_wait_for(&spec, source, sizeof(source), "/usr device",
+			     params->wait == CMDLINE_WAIT_FOREVER ? 0 : params->timeout_sec, NULL, &dev);
 	if (r < 0) {
 		log_error("the /usr device %s (from %s) did not appear within %u s",
 			  source, from, params->timeout_sec);

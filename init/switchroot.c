@@ -4,6 +4,7 @@
 
 #include "inroot.h"
 #include "log.h"
+#include "mount.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #define RAMFS_MAGIC 0x858458f6 /* linux/magic.h */
@@ -41,6 +43,23 @@ struct kstatx {
 static const char *const fallback_inits[] = { "/sbin/init", "/etc/init", "/bin/init", "/bin/sh" };
 /* API filesystems the real init expects already mounted; moved with what is nested below. */
 static const char *const api_mounts[] = { "/dev", "/proc", "/sys", "/run" };
+
+/* CLOCK_REALTIME and CLOCK_MONOTONIC when /init started, in microseconds. */
+static unsigned long long start_realtime_usec, start_monotonic_usec;
+
+static unsigned long long clock_usec(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000ULL + (unsigned long long)ts.tv_nsec / 1000;
+}
+
+void switchroot_note_start(void)
+{
+	start_realtime_usec = clock_usec(CLOCK_REALTIME);
+	start_monotonic_usec = clock_usec(CLOCK_MONOTONIC);
+}
 
 static int kstatx(int dirfd, const char *path, int flags, struct kstatx *ret)
 {
@@ -111,6 +130,26 @@ static int ensure_dir(int rootfd, const char *name)
 	return 0;
 }
 
+/* Is the init, all symlinks followed inside the new root, a file named "systemd"? */
+static bool resolves_to_systemd(int rootfd, const char *init)
+{
+	char proc[64], target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+	int fd = inroot_open(rootfd, init, O_PATH);
+
+	if (fd < 0)
+		return false;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = readlink(proc, target, sizeof(target) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	return strcmp(base ? base + 1 : target, "systemd") == 0;
+}
+
 int switchroot_validate(const char *new_root, const char *requested_init,
 			struct switchroot_plan *ret)
 {
@@ -154,6 +193,7 @@ int switchroot_validate(const char *new_root, const char *requested_init,
 	r = pick_init(plan.new_root_fd, requested_init, plan.init, sizeof(plan.init));
 	if (r < 0)
 		goto fail;
+	plan.init_is_systemd = resolves_to_systemd(plan.new_root_fd, plan.init);
 
 	*ret = plan;
 	return 0;
@@ -241,37 +281,91 @@ static int start_deferred_free(int old_root_fd)
 	return p[1];
 }
 
-/* Moves the API mounts into the new root; on failure moves back those already moved. */
-static int move_api_mounts(const char *new_root)
+/* Moves one API mount into the new root unless it is there already; records it in plan. */
+static int move_one(struct switchroot_plan *plan, size_t i)
+{
+	const char *src = api_mounts[i];
+	char target[PATH_MAX];
+
+	if (plan->moved[i] || !is_mount_root(AT_FDCWD, src))
+		return 0;
+	snprintf(target, sizeof(target), "%s%s", MOUNT_NEW_ROOT, src);
+	if (is_mount_root(AT_FDCWD, target)) {
+		/* The new root mounted its own already (util-linux does the same). */
+		log_debug("%s is already mounted in the new root, detaching ours", src);
+		(void)umount2(src, MNT_DETACH);
+		return 0;
+	}
+	if (mount(src, target, NULL, MS_MOVE, NULL) < 0)
+		return log_error_errno(-errno, "moving %s to %s failed: %m", src, target);
+	plan->moved[i] = true;
+	return 0;
+}
+
+/* Puts moved API mounts back where they were, so the initramfs works as before. */
+static void undo_moves(struct switchroot_plan *plan)
 {
 	char target[PATH_MAX];
-	size_t moved = 0;
-	int r = 0;
 
-	for (; moved < sizeof(api_mounts) / sizeof(api_mounts[0]); moved++) {
-		const char *src = api_mounts[moved];
+	for (size_t i = SWITCHROOT_API_MOUNTS; i-- > 0;) {
+		if (!plan->moved[i])
+			continue;
+		snprintf(target, sizeof(target), "%s%s", MOUNT_NEW_ROOT, api_mounts[i]);
+		if (mount(target, api_mounts[i], NULL, MS_MOVE, NULL) == 0)
+			plan->moved[i] = false;
+		else
+			log_error_errno(-errno, "moving %s back failed: %m", api_mounts[i]);
+	}
+}
 
-		snprintf(target, sizeof(target), "%s%s", new_root, src);
-		if (!is_mount_root(AT_FDCWD, src))
-			continue;
-		if (is_mount_root(AT_FDCWD, target)) {
-			/* The new root mounted its own already (util-linux does the same). */
-			log_debug("%s is already mounted in the new root, detaching ours", src);
-			(void)umount2(src, MNT_DETACH);
-			continue;
-		}
-		if (mount(src, target, NULL, MS_MOVE, NULL) < 0) {
-			r = log_error_errno(-errno, "moving %s to %s failed: %m", src, target);
-			break;
-		}
-	}
-	if (r == 0)
-		return 0;
-	while (moved-- > 0) {
-		snprintf(target, sizeof(target), "%s%s", new_root, api_mounts[moved]);
-		(void)mount(target, api_mounts[moved], NULL, MS_MOVE, NULL);
-	}
-	return r;
+/* MS_MOVE fails with EINVAL under a shared parent (rhbz#847418): make / private first. */
+static int make_private(void)
+{
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return log_error_errno(-errno, "cannot make / private: %m");
+	return 0;
+}
+
+int switchroot_move_api(struct switchroot_plan *plan, const char *path)
+{
+	int r = make_private();
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < SWITCHROOT_API_MOUNTS; i++)
+		if (strcmp(api_mounts[i], path) == 0)
+			return move_one(plan, i);
+	return -EINVAL;
+}
+
+/* Marks every fd above stderr close-on-exec: the real init starts with 0-2 only. */
+static void cloexec_all_fds(void)
+{
+	/* close_range(2) with CLOSE_RANGE_CLOEXEC (Linux 5.11); else each fd in turn. */
+	if (syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */) == 0)
+		return;
+	for (int fd = 3; fd < 1024; fd++)
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+/* The environment the kernel gave /init, plus the initrd's start time when the init is systemd. */
+static char *const *init_environment(const struct switchroot_plan *plan, char *const envp[])
+{
+	/* The kernel passes at most MAX_INIT_ENVS (32) variables. */
+	static char *env[64 + 2];
+	static char timestamp[64];
+	size_t n = 0;
+
+	if (!plan->init_is_systemd)
+		return envp;
+	for (; envp[n] && n < sizeof(env) / sizeof(env[0]) - 2; n++)
+		env[n] = envp[n];
+	/* systemd's parse_initrd_timestamp(): "realtime monotonic" in microseconds. */
+	snprintf(timestamp, sizeof(timestamp), "RD_TIMESTAMP=%llu %llu", start_realtime_usec,
+		 start_monotonic_usec);
+	env[n++] = timestamp;
+	env[n] = NULL;
+	return env;
 }
 
 static void reset_signals(void)
@@ -304,16 +398,13 @@ int switchroot_execute(struct switchroot_plan *plan, char *const argv[], char *c
 	bool pivoted = false;
 	char byte = 1;
 
-	/* MS_MOVE fails with EINVAL under a shared parent (rhbz#847418). */
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return log_error_errno(-errno, "cannot make / private: %m");
-
-	r = move_api_mounts("/sysroot");
+	r = make_private();
+	for (size_t i = 0; r == 0 && i < SWITCHROOT_API_MOUNTS; i++)
+		r = move_one(plan, i);
+	if (r == 0 && fchdir(plan->new_root_fd) < 0)
+		r = log_error_errno(-errno, "cannot enter the new root: %m");
 	if (r < 0)
-		return r;
-
-	if (fchdir(plan->new_root_fd) < 0)
-		return log_error_errno(-errno, "cannot enter the new root: %m");
+		goto undo;
 
 	/* Linux >= 7.0 puts the initramfs on an empty nullfs, so pivot_root works. */
 	if (syscall(SYS_pivot_root, ".", ".") == 0) {
@@ -321,12 +412,16 @@ int switchroot_execute(struct switchroot_plan *plan, char *const argv[], char *c
 		pivoted = true;
 		log_info("switched root with pivot_root; the old initramfs is detached");
 	} else if (mount(".", "/", NULL, MS_MOVE, NULL) < 0) {
-		return log_error_errno(-errno, "moving the new root onto / failed: %m");
+		r = log_error_errno(-errno, "moving the new root onto / failed: %m");
+		goto undo;
 	} else if (chroot(".") < 0) {
-		return log_error_errno(-errno, "chroot into the new root failed: %m");
+		r = log_error_errno(-errno, "chroot into the new root failed: %m");
+		goto back;
+	} else {
+		log_info("switched root by moving it onto / (the kernel refuses pivot_root here)");
 	}
 	if (chdir("/") < 0)
-		return log_error_errno(-errno, "cannot change to the new /: %m");
+		log_warning_errno(-errno, "cannot change to the new /: %m, ignoring");
 
 	if (!pivoted && plan->free_initramfs) {
 		free_fd = start_deferred_free(plan->old_root_fd);
@@ -335,11 +430,13 @@ int switchroot_execute(struct switchroot_plan *plan, char *const argv[], char *c
 						   "stays in use, ignoring");
 	}
 
-	log_info("starting %s", plan->init);
+	log_info("starting %s%s", plan->init,
+		 plan->init_is_systemd ? " (systemd: with the initrd's start time)" : "");
 	log_restore_ratelimit();
 	reopen_console();
 	reset_signals();
-	execve(plan->init, argv, envp);
+	cloexec_all_fds();
+	execve(plan->init, argv, init_environment(plan, envp));
 	r = -errno;
 
 	/* Exec failed: tell the child to keep the initramfs, it is still whole. */
@@ -347,5 +444,13 @@ int switchroot_execute(struct switchroot_plan *plan, char *const argv[], char *c
 		(void)!write(free_fd, &byte, 1);
 		close(free_fd);
 	}
-	return log_error_errno(r, "executing %s failed: %m", plan->init);
+	log_error_errno(r, "executing %s failed: %m", plan->init);
+back:
+	/* Back into the intact initramfs, where the rescue shell (if any) lives. */
+	if (fchdir(plan->old_root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		log_error_errno(-errno, "cannot return into the initramfs: %m");
+	return r;
+undo:
+	undo_moves(plan);
+	return r;
 }

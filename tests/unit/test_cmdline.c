@@ -126,6 +126,44 @@ static void test_lists(void)
 	CHECK_STR(params.resume, "/dev/vdb1");
 }
 
+static void test_stages_and_failure(void)
+{
+	CHECK_INT(parse(""), 0);
+	CHECK_INT(params.break_at, STAGE_NONE);
+	CHECK_INT(params.shell_allowed, 1);
+	CHECK_INT(params.emergency, CMDLINE_EMERGENCY_DEFAULT);
+	CHECK_INT(params.hook_timeout_sec, CMDLINE_DEFAULT_HOOK_TIMEOUT_SEC);
+	CHECK_INT(params.log_level, -1);
+	CHECK_INT(parse("rd.break"), 0);
+	CHECK_INT(params.break_at, STAGE_PRE_SWITCH);
+	CHECK_INT(parse("break"), 0);
+	CHECK_INT(params.break_at, STAGE_PREMOUNT);
+	CHECK_INT(parse("rd.break=pre-mount"), 0);
+	CHECK_INT(params.break_at, STAGE_PREMOUNT);
+	CHECK_INT(parse("break=top"), 0);
+	CHECK_INT(params.break_at, STAGE_EARLY);
+	CHECK_INT(parse("rd.break=mount"), 0);
+	CHECK_INT(params.break_at, STAGE_MOUNT);
+	CHECK_INT(parse("rd.break=pre-switch"), 0);
+	CHECK_INT(params.break_at, STAGE_PRE_SWITCH);
+	CHECK_INT(parse("rd.break=nonsense"), -EINVAL);
+	CHECK_INT(params.break_at, STAGE_NONE);
+	CHECK_INT(parse("rd.shell=0 rd.emergency=halt"), 0);
+	CHECK_INT(params.shell_allowed, 0);
+	CHECK_INT(params.emergency, CMDLINE_EMERGENCY_HALT);
+	CHECK_INT(parse("rd.shell=0 rd.shell rd.emergency=reboot"), 0);
+	CHECK_INT(params.shell_allowed, 1);
+	CHECK_INT(params.emergency, CMDLINE_EMERGENCY_REBOOT);
+	CHECK_INT(parse("rd.emergency=explode"), -EINVAL);
+	CHECK_INT(parse("baton.hook_timeout=5 baton.log=debug"), 0);
+	CHECK_INT(params.hook_timeout_sec, 5);
+	CHECK_INT(params.log_level, 7);
+	CHECK_INT(parse("baton.hook_timeout=0"), -EINVAL);
+	CHECK_INT(parse("baton.log=loud"), -EINVAL);
+	CHECK_STR(cmdline_stage_name(STAGE_PRE_SWITCH), "pre-switch");
+	CHECK_STR(cmdline_stage_name(STAGE_NONE), "none");
+}
+
 static void test_overlong(void)
 {
 	char *line = malloc(CMDLINE_MAX + 2);
@@ -160,6 +198,7 @@ const struct unit_case cmdline_cases[] = {
 	{ "bad_numbers", test_bad_numbers },
 	{ "panic_and_verbosity", test_panic_and_verbosity },
 	{ "lists", test_lists },
+	{ "stages_and_failure", test_stages_and_failure },
 	{ "overlong", test_overlong },
 	{ "not_terminated", test_not_terminated },
 	{ NULL, NULL },

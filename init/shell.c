@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+/* The interactive shell for rd.break= and rescue, when the image has one and rd.shell allows. */
+#include "shell.h"
+
+#include "log.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int shell_run(const struct boot_params *params, const char *why)
+{
+	static char *const argv[] = { SHELL_PATH, NULL };
+	static char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/",
+				      "TERM=linux", "PS1=baton# ", NULL };
+	pid_t pid;
+
+	if (params && !params->shell_allowed) {
+		log_error("%s, but rd.shell=0 forbids a shell", why);
+		return -EPERM;
+	}
+	if (access(SHELL_PATH, X_OK) < 0) {
+		log_error("%s, but this image has no shell (build it with mkinitramfs --shell)", why);
+		return -ENOENT;
+	}
+	log_notice("%s: starting %s on the console; leave it (exit) to continue", why, SHELL_PATH);
+	pid = fork();
+	if (pid < 0)
+		return log_error_errno(-errno, "cannot start a shell: %m");
+	if (pid == 0) {
+		/* A session of its own, with the console as controlling terminal for job control. */
+		(void)setsid();
+		execve(SHELL_PATH, argv, envp);
+		_exit(127);
+	}
+	/* We are everyone's parent: reap what the shell leaves behind until it exits itself. */
+	for (;;) {
+		pid_t r = waitpid(-1, NULL, 0);
+
+		if (r == pid || (r < 0 && errno == ECHILD))
+			break;
+	}
+	return 0;
+}
