@@ -14,8 +14,11 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "binaries.h"
 #include "firmware.h"
+#include "hooks.h"
 #include "log.h"
+#include "shell.h"
 #include "tree.h"
 #include "util.h"
 
@@ -249,6 +252,64 @@ int image_check_init(const char *path)
 	return r;
 }
 
+/*
+ * Programs from the base directory: busybox, --binary, plymouth and the hook folders, then the
+ * busybox applet links where nothing else took the name (so /bin/sh is busybox), and last the
+ * interpreters of scripts that the image does not hold yet.
+ */
+static int image_add_programs(const struct image_spec *spec, struct tree *tree,
+			      struct image_stats *ret)
+{
+	struct binaries *b = NULL;
+	int r;
+
+	if (!spec->binary_count && !spec->hook_count && !spec->shell && !spec->plymouth)
+		return 0;
+	r = binaries_new(tree, &b);
+	if (r < 0)
+		return r;
+	if (spec->shell) {
+		log_debug("--shell: busybox:");
+		r = shell_add_busybox(tree, b);
+		if (r < 0)
+			goto out;
+	}
+	if (spec->binary_count)
+		log_debug("--binary, with the libraries needed:");
+	for (size_t i = 0; i < spec->binary_count; i++) {
+		r = binaries_add(b, spec->binaries[i], "--binary");
+		if (r < 0)
+			goto out;
+	}
+	if (spec->plymouth) {
+		log_debug("--plymouth:");
+		r = plymouth_add(tree, b, spec->plymouth);
+		if (r < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < spec->hook_count; i++) {
+		size_t n = 0;
+
+		log_debug("hook folder %s:", spec->hook_dirs[i]);
+		r = hooks_add(tree, b, spec->hook_dirs[i], &n);
+		if (r < 0)
+			goto out;
+		ret->hooks += n;
+	}
+	if (spec->shell) {
+		r = shell_add_applets(tree, &ret->applets);
+		if (r < 0)
+			goto out;
+	}
+	r = binaries_add_interpreters(b);
+	if (r < 0)
+		goto out;
+	ret->binaries = binaries_count(b);
+out:
+	binaries_free(b);
+	return r;
+}
+
 int image_build(const struct image_spec *spec, struct cpio_archive *a, struct image_stats *ret)
 {
 	const struct modules_source *src = spec->src;
@@ -308,6 +369,9 @@ int image_build(const struct image_spec *spec, struct cpio_archive *a, struct im
 		return r;
 	r = firmware_add(&tree, src, spec->firmware, spec->firmware_modules, spec->firmware_count,
 			 &ret->firmware);
+	if (r < 0)
+		return r;
+	r = image_add_programs(spec, &tree, ret);
 	if (r < 0)
 		return r;
 

@@ -2,10 +2,12 @@
 /* The image layout the init relies on, assembled into a cpio archive, and its output file. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cpio.h"
 #include "modules.h"
+#include "plymouth.h"
 
 /* VERSION_ID of /etc/initrd-release; the build may define it from the release tag. */
 #ifndef BATON_VERSION
@@ -21,11 +23,20 @@ struct image_spec {
 	const char *const *firmware;	      /* firmware the modules name ... */
 	const char *const *firmware_modules; /* ... and the module naming each */
 	size_t firmware_count;
+	const char *const *binaries; /* --binary paths or names */
+	size_t binary_count;
+	const char *const *hook_dirs; /* hook folders, found and checked by hooks_find() */
+	size_t hook_count;
+	bool shell;				/* --shell: busybox and its applets */
+	const struct plymouth_plan *plymouth; /* --plymouth, or NULL */
 };
 
 /* What image_build added besides the modules, for the summary line. */
 struct image_stats {
 	size_t firmware;
+	size_t binaries; /* programs and libraries */
+	size_t hooks;
+	size_t applets; /* busybox links */
 };
 
 /*

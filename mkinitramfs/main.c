@@ -15,9 +15,13 @@
 
 #include "compress.h"
 #include "cpio.h"
+#include "hooks.h"
 #include "image.h"
 #include "log.h"
 #include "modules.h"
+#include "plymouth.h"
+#include "shell.h"
+#include "tree.h"
 #include "util.h"
 
 /* Exit codes, documented in --help and mkinitramfs(8). */
@@ -43,6 +47,9 @@ static const char *const main_generic_modules[] = {
 /* First capacity of the -m name list; it doubles from there. */
 #define MAIN_INITIAL_MODULES 8
 
+/* The stock hook --plymouth adds (hooks/plymouth in baton's tree). */
+#define MAIN_PLYMOUTH_HOOK "plymouth"
+
 /* Where staging directories go when $TMPDIR is unset. */
 #define MAIN_DEFAULT_TMPDIR "/tmp"
 
@@ -50,6 +57,17 @@ enum {
 	MAIN_OPT_INIT = 0x100,
 	MAIN_OPT_COMPRESS,
 	MAIN_OPT_VERSION,
+	MAIN_OPT_BINARY,
+	MAIN_OPT_SHELL,
+	MAIN_OPT_HOOK,
+	MAIN_OPT_PLYMOUTH,
+};
+
+/* A growable list of option values (--binary, --hook), in the order given. */
+struct main_list {
+	char **v;
+	size_t count;
+	size_t cap;
 };
 
 struct main_options {
@@ -62,10 +80,15 @@ struct main_options {
 	size_t module_count;
 	size_t module_cap;
 	uint32_t mtime;
+	struct main_list binaries; /* --binary */
+	struct main_list hooks;	   /* --hook as given, then the folders found */
+	bool shell;
+	bool plymouth;
 };
 
 static const char main_usage[] =
     "Usage: mkinitramfs -o OUTPUT [-k KVER] [-b BASEDIR] [-m MODULE[,MODULE...]]...\n"
+    "                   [--binary PATH]... [--shell] [--hook DIR|NAME]... [--plymouth]\n"
     "                   [--init PATH] [--compress gzip|none] [-v]\n";
 
 static void main_help(void)
@@ -87,6 +110,16 @@ static void main_help(void)
 	    "                         the image loads them at boot, in this order. Without -m:\n"
 	    "                         a generic set for common disks and filesystems, loaded\n"
 	    "                         on demand\n"
+	    "      --binary=PATH      add a program (or a bare name from /usr/sbin, /usr/bin,\n"
+	    "                         /sbin, /bin) from BASEDIR with the shared libraries it\n"
+	    "                         needs, read from its ELF headers; repeatable\n"
+	    "      --shell            add busybox (Debian's busybox-static) as /bin/sh with its\n"
+	    "                         applets, for the rescue shell and shell hooks\n"
+	    "      --hook=DIR|NAME    add a hook folder (STAGE/NN-name programs, optional\n"
+	    "                         'binaries' and 'files' lists), or baton's stock hook NAME;\n"
+	    "                         repeatable\n"
+	    "      --plymouth         add plymouth, its theme and the plymouth hook (implies\n"
+	    "                         --shell)\n"
 	    "      --init=PATH        the init program; default: '%s' next to mkinitramfs\n"
 	    "      --compress=gzip|none  default gzip\n"
 	    "  -v, --verbose          list the modules added and why\n"
@@ -120,6 +153,32 @@ static bool main_has_module(const struct main_options *o, const char *name)
 		if (strcmp(o->modules[i], name) == 0)
 			return true;
 	return false;
+}
+
+static int main_list_push(struct main_list *l, const char *value)
+{
+	if (l->count == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : MAIN_INITIAL_MODULES;
+		char **v = reallocarray(l->v, cap, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->count] = strdup(value);
+	if (!l->v[l->count])
+		return -ENOMEM;
+	l->count++;
+	return 0;
+}
+
+static void main_list_free(struct main_list *l)
+{
+	for (size_t i = 0; i < l->count; i++)
+		free(l->v[i]);
+	free(l->v);
+	*l = (struct main_list){0};
 }
 
 /* Splits one -m argument at commas into o->modules. Returns 0, -EINVAL or -ENOMEM. */
@@ -204,6 +263,10 @@ static int main_parse(int argc, char **argv, struct main_options *o)
 	    {"modules", required_argument, NULL, 'm'},
 	    {"init", required_argument, NULL, MAIN_OPT_INIT},
 	    {"compress", required_argument, NULL, MAIN_OPT_COMPRESS},
+	    {"binary", required_argument, NULL, MAIN_OPT_BINARY},
+	    {"shell", no_argument, NULL, MAIN_OPT_SHELL},
+	    {"hook", required_argument, NULL, MAIN_OPT_HOOK},
+	    {"plymouth", no_argument, NULL, MAIN_OPT_PLYMOUTH},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, MAIN_OPT_VERSION},
@@ -248,6 +311,23 @@ static int main_parse(int argc, char **argv, struct main_options *o)
 			else
 				return main_usage_error("--compress '%s': expected gzip or none",
 							optarg);
+			break;
+		case MAIN_OPT_BINARY:
+		case MAIN_OPT_HOOK:
+			if (!optarg[0])
+				return main_usage_error("--%s: empty value",
+							c == MAIN_OPT_BINARY ? "binary" : "hook");
+			r = main_list_push(c == MAIN_OPT_BINARY ? &o->binaries : &o->hooks, optarg);
+			if (r < 0) {
+				log_error_errno(r, "out of memory");
+				return MAIN_EXIT_FAILURE;
+			}
+			break;
+		case MAIN_OPT_SHELL:
+			o->shell = true;
+			break;
+		case MAIN_OPT_PLYMOUTH:
+			o->plymouth = true;
 			break;
 		case 'v':
 			log_set_verbose(true);
@@ -343,15 +423,68 @@ static void main_size(char *buf, size_t size, size_t bytes)
 }
 
 /* Everything after validation: resolve, stage, archive, compress, write. */
+/*
+ * Checks the hook folders, plymouth and busybox before anything is built, and turns --hook
+ * arguments into folders. --plymouth adds its stock hook; shell hooks need --shell.
+ */
+static int main_check_extras(struct main_options *o, const struct modules_source *src,
+			     struct plymouth_plan *plan)
+{
+	const struct tree t = {.basedir = src->basedir, .shown_basedir = src->shown_basedir};
+	bool has_plymouth_hook = false;
+	int r;
+
+	if (o->plymouth) {
+		r = plymouth_plan(&t, plan);
+		if (r < 0)
+			return r;
+		for (size_t i = 0; i < o->hooks.count; i++)
+			has_plymouth_hook =
+			    has_plymouth_hook || strcmp(o->hooks.v[i], MAIN_PLYMOUTH_HOOK) == 0;
+		if (!has_plymouth_hook && main_list_push(&o->hooks, MAIN_PLYMOUTH_HOOK) < 0)
+			return log_error_errno(-ENOMEM, "out of memory");
+		if (!o->shell)
+			log_debug("--plymouth: its hooks are shell scripts, adding --shell");
+		o->shell = true;
+	}
+	for (size_t i = 0; i < o->hooks.count; i++) {
+		char dir[PATH_MAX];
+		char *copy;
+
+		r = hooks_find(o->hooks.v[i], dir);
+		if (r < 0)
+			return r;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(o->hooks.v[j], dir) == 0) {
+				log_error("--hook %s: folder %s given twice", o->hooks.v[i], dir);
+				return -EINVAL;
+			}
+		if (!o->shell && hooks_need_shell(dir)) {
+			log_note("hook folder %s has /bin/sh scripts: adding busybox as with --shell",
+				 dir);
+			o->shell = true;
+		}
+		copy = strdup(dir);
+		if (!copy)
+			return log_error_errno(-ENOMEM, "out of memory");
+		free(o->hooks.v[i]);
+		o->hooks.v[i] = copy;
+	}
+	if (o->shell)
+		return shell_check(&t);
+	return 0;
+}
+
 static int main_build(const struct main_options *o, const struct modules_source *src,
-		      const char *workdir, const struct timespec *start)
+		      const struct plymouth_plan *plan, const char *workdir,
+		      const struct timespec *start)
 {
 	struct modules_resolver *res = NULL;
 	struct cpio_archive *a = NULL;
 	struct cpio_buf buf = {0};
 	unsigned char *gz = NULL;
 	size_t gz_len = 0;
-	char stage[PATH_MAX], raw_size[32], out_size[32];
+	char stage[PATH_MAX], raw_size[32], out_size[32], extras[160];
 	int r;
 
 	r = modules_resolver_new(src, workdir, &res);
@@ -396,6 +529,13 @@ static int main_build(const struct main_options *o, const struct modules_source 
 	};
 	struct image_stats stats = {0};
 
+	spec.binaries = (const char *const *)o->binaries.v;
+	spec.binary_count = o->binaries.count;
+	spec.hook_dirs = (const char *const *)o->hooks.v;
+	spec.hook_count = o->hooks.count;
+	spec.shell = o->shell;
+	spec.plymouth = o->plymouth ? plan : NULL;
+
 	spec.firmware_count =
 	    modules_resolver_firmware(res, &spec.firmware, &spec.firmware_modules);
 	r = image_build(&spec, a, &stats);
@@ -421,17 +561,25 @@ static int main_build(const struct main_options *o, const struct modules_source 
 		goto out;
 
 	main_size(raw_size, sizeof(raw_size), buf.len);
+	snprintf(extras, sizeof(extras), "%zu firmware files", stats.firmware);
+	if (stats.binaries)
+		snprintf(extras + strlen(extras), sizeof(extras) - strlen(extras),
+			 ", %zu programs and libraries", stats.binaries);
+	if (stats.applets)
+		snprintf(extras + strlen(extras), sizeof(extras) - strlen(extras),
+			 ", %zu busybox applets", stats.applets);
+	if (stats.hooks)
+		snprintf(extras + strlen(extras), sizeof(extras) - strlen(extras), ", %zu hooks",
+			 stats.hooks);
 	if (gz) {
 		main_size(out_size, sizeof(out_size), gz_len);
-		log_note("wrote %s: kernel %s, %zu modules, %zu firmware files, %s uncompressed, "
-			 "%s gzip, %.2f s",
-			 o->output, src->kver, modules_resolver_count(res), stats.firmware,
-			 raw_size, out_size, main_elapsed(start));
+		log_note("wrote %s: kernel %s, %zu modules, %s, %s uncompressed, %s gzip, %.2f s",
+			 o->output, src->kver, modules_resolver_count(res), extras, raw_size,
+			 out_size, main_elapsed(start));
 	} else {
-		log_note("wrote %s: kernel %s, %zu modules, %zu firmware files, %s, not "
-			 "compressed, %.2f s",
-			 o->output, src->kver, modules_resolver_count(res), stats.firmware,
-			 raw_size, main_elapsed(start));
+		log_note("wrote %s: kernel %s, %zu modules, %s, %s, not compressed, %.2f s",
+			 o->output, src->kver, modules_resolver_count(res), extras, raw_size,
+			 main_elapsed(start));
 	}
 out:
 	free(gz);
@@ -444,6 +592,7 @@ out:
 int main(int argc, char **argv)
 {
 	struct main_options o = {0};
+	struct plymouth_plan plan = {0};
 	struct modules_source src;
 	struct timespec start;
 	char workdir[PATH_MAX];
@@ -479,6 +628,8 @@ int main(int argc, char **argv)
 		goto out;
 	if (modules_find(o.basedir, o.kver, &src) < 0)
 		goto out;
+	if (main_check_extras(&o, &src, &plan) < 0)
+		goto out;
 
 	r = util_catch_signals();
 	if (r < 0) {
@@ -495,7 +646,7 @@ int main(int argc, char **argv)
 				tmpdir);
 		goto out;
 	}
-	r = main_build(&o, &src, workdir, &start);
+	r = main_build(&o, &src, &plan, workdir, &start);
 	if (util_rm_rf(workdir) < 0)
 		log_warn("cannot remove the staging directory %s: %m", workdir);
 	if (util_interrupted() < 0) {
@@ -508,5 +659,7 @@ out:
 	for (size_t i = 0; i < o.module_count; i++)
 		free(o.modules[i]);
 	free(o.modules);
+	main_list_free(&o.binaries);
+	main_list_free(&o.hooks);
 	return status;
 }

@@ -182,6 +182,76 @@ int util_run(char *const argv[], int *ret_status)
 	return 0;
 }
 
+int util_run_capture(char *const argv[], char **ret_out, size_t *ret_len, int *ret_status)
+{
+	posix_spawn_file_actions_t fa;
+	char *out = NULL;
+	size_t len = 0, cap = 0;
+	int fds[2], r, status;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	r = posix_spawn_file_actions_init(&fa);
+	if (r == 0)
+		r = posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+	if (r == 0)
+		r = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fds[1]);
+	if (r != 0) {
+		close(fds[0]);
+		return -r;
+	}
+	r = 0;
+	for (;;) {
+		ssize_t n;
+
+		if (len + 1 >= cap) {
+			size_t ncap = cap ? cap * 2 : 4096;
+			char *p;
+
+			if (ncap > UTIL_READ_MAX) {
+				r = -EFBIG;
+				break;
+			}
+			p = realloc(out, ncap);
+			if (!p) {
+				r = -ENOMEM;
+				break;
+			}
+			out = p;
+			cap = ncap;
+		}
+		n = read(fds[0], out + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			r = r < 0 ? r : -errno;
+			break;
+		}
+	}
+	if (r < 0) {
+		free(out);
+		return r;
+	}
+	out[len] = '\0';
+	*ret_out = out;
+	*ret_len = len;
+	*ret_status = status;
+	return 0;
+}
+
 static volatile sig_atomic_t util_signal;
 
 static void util_on_signal(int sig)

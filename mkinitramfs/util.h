@@ -45,3 +45,9 @@ void util_reraise(void);
  * started; otherwise 0 and its wait status in *ret_status.
  */
 int util_run(char *const argv[], int *ret_status);
+
+/*
+ * Like util_run, and collects the program's standard output (at most UTIL_READ_MAX bytes) in
+ * *ret_out, malloc()ed and NUL-terminated; standard error is left alone.
+ */
+int util_run_capture(char *const argv[], char **ret_out, size_t *ret_len, int *ret_status);

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: MIT
+/* Reads what the dynamic loader reads from an ELF file: its interpreter and needed libraries. */
+#include "elf.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* DT_NEEDED entries accepted from one file; real programs have a few dozen at most. */
+#define ELF_NEEDED_MAX 4096
+
+struct elf_reader {
+	const unsigned char *data;
+	size_t len;
+	bool is64;
+	bool big; /* big-endian */
+};
+
+static uint64_t elf_get(const struct elf_reader *e, size_t off, size_t size)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < size; i++) {
+		size_t at = e->big ? off + i : off + size - 1 - i;
+
+		v = (v << 8) | e->data[at];
+	}
+	return v;
+}
+
+/* Is [off, off + size) inside the file? */
+static bool elf_in(const struct elf_reader *e, uint64_t off, uint64_t size)
+{
+	return off <= e->len && size <= e->len - off;
+}
+
+bool elf_is_elf(const void *data, size_t len)
+{
+	return len >= EI_NIDENT && memcmp(data, ELFMAG, SELFMAG) == 0;
+}
+
+struct elf_phdr {
+	uint32_t type;
+	uint64_t offset, vaddr, filesz;
+};
+
+static void elf_read_phdr(const struct elf_reader *e, size_t off, struct elf_phdr *ph)
+{
+	ph->type = (uint32_t)elf_get(e, off, 4);
+	if (e->is64) {
+		/* Elf64_Phdr: type, flags, offset, vaddr, paddr, filesz, memsz, align. */
+		ph->offset = elf_get(e, off + 8, 8);
+		ph->vaddr = elf_get(e, off + 16, 8);
+		ph->filesz = elf_get(e, off + 32, 8);
+	} else {
+		/* Elf32_Phdr: type, offset, vaddr, paddr, filesz, memsz, flags, align. */
+		ph->offset = elf_get(e, off + 4, 4);
+		ph->vaddr = elf_get(e, off + 8, 4);
+		ph->filesz = elf_get(e, off + 16, 4);
+	}
+}
+
+/* Copies the NUL-terminated string at off, which must end inside [off, end). */
+static char *elf_strdup(const struct elf_reader *e, uint64_t off, uint64_t end)
+{
+	const unsigned char *nul;
+
+	if (end > e->len || off >= end)
+		return NULL;
+	nul = memchr(e->data + off, '\0', (size_t)(end - off));
+	if (!nul)
+		return NULL;
+	return strdup((const char *)e->data + off);
+}
+
+void elf_info_free(struct elf_info *info)
+{
+	free(info->interp);
+	for (size_t i = 0; i < info->needed_count; i++)
+		free(info->needed[i]);
+	free(info->needed);
+	free(info->rpath);
+	free(info->runpath);
+	*info = (struct elf_info){0};
+}
+
+int elf_parse(const void *data, size_t len, struct elf_info *ret)
+{
+	struct elf_reader e = {.data = data, .len = len};
+	struct elf_info info = {0};
+	uint64_t phoff, phnum, phentsize, dyn_off = 0, dyn_size = 0, strtab = 0, strsz = 0;
+	size_t dyn_ent;
+	bool has_dyn = false, has_strtab = false;
+	int r = -ENOEXEC;
+
+	if (!elf_is_elf(data, len))
+		return -ENOEXEC;
+	if (e.data[EI_CLASS] != ELFCLASS32 && e.data[EI_CLASS] != ELFCLASS64)
+		return -ENOEXEC;
+	if (e.data[EI_DATA] != ELFDATA2LSB && e.data[EI_DATA] != ELFDATA2MSB)
+		return -ENOEXEC;
+	e.is64 = e.data[EI_CLASS] == ELFCLASS64;
+	e.big = e.data[EI_DATA] == ELFDATA2MSB;
+	if (len < (e.is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)))
+		return -ENOEXEC;
+	info.elf_class = e.data[EI_CLASS];
+	info.machine = (uint16_t)elf_get(&e, 18, 2);
+	if (e.is64) {
+		phoff = elf_get(&e, 32, 8);
+		phentsize = elf_get(&e, 54, 2);
+		phnum = elf_get(&e, 56, 2);
+	} else {
+		phoff = elf_get(&e, 28, 4);
+		phentsize = elf_get(&e, 42, 2);
+		phnum = elf_get(&e, 44, 2);
+	}
+	if (phnum && (phentsize < (e.is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)) ||
+		      !elf_in(&e, phoff, phnum * phentsize)))
+		goto fail;
+
+	/* Program headers: the interpreter and where the dynamic section is. */
+	for (uint64_t i = 0; i < phnum; i++) {
+		struct elf_phdr ph;
+
+		elf_read_phdr(&e, (size_t)(phoff + i * phentsize), &ph);
+		if (ph.type == PT_INTERP && !info.interp) {
+			if (!elf_in(&e, ph.offset, ph.filesz))
+				goto fail;
+			info.interp = elf_strdup(&e, ph.offset, ph.offset + ph.filesz);
+			if (!info.interp)
+				goto fail;
+		} else if (ph.type == PT_DYNAMIC && !has_dyn) {
+			if (!elf_in(&e, ph.offset, ph.filesz))
+				goto fail;
+			dyn_off = ph.offset;
+			dyn_size = ph.filesz;
+			has_dyn = true;
+		}
+	}
+	if (!has_dyn) {
+		*ret = info;
+		return 0;
+	}
+
+	/* The string table's address, turned into a file offset through the PT_LOAD segments. */
+	dyn_ent = e.is64 ? sizeof(Elf64_Dyn) : sizeof(Elf32_Dyn);
+	for (uint64_t off = dyn_off; off + dyn_ent <= dyn_off + dyn_size; off += dyn_ent) {
+		uint64_t tag = elf_get(&e, (size_t)off, e.is64 ? 8 : 4);
+		uint64_t val = elf_get(&e, (size_t)off + dyn_ent / 2, e.is64 ? 8 : 4);
+
+		if (tag == DT_NULL)
+			break;
+		if (tag == DT_STRTAB) {
+			strtab = val;
+			has_strtab = true;
+		} else if (tag == DT_STRSZ) {
+			strsz = val;
+		}
+	}
+	if (!has_strtab)
+		goto fail;
+	{
+		bool mapped = false;
+
+		for (uint64_t i = 0; i < phnum && !mapped; i++) {
+			struct elf_phdr ph;
+
+			elf_read_phdr(&e, (size_t)(phoff + i * phentsize), &ph);
+			if (ph.type == PT_LOAD && strtab >= ph.vaddr &&
+			    strtab - ph.vaddr < ph.filesz) {
+				strtab = strtab - ph.vaddr + ph.offset;
+				mapped = true;
+			}
+		}
+		if (!mapped || !elf_in(&e, strtab, strsz))
+			goto fail;
+	}
+
+	for (uint64_t off = dyn_off; off + dyn_ent <= dyn_off + dyn_size; off += dyn_ent) {
+		uint64_t tag = elf_get(&e, (size_t)off, e.is64 ? 8 : 4);
+		uint64_t val = elf_get(&e, (size_t)off + dyn_ent / 2, e.is64 ? 8 : 4);
+		char *s, **slot = NULL;
+
+		if (tag == DT_NULL)
+			break;
+		if (tag != DT_NEEDED && tag != DT_RPATH && tag != DT_RUNPATH)
+			continue;
+		if (val >= strsz)
+			goto fail;
+		s = elf_strdup(&e, strtab + val, strtab + strsz);
+		if (!s) {
+			r = errno == ENOMEM ? -ENOMEM : -ENOEXEC;
+			goto fail;
+		}
+		if (tag == DT_RPATH)
+			slot = &info.rpath;
+		else if (tag == DT_RUNPATH)
+			slot = &info.runpath;
+		if (slot) {
+			free(*slot);
+			*slot = s;
+			continue;
+		}
+		if (info.needed_count >= ELF_NEEDED_MAX) {
+			free(s);
+			goto fail;
+		}
+		char **v = reallocarray(info.needed, info.needed_count + 1, sizeof(*v));
+
+		if (!v) {
+			free(s);
+			r = -ENOMEM;
+			goto fail;
+		}
+		info.needed = v;
+		info.needed[info.needed_count++] = s;
+	}
+	*ret = info;
+	return 0;
+fail:
+	elf_info_free(&info);
+	return r;
+}
+
+const char *elf_multiarch(unsigned char elf_class, uint16_t machine)
+{
+	/* Debian's triplets (dpkg-architecture -qDEB_HOST_MULTIARCH) of its release architectures. */
+	switch (machine) {
+	case EM_X86_64:
+		return elf_class == ELFCLASS64 ? "x86_64-linux-gnu" : "x86_64-linux-gnux32";
+	case EM_386:
+		return "i386-linux-gnu";
+	case EM_AARCH64:
+		return "aarch64-linux-gnu";
+	case EM_ARM:
+		return "arm-linux-gnueabihf";
+	case EM_PPC64:
+		return "powerpc64le-linux-gnu";
+	case EM_S390:
+		return "s390x-linux-gnu";
+	case EM_RISCV:
+		return "riscv64-linux-gnu";
+	case EM_MIPS:
+		return "mips64el-linux-gnuabi64";
+	default:
+		return NULL;
+	}
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* Reads what the dynamic loader reads from an ELF file: its interpreter and needed libraries. */
+#pragma once
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct elf_info {
+	unsigned char elf_class; /* ELFCLASS32 or ELFCLASS64 */
+	uint16_t machine;	 /* e_machine: EM_X86_64, EM_AARCH64, ... */
+	char *interp;		 /* PT_INTERP, or NULL (a static program, a library) */
+	char **needed;		 /* DT_NEEDED names, in order */
+	size_t needed_count;
+	char *rpath;   /* DT_RPATH, or NULL */
+	char *runpath; /* DT_RUNPATH, or NULL */
+};
+
+/* Does data start like an ELF file? */
+bool elf_is_elf(const void *data, size_t len);
+
+/*
+ * Parses a little- or big-endian ELF32/ELF64 file's program headers and dynamic section.
+ * Every offset is checked against len. Pure: no I/O. Returns 0, -ENOEXEC if data is not a
+ * well-formed ELF file, -ENOMEM. Free the result with elf_info_free().
+ */
+int elf_parse(const void *data, size_t len, struct elf_info *ret);
+void elf_info_free(struct elf_info *info);
+
+/* Debian's multiarch triplet for a machine ("x86_64-linux-gnu"), or NULL if unknown. */
+const char *elf_multiarch(unsigned char elf_class, uint16_t machine);

@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: MIT
+/* --hook: hook folders (STAGE/NN-name executables, "binaries" and "files" lists) into the image. */
+#include "hooks.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+/* The boot stages at which the init runs hooks, in boot order (init/cmdline.h, baton-hooks(7)). */
+static const char *const hooks_stages[] = {"early",	"premount",   "device",
+					   "mount", "pre-switch", "failure"};
+#define HOOKS_STAGES (sizeof(hooks_stages) / sizeof(hooks_stages[0]))
+
+/* The optional lists of a hook folder. */
+#define HOOKS_BINARIES "binaries"
+#define HOOKS_FILES "files"
+
+/* Hooks in one stage folder; far more than any real folder holds. */
+#define HOOKS_PER_STAGE_MAX 1024
+
+/* Longest "#!" line the kernel reads (BINPRM_BUF_SIZE, include/uapi/linux/binfmts.h). */
+#define HOOKS_SHEBANG_MAX 256
+
+static bool hooks_is_stage(const char *name)
+{
+	for (size_t i = 0; i < HOOKS_STAGES; i++)
+		if (strcmp(name, hooks_stages[i]) == 0)
+			return true;
+	return false;
+}
+
+static int hooks_name_cmp(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* The file names of a stage folder, sorted bytewise as the init runs them; dotfiles skipped. */
+static int hooks_list(const char *dir, char ***ret, size_t *ret_count)
+{
+	char **v = NULL;
+	size_t count = 0;
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char **nv;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (count == HOOKS_PER_STAGE_MAX) {
+			r = -E2BIG;
+			break;
+		}
+		nv = reallocarray(v, count + 1, sizeof(*v));
+		if (!nv) {
+			r = -ENOMEM;
+			break;
+		}
+		v = nv;
+		v[count] = strdup(de->d_name);
+		if (!v[count]) {
+			r = -ENOMEM;
+			break;
+		}
+		count++;
+	}
+	closedir(d);
+	if (r < 0) {
+		for (size_t i = 0; i < count; i++)
+			free(v[i]);
+		free(v);
+		return r;
+	}
+	if (count)
+		qsort(v, count, sizeof(*v), hooks_name_cmp);
+	*ret = v;
+	*ret_count = count;
+	return 0;
+}
+
+static void hooks_list_free(char **v, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Checks one stage folder: executable regular files only. Returns the number of hooks. */
+static int hooks_check_stage(const char *dir, const char *stage)
+{
+	char path[PATH_MAX], **names;
+	size_t count;
+	int r;
+
+	r = util_pathf(path, "%s/%s", dir, stage);
+	if (r < 0)
+		return log_error_errno(r, "path too long: %s/%s", dir, stage);
+	r = hooks_list(path, &names, &count);
+	if (r < 0)
+		return log_error_errno(r, "cannot read hook folder %s: %m", path);
+	for (size_t i = 0; i < count && r >= 0; i++) {
+		char file[PATH_MAX];
+		struct stat st;
+
+		r = util_pathf(file, "%s/%s", path, names[i]);
+		if (r < 0) {
+			log_error_errno(r, "path too long: %s/%s", path, names[i]);
+		} else if (stat(file, &st) < 0) {
+			r = log_error_errno(-errno, "hook %s: %m", file);
+		} else if (!S_ISREG(st.st_mode)) {
+			log_error("hook %s is not a regular file: a stage folder holds only hook "
+				  "programs",
+				  file);
+			r = -EINVAL;
+		} else if (!(st.st_mode & S_IXUSR)) {
+			log_error("hook %s is not executable: chmod +x it (the init runs every file "
+				  "of %s/%s/ as a program)",
+				  file, HOOKS_IMAGE_DIR, stage);
+			r = -EACCES;
+		}
+	}
+	hooks_list_free(names, count);
+	return r < 0 ? r : (int)count;
+}
+
+static int hooks_check(const char *dir)
+{
+	struct dirent *de;
+	size_t hooks = 0;
+	bool lists = false;
+	DIR *d;
+	int r = 0;
+
+	d = opendir(dir);
+	if (!d)
+		return log_error_errno(-errno, "cannot read hook folder %s: %m", dir);
+	while ((de = readdir(d)) && r >= 0) {
+		char path[PATH_MAX];
+		struct stat st;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		r = util_pathf(path, "%s/%s", dir, de->d_name);
+		if (r < 0) {
+			log_error_errno(r, "path too long: %s/%s", dir, de->d_name);
+			break;
+		}
+		if (stat(path, &st) < 0) {
+			r = log_error_errno(-errno, "cannot read %s: %m", path);
+			break;
+		}
+		if (hooks_is_stage(de->d_name)) {
+			if (!S_ISDIR(st.st_mode)) {
+				log_error("%s must be a folder of hook programs", path);
+				r = -ENOTDIR;
+				break;
+			}
+			r = hooks_check_stage(dir, de->d_name);
+			if (r > 0)
+				hooks += (size_t)r;
+		} else if (strcmp(de->d_name, HOOKS_BINARIES) == 0 ||
+			   strcmp(de->d_name, HOOKS_FILES) == 0) {
+			if (!S_ISREG(st.st_mode)) {
+				log_error("%s must be a file, one path per line", path);
+				r = -EINVAL;
+				break;
+			}
+			lists = true;
+		} else if (S_ISDIR(st.st_mode)) {
+			log_error("unknown stage folder '%s' in hook folder %s: the stages are "
+				  "early, premount, device, mount, pre-switch and failure",
+				  de->d_name, dir);
+			r = -EINVAL;
+		} else if (strncmp(de->d_name, "README", 6) != 0 && de->d_name[0] != '.') {
+			log_warn("%s is not a stage folder nor a '%s' or '%s' list, ignoring", path,
+				 HOOKS_BINARIES, HOOKS_FILES);
+		}
+	}
+	closedir(d);
+	if (r < 0)
+		return r;
+	if (!hooks && !lists)
+		log_warn("hook folder %s holds no hooks (STAGE/NAME files) and no lists, ignoring",
+			 dir);
+	return 0;
+}
+
+/* The folder holding this program, from /proc/self/exe. */
+static int hooks_exe_dir(char *ret)
+{
+	ssize_t n = readlink("/proc/self/exe", ret, PATH_MAX - 1);
+	char *slash;
+
+	if (n < 0)
+		return -errno;
+	ret[n] = '\0';
+	slash = strrchr(ret, '/');
+	if (!slash)
+		return -EINVAL;
+	*slash = '\0';
+	return 0;
+}
+
+int hooks_find(const char *arg, char *ret)
+{
+	char exe[PATH_MAX], tried[3][PATH_MAX];
+	size_t n = 0;
+	int r;
+
+	if (!arg[0])
+		return log_error_errno(-EINVAL, "--hook: empty folder name");
+	if (strchr(arg, '/')) {
+		if (!util_is_dir(arg)) {
+			log_error("--hook %s: no such folder (a name without '/' means a stock hook "
+				  "of baton)",
+				  arg);
+			return -ENOENT;
+		}
+		r = util_pathf(ret, "%s", arg);
+		if (r < 0)
+			return log_error_errno(r, "--hook: path too long: %s", arg);
+		return hooks_check(ret);
+	}
+	if (arg[0] == '.') {
+		log_error("--hook '%s': not a hook name; give a folder path with a '/' (./%s)", arg,
+			  arg);
+		return -EINVAL;
+	}
+	if (hooks_exe_dir(exe) >= 0) {
+		if (util_pathf(tried[n], "%s/../hooks/%s", exe, arg) >= 0)
+			n++;
+		if (util_pathf(tried[n], "%s/../share/baton/hooks/%s", exe, arg) >= 0)
+			n++;
+	}
+	if (util_pathf(tried[n], "%s/%s", HOOKS_INSTALLED_DIR, arg) >= 0)
+		n++;
+	for (size_t i = 0; i < n; i++) {
+		if (!util_is_dir(tried[i]))
+			continue;
+		if (!realpath(tried[i], ret))
+			memcpy(ret, tried[i], PATH_MAX);
+		log_debug("hook %s: %s", arg, ret);
+		return hooks_check(ret);
+	}
+	log_error("--hook %s: no stock hook of that name (looked for %s%s%s%s%s); give a "
+		  "folder path with a '/' for your own",
+		  arg, n > 0 ? tried[0] : "", n > 1 ? ", " : "", n > 1 ? tried[1] : "",
+		  n > 2 ? ", " : "", n > 2 ? tried[2] : "");
+	return -ENOENT;
+}
+
+/* The "#!" interpreter of the file at path, if it is a script. */
+static bool hooks_interpreter(const char *path, char *ret, size_t size)
+{
+	char buf[HOOKS_SHEBANG_MAX + 1];
+	size_t n;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if (n < 3 || buf[0] != '#' || buf[1] != '!')
+		return false;
+	snprintf(ret, size, "%.*s", (int)strcspn(buf + 2 + strspn(buf + 2, " \t"), " \t\n"),
+		 buf + 2 + strspn(buf + 2, " \t"));
+	return ret[0] != '\0';
+}
+
+bool hooks_need_shell(const char *dir)
+{
+	for (size_t s = 0; s < HOOKS_STAGES; s++) {
+		char path[PATH_MAX], **names;
+		size_t count;
+		bool need = false;
+
+		if (util_pathf(path, "%s/%s", dir, hooks_stages[s]) < 0 ||
+		    hooks_list(path, &names, &count) < 0)
+			continue;
+		for (size_t i = 0; i < count && !need; i++) {
+			char file[PATH_MAX], interp[HOOKS_SHEBANG_MAX + 1];
+
+			need = util_pathf(file, "%s/%s", path, names[i]) >= 0 &&
+			       hooks_interpreter(file, interp, sizeof(interp)) &&
+			       strcmp(interp, "/bin/sh") == 0;
+		}
+		hooks_list_free(names, count);
+		if (need)
+			return true;
+	}
+	return false;
+}
+
+/* Calls fn on every non-blank, non-comment line of the list file (words trimmed). */
+static int hooks_each_line(const char *list, int (*fn)(void *ctx, const char *line, int lineno),
+			   void *ctx)
+{
+	unsigned char *data;
+	size_t len;
+	char *line, *save = NULL;
+	int lineno = 0, r;
+
+	r = util_read_file(list, &data, &len);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return log_error_errno(r, "cannot read %s: %m", list);
+	/* strtok_r skips empty lines, so count them by hand. */
+	for (char *p = (char *)data; p; ) {
+		char *nl = strchr(p, '\n');
+
+		lineno++;
+		if (nl)
+			*nl = '\0';
+		line = p + strspn(p, " \t");
+		line[strcspn(line, "\r")] = '\0';
+		for (size_t n = strlen(line); n && (line[n - 1] == ' ' || line[n - 1] == '\t'); n--)
+			line[n - 1] = '\0';
+		if (line[0] && line[0] != '#') {
+			r = fn(ctx, line, lineno);
+			if (r < 0)
+				break;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	(void)save;
+	free(data);
+	return r;
+}
+
+struct hooks_ctx {
+	struct tree *t;
+	struct binaries *b;
+	const char *list; /* the list file, for messages */
+};
+
+static int hooks_binary_line(void *data, const char *line, int lineno)
+{
+	struct hooks_ctx *c = data;
+	char why[PATH_MAX + 32];
+
+	snprintf(why, sizeof(why), "%s, line %d", c->list, lineno);
+	return binaries_add(c->b, line, why);
+}
+
+static int hooks_import(struct hooks_ctx *c, const char *path, int lineno)
+{
+	int r = tree_import_all(c->t, path);
+
+	if (r == -ENOENT || r == -ENOTDIR) {
+		log_error("%s, line %d: %s not found in %s", c->list, lineno, path,
+			  c->t->shown_basedir);
+		return -ENOENT;
+	}
+	if (r < 0)
+		return log_error_errno(r, "%s, line %d: cannot add %s from %s: %m", c->list, lineno,
+				       path, c->t->shown_basedir);
+	log_debug("  %s (%s)", path, c->list);
+	return 0;
+}
+
+static int hooks_file_line(void *data, const char *line, int lineno)
+{
+	struct hooks_ctx *c = data;
+	char pattern[PATH_MAX];
+	size_t skip = strlen(c->t->basedir);
+	glob_t g;
+	int r = 0;
+
+	if (line[0] != '/') {
+		log_error("%s, line %d: '%s' is not an absolute path", c->list, lineno, line);
+		return -EINVAL;
+	}
+	if (!strpbrk(line, "*?["))
+		return hooks_import(c, line, lineno);
+	r = util_pathf(pattern, "%s%s", c->t->basedir, line);
+	if (r < 0)
+		return log_error_errno(r, "%s, line %d: path too long", c->list, lineno);
+	if (glob(pattern, 0, NULL, &g) != 0) {
+		log_error("%s, line %d: nothing in %s matches %s", c->list, lineno,
+			  c->t->shown_basedir, line);
+		return -ENOENT;
+	}
+	for (size_t i = 0; i < g.gl_pathc && r >= 0; i++)
+		r = hooks_import(c, g.gl_pathv[i] + skip, lineno);
+	globfree(&g);
+	return r;
+}
+
+int hooks_add(struct tree *t, struct binaries *b, const char *dir, size_t *ret_hooks)
+{
+	char list[PATH_MAX];
+	struct hooks_ctx c = {.t = t, .b = b, .list = list};
+	size_t added = 0;
+	int r;
+
+	for (size_t s = 0; s < HOOKS_STAGES; s++) {
+		char path[PATH_MAX], **names;
+		size_t count;
+
+		if (util_pathf(path, "%s/%s", dir, hooks_stages[s]) < 0 || !util_is_dir(path))
+			continue;
+		r = hooks_list(path, &names, &count);
+		if (r < 0)
+			return log_error_errno(r, "cannot read hook folder %s: %m", path);
+		for (size_t i = 0; i < count && r >= 0; i++) {
+			char file[PATH_MAX], image_path[PATH_MAX];
+			unsigned char *data;
+			size_t len;
+
+			r = util_pathf(file, "%s/%s", path, names[i]);
+			if (r >= 0)
+				r = util_pathf(image_path, "%s/%s/%s", HOOKS_IMAGE_DIR,
+					       hooks_stages[s], names[i]);
+			if (r < 0) {
+				log_error_errno(r, "path too long: %s/%s", path, names[i]);
+				break;
+			}
+			r = util_read_file(file, &data, &len);
+			if (r < 0) {
+				log_error_errno(r, "cannot read hook %s: %m", file);
+				break;
+			}
+			r = tree_add_data(t, image_path, 0755, data, len);
+			if (r == -EEXIST)
+				log_error("hook %s: another hook folder already added /%s; rename "
+					  "one of them",
+					  file, image_path);
+			else if (r < 0)
+				log_error_errno(r, "cannot add /%s: %m", image_path);
+			if (r >= 0) {
+				r = binaries_note_script(b, data, len, image_path);
+				if (r < 0)
+					log_error_errno(r, "out of memory");
+			}
+			free(data);
+			if (r >= 0) {
+				added++;
+				log_debug("  hook /%s from %s", image_path, file);
+			}
+		}
+		hooks_list_free(names, count);
+		if (r < 0)
+			return r;
+	}
+
+	r = util_pathf(list, "%s/%s", dir, HOOKS_BINARIES);
+	if (r >= 0)
+		r = hooks_each_line(list, hooks_binary_line, &c);
+	if (r < 0)
+		return r;
+	r = util_pathf(list, "%s/%s", dir, HOOKS_FILES);
+	if (r >= 0)
+		r = hooks_each_line(list, hooks_file_line, &c);
+	if (r < 0)
+		return r;
+	*ret_hooks = added;
+	return 0;
+}
