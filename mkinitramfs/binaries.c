@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "elf.h"
+#include "elfinfo.h"
 #include "log.h"
 #include "util.h"
 
@@ -186,7 +186,7 @@ size_t binaries_count(const struct binaries *b)
 
 /* Is the file at path (in the base directory) an ELF object of this class and machine? */
 static bool binaries_compatible(const struct binaries *b, const char *path,
-				const struct elf_info *info)
+				const struct elfinfo *info)
 {
 	char real[PATH_MAX], host[PATH_MAX];
 	unsigned char head[sizeof(Elf64_Ehdr)];
@@ -201,7 +201,7 @@ static bool binaries_compatible(const struct binaries *b, const char *path,
 		return false;
 	n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, head, sizeof(head)) : -1;
 	close(fd);
-	if (n < (ssize_t)sizeof(Elf32_Ehdr) || !elf_is_elf(head, (size_t)n) ||
+	if (n < (ssize_t)sizeof(Elf32_Ehdr) || !elfinfo_is_elf(head, (size_t)n) ||
 	    head[EI_CLASS] != info->elf_class)
 		return false;
 	/* e_machine sits at offset 18 in both classes, in the file's byte order. */
@@ -216,7 +216,7 @@ static bool binaries_compatible(const struct binaries *b, const char *path,
  * with the path in ret if found, 0 if not; tried gets the folders for an error message.
  */
 static int binaries_search(const struct binaries *b, const char *list, const char *origin,
-			   const char *name, const struct elf_info *info, char *ret, char *tried,
+			   const char *name, const struct elfinfo *info, char *ret, char *tried,
 			   size_t tried_size)
 {
 	char *copy, *dir, *save = NULL;
@@ -259,10 +259,10 @@ static int binaries_search(const struct binaries *b, const char *list, const cha
 
 /* Finds a DT_NEEDED library as the dynamic loader would, for the object at path. */
 static int binaries_find_lib(const struct binaries *b, const char *name, const char *path,
-			     const struct elf_info *info, const char *exe_rpath, char *ret)
+			     const struct elfinfo *info, const char *exe_rpath, char *ret)
 {
 	char origin[PATH_MAX], defaults[PATH_MAX], tried[4 * PATH_MAX] = "";
-	const char *triplet = elf_multiarch(info->elf_class, info->machine);
+	const char *triplet = elfinfo_multiarch(info->elf_class, info->machine);
 	int r;
 
 	memcpy(origin, path, PATH_MAX);
@@ -329,7 +329,7 @@ static int binaries_add_file(struct binaries *b, const char *path, const char *w
 			     const char *exe_rpath, int depth);
 
 /* Adds the interpreter and libraries of the ELF object at path (canonical real). */
-static int binaries_add_elf(struct binaries *b, const char *path, const struct elf_info *info,
+static int binaries_add_elf(struct binaries *b, const char *path, const struct elfinfo *info,
 			    const char *exe_rpath, int depth)
 {
 	char why[PATH_MAX + 32], lib[PATH_MAX];
@@ -362,7 +362,7 @@ static int binaries_add_file(struct binaries *b, const char *path, const char *w
 			     const char *exe_rpath, int depth)
 {
 	char real[PATH_MAX], host[PATH_MAX], interp[BINARIES_SHEBANG_MAX + 1];
-	struct elf_info info = {0};
+	struct elfinfo info = {0};
 	unsigned char *data;
 	size_t len;
 	int r;
@@ -410,11 +410,11 @@ static int binaries_add_file(struct binaries *b, const char *path, const char *w
 			return log_error_errno(r, "out of memory");
 		return 0;
 	}
-	if (!elf_is_elf(data, len)) {
+	if (!elfinfo_is_elf(data, len)) {
 		free(data);
 		return 0;
 	}
-	r = elf_parse(data, len, &info);
+	r = elfinfo_parse(data, len, &info);
 	free(data);
 	if (r == -ENOEXEC) {
 		log_warn("%s (%s) is not an ELF file the generator can read; its libraries are "
@@ -428,7 +428,7 @@ static int binaries_add_file(struct binaries *b, const char *path, const char *w
 	if (!exe_rpath && info.interp && !info.runpath)
 		exe_rpath = info.rpath;
 	r = binaries_add_elf(b, real, &info, exe_rpath, depth);
-	elf_info_free(&info);
+	elfinfo_free(&info);
 	return r;
 }
 

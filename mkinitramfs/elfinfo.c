@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Reads what the dynamic loader reads from an ELF file: its interpreter and needed libraries. */
-#include "elf.h"
+#include "elfinfo.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 
 /* DT_NEEDED entries accepted from one file; real programs have a few dozen at most. */
-#define ELF_NEEDED_MAX 4096
+#define ELFINFO_NEEDED_MAX 4096
 
 struct elf_reader {
 	const unsigned char *data;
@@ -35,7 +35,7 @@ static bool elf_in(const struct elf_reader *e, uint64_t off, uint64_t size)
 	return off <= e->len && size <= e->len - off;
 }
 
-bool elf_is_elf(const void *data, size_t len)
+bool elfinfo_is_elf(const void *data, size_t len)
 {
 	return len >= EI_NIDENT && memcmp(data, ELFMAG, SELFMAG) == 0;
 }
@@ -74,7 +74,7 @@ static char *elf_strdup(const struct elf_reader *e, uint64_t off, uint64_t end)
 	return strdup((const char *)e->data + off);
 }
 
-void elf_info_free(struct elf_info *info)
+void elfinfo_free(struct elfinfo *info)
 {
 	free(info->interp);
 	for (size_t i = 0; i < info->needed_count; i++)
@@ -82,19 +82,19 @@ void elf_info_free(struct elf_info *info)
 	free(info->needed);
 	free(info->rpath);
 	free(info->runpath);
-	*info = (struct elf_info){0};
+	*info = (struct elfinfo){0};
 }
 
-int elf_parse(const void *data, size_t len, struct elf_info *ret)
+int elfinfo_parse(const void *data, size_t len, struct elfinfo *ret)
 {
 	struct elf_reader e = {.data = data, .len = len};
-	struct elf_info info = {0};
+	struct elfinfo info = {0};
 	uint64_t phoff, phnum, phentsize, dyn_off = 0, dyn_size = 0, strtab = 0, strsz = 0;
 	size_t dyn_ent;
 	bool has_dyn = false, has_strtab = false;
 	int r = -ENOEXEC;
 
-	if (!elf_is_elf(data, len))
+	if (!elfinfo_is_elf(data, len))
 		return -ENOEXEC;
 	if (e.data[EI_CLASS] != ELFCLASS32 && e.data[EI_CLASS] != ELFCLASS64)
 		return -ENOEXEC;
@@ -202,7 +202,7 @@ int elf_parse(const void *data, size_t len, struct elf_info *ret)
 			*slot = s;
 			continue;
 		}
-		if (info.needed_count >= ELF_NEEDED_MAX) {
+		if (info.needed_count >= ELFINFO_NEEDED_MAX) {
 			free(s);
 			goto fail;
 		}
@@ -219,11 +219,11 @@ int elf_parse(const void *data, size_t len, struct elf_info *ret)
 	*ret = info;
 	return 0;
 fail:
-	elf_info_free(&info);
+	elfinfo_free(&info);
 	return r;
 }
 
-const char *elf_multiarch(unsigned char elf_class, uint16_t machine)
+const char *elfinfo_multiarch(unsigned char elf_class, uint16_t machine)
 {
 	/* Debian's triplets (dpkg-architecture -qDEB_HOST_MULTIARCH) of its release architectures. */
 	switch (machine) {

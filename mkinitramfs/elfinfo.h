@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct elf_info {
+struct elfinfo {
 	unsigned char elf_class; /* ELFCLASS32 or ELFCLASS64 */
 	uint16_t machine;	 /* e_machine: EM_X86_64, EM_AARCH64, ... */
 	char *interp;		 /* PT_INTERP, or NULL (a static program, a library) */
@@ -18,15 +18,15 @@ struct elf_info {
 };
 
 /* Does data start like an ELF file? */
-bool elf_is_elf(const void *data, size_t len);
+bool elfinfo_is_elf(const void *data, size_t len);
 
 /*
  * Parses a little- or big-endian ELF32/ELF64 file's program headers and dynamic section.
  * Every offset is checked against len. Pure: no I/O. Returns 0, -ENOEXEC if data is not a
- * well-formed ELF file, -ENOMEM. Free the result with elf_info_free().
+ * well-formed ELF file, -ENOMEM. Free the result with elfinfo_free().
  */
-int elf_parse(const void *data, size_t len, struct elf_info *ret);
-void elf_info_free(struct elf_info *info);
+int elfinfo_parse(const void *data, size_t len, struct elfinfo *ret);
+void elfinfo_free(struct elfinfo *info);
 
 /* Debian's multiarch triplet for a machine ("x86_64-linux-gnu"), or NULL if unknown. */
-const char *elf_multiarch(unsigned char elf_class, uint16_t machine);
+const char *elfinfo_multiarch(unsigned char elf_class, uint16_t machine);
