@@ -296,9 +296,9 @@ static int binaries_find_lib(const struct binaries *b, const char *name, const c
 	r = binaries_search(b, defaults, origin, name, info, ret, tried, sizeof(tried));
 	if (r != 0)
 		return r < 0 ? r : 0;
-	log_error("library %s, needed by %s%s, not found in %s (looked in %s); install the "
+	log_error("library %s, needed by %s, not found in %s (looked in %s); install the "
 		  "package that ships it",
-		  name, b->t->basedir, path, b->t->shown_basedir, tried);
+		  name, path, b->t->shown_basedir, tried);
 	return -ENOENT;
 }
 
@@ -481,15 +481,32 @@ int binaries_add_interpreters(struct binaries *b)
 	return 0;
 }
 
-int binaries_note_script(struct binaries *b, const void *data, size_t len, const char *script)
+int binaries_add_needs(struct binaries *b, const void *data, size_t len, const char *name)
 {
 	char interp[BINARIES_SHEBANG_MAX + 1];
+	struct elfinfo info = {0};
 	int r;
 
-	if (!binaries_shebang(data, len, interp))
+	if (binaries_shebang(data, len, interp)) {
+		r = binaries_strv_push(&b->interps, interp);
+		if (r >= 0)
+			r = binaries_strv_push(&b->scripts, name);
+		if (r < 0)
+			return log_error_errno(r, "out of memory");
 		return 0;
-	r = binaries_strv_push(&b->interps, interp);
-	if (r >= 0)
-		r = binaries_strv_push(&b->scripts, script);
-	return r < 0 ? r : 1;
+	}
+	if (!elfinfo_is_elf(data, len))
+		return 0;
+	r = elfinfo_parse(data, len, &info);
+	if (r == -ENOEXEC) {
+		log_warn("%s is not an ELF file the generator can read; its libraries are not "
+			 "added, ignoring",
+			 name);
+		return 0;
+	}
+	if (r < 0)
+		return log_error_errno(r, "cannot read %s: %m", name);
+	r = binaries_add_elf(b, name, &info, !info.runpath ? info.rpath : NULL, 0);
+	elfinfo_free(&info);
+	return r;
 }

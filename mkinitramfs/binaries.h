@@ -32,10 +32,12 @@ int binaries_add(struct binaries *b, const char *path, const char *why);
 int binaries_add_interpreters(struct binaries *b);
 
 /*
- * Remembers the "#!" interpreter of a script the caller added itself (a hook), for
- * binaries_add_interpreters(). Returns 1 if data is such a script, 0 if not, or -ENOMEM.
+ * For a program the caller added itself (a hook, from outside the base directory): adds the
+ * interpreter and libraries of an ELF program from the base directory, or remembers the "#!"
+ * interpreter of a script for binaries_add_interpreters(). name is its path in the image,
+ * for messages. Logs failures.
  */
-int binaries_note_script(struct binaries *b, const void *data, size_t len, const char *script);
+int binaries_add_needs(struct binaries *b, const void *data, size_t len, const char *name);
 
 /* Number of files (programs and libraries) added so far. */
 size_t binaries_count(const struct binaries *b);

@@ -97,6 +97,21 @@ static void hooks_list_free(char **v, size_t count)
 	free(v);
 }
 
+/* Can the kernel execute the file: an ELF program or a "#!" script? */
+static bool hooks_runnable(const char *path)
+{
+	unsigned char head[4];
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	if (!f)
+		return false;
+	n = fread(head, 1, sizeof(head), f);
+	fclose(f);
+	return (n >= 2 && head[0] == '#' && head[1] == '!') ||
+	       (n == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F');
+}
+
 /* Checks one stage folder: executable regular files only. Returns the number of hooks. */
 static int hooks_check_stage(const char *dir, const char *stage)
 {
@@ -126,9 +141,14 @@ static int hooks_check_stage(const char *dir, const char *stage)
 			r = -EINVAL;
 		} else if (!(st.st_mode & S_IXUSR)) {
 			log_error("hook %s is not executable: chmod +x it (the init runs every file "
-				  "of %s/%s/ as a program)",
+				  "of /%s/%s/ as a program)",
 				  file, HOOKS_IMAGE_DIR, stage);
 			r = -EACCES;
+		} else if (!hooks_runnable(file)) {
+			log_error("hook %s is neither an ELF program nor a script starting with "
+				  "'#!': the kernel cannot run it (add '#!/bin/sh' as its first line)",
+				  file);
+			r = -ENOEXEC;
 		}
 	}
 	hooks_list_free(names, count);
@@ -217,7 +237,6 @@ int hooks_find(const char *arg, char *ret)
 {
 	char exe[PATH_MAX], tried[3][PATH_MAX];
 	size_t n = 0;
-	int r;
 
 	if (!arg[0])
 		return log_error_errno(-EINVAL, "--hook: empty folder name");
@@ -228,9 +247,8 @@ int hooks_find(const char *arg, char *ret)
 				  arg);
 			return -ENOENT;
 		}
-		r = util_pathf(ret, "%s", arg);
-		if (r < 0)
-			return log_error_errno(r, "--hook: path too long: %s", arg);
+		if (!realpath(arg, ret))
+			return log_error_errno(-errno, "--hook %s: %m", arg);
 		return hooks_check(ret);
 	}
 	if (arg[0] == '.') {
@@ -423,7 +441,7 @@ int hooks_add(struct tree *t, struct binaries *b, const char *dir, size_t *ret_h
 
 			r = util_pathf(file, "%s/%s", path, names[i]);
 			if (r >= 0)
-				r = util_pathf(image_path, "%s/%s/%s", HOOKS_IMAGE_DIR,
+				r = util_pathf(image_path, "/%s/%s/%s", HOOKS_IMAGE_DIR,
 					       hooks_stages[s], names[i]);
 			if (r < 0) {
 				log_error_errno(r, "path too long: %s/%s", path, names[i]);
@@ -436,20 +454,17 @@ int hooks_add(struct tree *t, struct binaries *b, const char *dir, size_t *ret_h
 			}
 			r = tree_add_data(t, image_path, 0755, data, len);
 			if (r == -EEXIST)
-				log_error("hook %s: another hook folder already added /%s; rename "
+				log_error("hook %s: another hook folder already added %s; rename "
 					  "one of them",
 					  file, image_path);
 			else if (r < 0)
-				log_error_errno(r, "cannot add /%s: %m", image_path);
-			if (r >= 0) {
-				r = binaries_note_script(b, data, len, image_path);
-				if (r < 0)
-					log_error_errno(r, "out of memory");
-			}
+				log_error_errno(r, "cannot add %s: %m", image_path);
+			if (r >= 0)
+				r = binaries_add_needs(b, data, len, image_path);
 			free(data);
 			if (r >= 0) {
 				added++;
-				log_debug("  hook /%s from %s", image_path, file);
+				log_debug("  hook %s from %s", image_path, file);
 			}
 		}
 		hooks_list_free(names, count);
