@@ -240,9 +240,10 @@ int image_check_init(const char *path)
 			memcpy(&ph, data + off, sizeof(ph));
 			if (ph.p_type != PT_INTERP)
 				continue;
-			log_error("the init program %s is dynamically linked, but the image holds "
-				  "no shared libraries: link it statically (make builds build/init "
-				  "with musl-gcc -static) or name another one with --init PATH",
+			log_error("the init program %s is dynamically linked, but it must be "
+				  "static (it runs first, and as /sbin/modprobe): link it statically "
+				  "(make builds build/init with musl-gcc -static) or name another one "
+				  "with --init PATH",
 				  path);
 			r = -ENOEXEC;
 			break;

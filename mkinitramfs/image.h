@@ -41,7 +41,7 @@ struct image_stats {
 
 /*
  * Checks that path can be the image's /init: a readable regular file and, if it is an ELF
- * program, a static one (the image holds no shared libraries). Logs what is wrong.
+ * program, a static one (it needs no libraries from the image). Logs what is wrong.
  */
 int image_check_init(const char *path);
 
