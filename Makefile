@@ -50,6 +50,7 @@ $(BUILD)/mkinitramfs: $(GEN_SRC) $(GEN_HDR) | host-packages
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(CFLAGS_WARN) -D_GNU_SOURCE -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -Iinit -Imkinitramfs
 UNIT_SRC := tests/unit/main.c $(wildcard tests/unit/test_*.c) init/cmdline.c init/devspec.c init/inroot.c \
+	init/hooks.c init/log.c init/shell.c \
 	mkinitramfs/cpio.c mkinitramfs/compress.c -lz -llzma -lzstd
 $(BUILD)/unit-tests: $(UNIT_SRC) $(wildcard tests/unit/*.h) $(INIT_HDR) $(GEN_HDR)
 	@mkdir -p $(BUILD)
@@ -61,10 +62,12 @@ unit: $(BUILD)/unit-tests
 qemu-test: all
 	tests/qemu/run.sh
 
-check: unit qemu-test
+check: unit fuzz-replay qemu-test
 
 demo: all
 	tests/qemu/demo.sh
 
 clean:
 	rm -rf $(BUILD)
+
+include tests/fuzz/fuzz.mk

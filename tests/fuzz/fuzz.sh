@@ -1,0 +1,40 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Runs one libFuzzer target on a scratch copy of its corpus; lists any crash it leaves behind.
+#
+#   tests/fuzz/fuzz.sh NAME BINARY SECONDS WORKDIR
+#
+# New inputs land in WORKDIR/corpus-NAME, crashes in WORKDIR/crashes-NAME: never in the repo.
+set -eu
+
+name=$1 binary=$2 seconds=$3 work=$4
+here=$(dirname "$0")
+corpus=$work/corpus-$name
+crashes=$work/crashes-$name
+
+mkdir -p "$corpus" "$crashes"
+rm -f "$crashes"/*
+cp "$here/corpus/$name"/* "$corpus"/
+
+# -max_len: past CMDLINE_MAX (2048) and DEVSPEC_VALUE_MAX (256), so the too-long paths run.
+# -timeout: a parser that spends seconds on 4 KiB is hung.
+status=0
+"$binary" -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=1 \
+	-dict="$here/$name.dict" -artifact_prefix="$crashes/" "$corpus" || status=$?
+
+found=$(find "$crashes" -type f | sort)
+if [ -n "$found" ]; then
+	echo "fuzz $name: the fuzzer left these inputs (crash, leak, timeout or oom):"
+	for f in $found; do
+		echo "  $f"
+	done
+	echo "fuzz $name: reproduce with $binary FILE, shrink with"
+	echo "  $binary -minimize_crash=1 -runs=100000 -exact_artifact_path=$crashes/minimized FILE"
+	echo "then keep it forever: cp FILE $here/corpus/$name/crash-WHAT (make fuzz-replay replays it)"
+	exit 1
+fi
+if [ "$status" -ne 0 ]; then
+	echo "fuzz $name: libFuzzer exited with $status and left no input" >&2
+	exit "$status"
+fi
+echo "fuzz $name: no crash in ${seconds}s; $(find "$corpus" -type f | wc -l) inputs in $corpus"
