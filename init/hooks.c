@@ -31,6 +31,15 @@
 #define HOOK_POLL_MS 50
 
 static char result_root[HOOKS_RESULT_MAX];
+/* Where hooks and their result file are; only the unit tests point them elsewhere. */
+static const char *hooks_dir = HOOKS_DIR;
+static const char *result_path = HOOKS_RESULT;
+
+void hooks_set_paths(const char *dir, const char *result)
+{
+	hooks_dir = dir;
+	result_path = result;
+}
 
 const char *hooks_result_root(void)
 {
@@ -39,10 +48,10 @@ const char *hooks_result_root(void)
 
 bool hooks_exist(enum boot_stage stage)
 {
-	char dir[sizeof(HOOKS_DIR) + 16];
+	char dir[PATH_MAX];
 	struct stat st;
 
-	snprintf(dir, sizeof(dir), "%s/%s", HOOKS_DIR, cmdline_stage_name(stage));
+	snprintf(dir, sizeof(dir), "%s/%s", hooks_dir, cmdline_stage_name(stage));
 	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
@@ -110,7 +119,7 @@ static size_t log_lines(const char *who, char *buf, size_t len, bool flush)
 static void read_result(const char *who)
 {
 	char line[HOOKS_RESULT_MAX + 8];
-	FILE *f = fopen(HOOKS_RESULT, "re");
+	FILE *f = fopen(result_path, "re");
 
 	if (!f)
 		return;
@@ -128,17 +137,16 @@ static void read_result(const char *who)
 		}
 	}
 	fclose(f);
-	(void)unlink(HOOKS_RESULT);
+	(void)unlink(result_path);
 }
 
 /* Runs one hook to its end or its time limit; returns its exit status (or 128+signal). */
 static int run_one(const char *path, const char *who, enum boot_stage stage,
 		   const struct boot_params *params, const char *root_device)
 {
-	char env_stage[64], env_device[PATH_MAX + 32];
-	char *const envp[] = { env_stage, "BATON_ROOT=" MOUNT_NEW_ROOT, env_device,
-			       "BATON_RESULT=" HOOKS_RESULT, "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-			       NULL };
+	char env_stage[64], env_device[PATH_MAX + 32], env_result[PATH_MAX + 16];
+	char *const envp[] = { env_stage, "BATON_ROOT=" MOUNT_NEW_ROOT, env_device, env_result,
+			       "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 	char *const argv[] = { (char *)path, NULL };
 	long long deadline = now_ms() + (long long)params->hook_timeout_sec * 1000;
 	char buf[HOOK_LINE_MAX];
@@ -150,9 +158,10 @@ static int run_one(const char *path, const char *who, enum boot_stage stage,
 	snprintf(env_stage, sizeof(env_stage), "BATON_STAGE=%s", cmdline_stage_name(stage));
 	snprintf(env_device, sizeof(env_device), "BATON_ROOT_DEVICE=%s",
 		 root_device ? root_device : "");
+	snprintf(env_result, sizeof(env_result), "BATON_RESULT=%s", result_path);
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return log_error_errno(-errno, "%s: cannot create a pipe: %m", who);
-	(void)unlink(HOOKS_RESULT);
+	(void)unlink(result_path);
 
 	pid = fork();
 	if (pid < 0) {
@@ -229,7 +238,7 @@ int hooks_run(enum boot_stage stage, const struct boot_params *params, const cha
 	static char names[HOOKS_PER_STAGE_MAX][HOOK_NAME_MAX];
 	const char *stage_name = cmdline_stage_name(stage);
 	/* "/lib/baton/hooks/pre-switch/NAME" and "hook pre-switch/NAME". */
-	char dir[sizeof(HOOKS_DIR) + 16], path[sizeof(dir) + HOOK_NAME_MAX + 1];
+	char dir[PATH_MAX - HOOK_NAME_MAX - 1], path[PATH_MAX];
 	char who[HOOK_NAME_MAX + 32], why[64];
 	unsigned n;
 	int failed = 0;
@@ -238,7 +247,7 @@ int hooks_run(enum boot_stage stage, const struct boot_params *params, const cha
 		snprintf(why, sizeof(why), "rd.break=%s", stage_name);
 		(void)shell_run(params, why);
 	}
-	snprintf(dir, sizeof(dir), "%s/%s", HOOKS_DIR, stage_name);
+	snprintf(dir, sizeof(dir), "%s/%s", hooks_dir, stage_name);
 	n = list_hooks(dir, names);
 	for (unsigned i = 0; i < n; i++) {
 		struct stat st;

@@ -24,3 +24,6 @@ int hooks_run(enum boot_stage stage, const struct boot_params *params, const cha
 
 /* The root= a hook handed back with a "root=SPEC" line, or "" if none did. */
 const char *hooks_result_root(void);
+
+/* Points hooks at another folder and result file: for the unit tests only. */
+void hooks_set_paths(const char *dir, const char *result);

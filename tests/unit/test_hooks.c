@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+/* Tests of hooks_run(): lexical order, environment, results handed back, failures, time limit. */
+#include "hooks.h"
+#include "unit.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static char base[64], dir[128], result[128], trace[128];
+static struct boot_params params;
+
+static void put_hook(const char *stage, const char *name, const char *body)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, stage);
+	(void)mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/%s/%s", dir, stage, name);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fprintf(f, "#!/bin/sh\n%s\n", body);
+	fclose(f);
+	CHECK(chmod(path, 0755) == 0);
+}
+
+static void setup(void)
+{
+	strcpy(base, "/tmp/baton-hooks-XXXXXX");
+	CHECK(mkdtemp(base) != NULL);
+	snprintf(dir, sizeof(dir), "%s/hooks", base);
+	snprintf(result, sizeof(result), "%s/result", base);
+	snprintf(trace, sizeof(trace), "%s/trace", base);
+	CHECK(mkdir(dir, 0755) == 0);
+	hooks_set_paths(dir, result);
+	CHECK_INT(cmdline_parse("", 0, &params), 0);
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
+	CHECK(system(cmd) == 0);
+}
+
+static void read_trace(char *buf, size_t size)
+{
+	FILE *f = fopen(trace, "r");
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	n = fread(buf, 1, size - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+static void test_order_and_environment(void)
+{
+	char body[512], got[1024];
+
+	setup();
+	CHECK(!hooks_exist(STAGE_PREMOUNT));
+	/* Lexical order in the C locale: "10-a" < "20-b" < "3-c"; dot files are skipped. */
+	snprintf(body, sizeof(body), "echo \"$(basename \"$0\") $BATON_STAGE $BATON_ROOT "
+		 "$BATON_ROOT_DEVICE $PATH\" >> %s", trace);
+	put_hook("premount", "20-b", body);
+	put_hook("premount", "3-c", body);
+	put_hook("premount", "10-a", body);
+	put_hook("premount", ".hidden", body);
+	CHECK(hooks_exist(STAGE_PREMOUNT));
+	CHECK_INT(hooks_run(STAGE_PREMOUNT, &params, "/dev/vda2"), 0);
+	read_trace(got, sizeof(got));
+	CHECK_STR(got, "10-a premount /sysroot /dev/vda2 /usr/sbin:/usr/bin:/sbin:/bin\n"
+		       "20-b premount /sysroot /dev/vda2 /usr/sbin:/usr/bin:/sbin:/bin\n"
+		       "3-c premount /sysroot /dev/vda2 /usr/sbin:/usr/bin:/sbin:/bin\n");
+	/* Other stages are untouched. */
+	CHECK_INT(hooks_run(STAGE_MOUNT, &params, NULL), 0);
+	teardown();
+}
+
+static void test_clean_environment(void)
+{
+	char body[256], got[1024];
+
+	setup();
+	setenv("BATON_LEAK", "1", 1);
+	snprintf(body, sizeof(body), "env | sort | cut -d= -f1 > %s", trace);
+	put_hook("early", "10-env", body);
+	CHECK_INT(hooks_run(STAGE_EARLY, &params, NULL), 0);
+	read_trace(got, sizeof(got));
+	/* The shell adds PWD (and SHLVL, _ in some shells); nothing of ours leaks. */
+	CHECK(strstr(got, "BATON_LEAK") == NULL);
+	CHECK(strstr(got, "BATON_RESULT\n") != NULL);
+	CHECK(strstr(got, "BATON_STAGE\n") != NULL);
+	unsetenv("BATON_LEAK");
+	teardown();
+}
+
+static void test_failures_and_results(void)
+{
+	char body[256];
+
+	setup();
+	put_hook("device", "10-fails", "echo about to fail; exit 3");
+	snprintf(body, sizeof(body), "echo root=/dev/mapper/vg-root > \"$BATON_RESULT\"");
+	put_hook("device", "20-hands-back", body);
+	put_hook("device", "30-not-executable", "exit 0");
+	snprintf(body, sizeof(body), "%s/device/30-not-executable", dir);
+	CHECK(chmod(body, 0644) == 0);
+	/* One failure counted; the non-executable one is skipped, not failed. */
+	CHECK_INT(hooks_run(STAGE_DEVICE, &params, NULL), 1);
+	CHECK_STR(hooks_result_root(), "/dev/mapper/vg-root");
+	CHECK(access(result, F_OK) != 0);
+	teardown();
+}
+
+static void test_time_limit(void)
+{
+	struct timespec a, b;
+	double took;
+
+	setup();
+	params.hook_timeout_sec = 1;
+	/* The hook and the child it starts are both stopped: the whole process group. */
+	put_hook("mount", "10-hangs", "sleep 30 & sleep 30");
+	put_hook("mount", "20-ignores-term", "trap '' TERM; sleep 30");
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	CHECK_INT(hooks_run(STAGE_MOUNT, &params, NULL), 2);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	took = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	/* 1 s each, plus the SIGKILL grace for the one ignoring SIGTERM: well under 30 s. */
+	CHECK(took > 1.9 && took < 10);
+	teardown();
+}
+
+const struct unit_case hooks_cases[] = {
+	{ "order_and_environment", test_order_and_environment },
+	{ "clean_environment", test_clean_environment },
+	{ "failures_and_results", test_failures_and_results },
+	{ "time_limit", test_time_limit },
+	{ NULL, NULL },
+};
