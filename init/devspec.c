@@ -55,6 +55,9 @@ static int copy_tag(char *dst, const char *src, bool decode)
 		if (decode && c == '\\' && src[0] == 'x' && hexval(src[1]) >= 0 && hexval(src[2]) >= 0) {
 			c = (char)(hexval(src[1]) << 4 | hexval(src[2]));
 			src += 3;
+			/* No tag holds a NUL; "\x00" would silently cut the value short. */
+			if (c == '\0')
+				return -EINVAL;
 		}
 		if (n + 1 >= DEVSPEC_VALUE_MAX)
 			return -ENAMETOOLONG;

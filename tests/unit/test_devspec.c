@@ -41,6 +41,8 @@ static const struct {
 	{ "PARTUUID=abc/PARTNROFF=x", -EINVAL, 0, NULL, 0, 0, 0 },
 	{ "PARTUUID=abc/FOO=1", -EINVAL, 0, NULL, 0, 0, 0 },
 	{ "PARTUUID=/PARTNROFF=1", -EINVAL, 0, NULL, 0, 0, 0 },
+	{ "/dev/disk/by-uuid/\\x00", -EINVAL, 0, NULL, 0, 0, 0 },
+	{ "/dev/disk/by-label/ab\\x00cd", -EINVAL, 0, NULL, 0, 0, 0 },
 };
 
 static void test_table(void)
