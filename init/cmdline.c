@@ -203,8 +203,11 @@ static int parse_word(const struct cmdline_word *w, struct boot_params *p, unsig
 			*rootwait_sec = 0;
 			return 0;
 		}
-		if (parse_number(w, false, &n) < 0)
+		/* An invalid value waits forever, as the kernel's rootwait_timeout_setup() does. */
+		if (parse_number(w, false, &n) < 0) {
+			*rootwait_sec = 0;
 			return -EINVAL;
+		}
 		*rootwait_sec = n;
 	} else if (key_is(w, "rootdelay")) {
 		if (parse_number(w, false, &n) < 0)

@@ -72,8 +72,12 @@ static bool parse_uint(const char *s, size_t len, int base, unsigned long max, u
 	char tmp[24];
 	char *end;
 
-	if (len == 0 || len >= sizeof(tmp) || !isxdigit((unsigned char)s[0]))
+	if (len == 0 || len >= sizeof(tmp))
 		return false;
+	/* Digits only: strtoul would also take a sign, spaces or a second "0x". */
+	for (size_t i = 0; i < len; i++)
+		if (base == 16 ? !isxdigit((unsigned char)s[i]) : !isdigit((unsigned char)s[i]))
+			return false;
 	memcpy(tmp, s, len);
 	tmp[len] = '\0';
 	errno = 0;
@@ -95,7 +99,7 @@ static int parse_devnum(const char *spec, struct devspec *ret)
 			return -EINVAL;
 		ret->major = (unsigned)maj;
 		ret->minor = (unsigned)min;
-		return 0;
+		return maj || min ? 0 : -EINVAL;
 	}
 	if (hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X'))
 		hex += 2;
@@ -104,7 +108,8 @@ static int parse_devnum(const char *spec, struct devspec *ret)
 	/* new_decode_dev() in linux/kdev_t.h: the kernel reads root=MMmm through it. */
 	ret->major = (unsigned)((dev & 0xfff00) >> 8);
 	ret->minor = (unsigned)((dev & 0xff) | ((dev >> 12) & 0xfff00));
-	return 0;
+	/* Device 0:0 is "no device" to the kernel. */
+	return dev ? 0 : -EINVAL;
 }
 
 /* "PARTUUID=xxx/PARTNROFF=N" (init/do_mounts.c): the partition N after the one with that UUID. */
@@ -169,7 +174,8 @@ int devspec_parse(const char *spec, struct devspec *ret)
 		}
 		if (r < 0)
 			return r;
-		if (d.kind == DEVSPEC_PARTUUID) {
+		/* Only the PARTUUID= form has a suffix; udev's link names cannot hold a '/'. */
+		if (d.kind == DEVSPEC_PARTUUID && !decode) {
 			r = split_partnroff(&d);
 			if (r < 0)
 				return r;

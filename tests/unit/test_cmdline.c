@@ -92,8 +92,9 @@ static void test_bad_numbers(void)
 	CHECK_STR(params.root, "/dev/x");
 	CHECK_INT(parse("rootdelay=-1"), -EINVAL);
 	CHECK_INT(params.rootdelay_sec, 0);
+	/* The kernel waits forever on a rootwait= it cannot read. */
 	CHECK_INT(parse("rootwait=5s"), -EINVAL);
-	CHECK_INT(params.wait, CMDLINE_WAIT_DEADLINE);
+	CHECK_INT(params.wait, CMDLINE_WAIT_FOREVER);
 	CHECK_INT(parse("rd.timeout=99999999999999999999"), -EINVAL);
 	CHECK_INT(parse("panic="), -EINVAL);
 }

@@ -42,6 +42,11 @@ static const struct {
 	{ "PARTUUID=abc/FOO=1", -EINVAL, 0, NULL, 0, 0, 0 },
 	{ "PARTUUID=/PARTNROFF=1", -EINVAL, 0, NULL, 0, 0, 0 },
 	{ "/dev/disk/by-uuid/\\x00", -EINVAL, 0, NULL, 0, 0, 0 },
+	{ "0x0x801", -EINVAL, 0, NULL, 0, 0, 0 },
+	{ "0", -EINVAL, 0, NULL, 0, 0, 0 },
+	{ "0:0", -EINVAL, 0, NULL, 0, 0, 0 },
+	{ "+8:1", -EINVAL, 0, NULL, 0, 0, 0 },
+	{ "/dev/disk/by-partuuid/ab\\x2fPARTNROFF=1", 0, DEVSPEC_PARTUUID, "ab/PARTNROFF=1", 0, 0, 0 },
 	{ "/dev/disk/by-label/ab\\x00cd", -EINVAL, 0, NULL, 0, 0, 0 },
 };
 
