@@ -162,6 +162,21 @@ int modules_init(const char *blacklist)
 	return 0;
 }
 
+/*
+ * An "install" command from modprobe.d would need a shell the image may not have (libkmod
+ * runs it with system()); insert the module itself, with its configured options, instead.
+ */
+static int insert_instead(struct kmod_module *mod, const char *cmdline, void *data)
+{
+	int r;
+
+	(void)data;
+	log_notice("module %s has an install command (\"%s\"); loading the module itself instead",
+		   kmod_module_get_name(mod), cmdline);
+	r = kmod_module_insert_module(mod, 0, kmod_module_get_options(mod));
+	return r == -EEXIST ? 0 : r;
+}
+
 /* Inserts every module in a lookup result; returns how many there were, or -errno. */
 static int insert_list(struct kmod_list *list, const char *what, unsigned flags, bool quiet)
 {
@@ -174,11 +189,10 @@ static int insert_list(struct kmod_list *list, const char *what, unsigned flags,
 
 		count++;
 		/*
-		 * install/remove commands need a shell the image may not have; libkmod would run
-		 * them with system(). Load the module itself instead.
+		 * Not KMOD_PROBE_IGNORE_COMMAND: in kmod 30 that also drops the softdeps (btrfs
+		 * needs its checksum modules). install commands go to insert_instead().
 		 */
-		r = kmod_module_probe_insert_module(mod, flags | KMOD_PROBE_IGNORE_COMMAND, NULL,
-						    NULL, NULL, NULL);
+		r = kmod_module_probe_insert_module(mod, flags, NULL, insert_instead, NULL, NULL);
 		if (r > 0)
 			log_debug("module %s (for %s) is blacklisted, skipped", name, what);
 		else if (r == 0)
