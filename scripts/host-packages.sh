@@ -21,6 +21,9 @@ packages=(
 	kmod libkmod-dev zlib1g-dev liblzma-dev libzstd-dev
 	# Tests: QEMU, real filesystems and partitions, busybox for test images, archive tools.
 	qemu-system-x86 e2fsprogs fdisk busybox-static zstd cpio
+	# QEMU scenarios: more filesystems, plymouth for --plymouth, debootstrap for the Debian
+	# system boot and the benchmark peers.
+	xfsprogs btrfs-progs dosfstools plymouth plymouth-themes debootstrap
 	# Linters used by the checks.
 	clang shellcheck
 )
