@@ -27,7 +27,7 @@ GEN_HDR   := $(wildcard mkinitramfs/*.h)
 GEN_CFLAGS := -std=gnu11 -O2 -g $(CFLAGS_WARN) -D_GNU_SOURCE
 GEN_LIBS  := -lkmod -lz -llzma -lzstd
 
-.PHONY: all host-packages deps check unit qemu-test demo clean
+.PHONY: all host-packages deps check unit docs-check qemu-test demo clean
 all: $(BUILD)/init $(BUILD)/mkinitramfs
 
 host-packages:
@@ -62,7 +62,11 @@ unit: $(BUILD)/unit-tests
 qemu-test: all
 	tests/qemu/run.sh
 
-check: unit fuzz-replay qemu-test
+check: unit fuzz-replay docs-check qemu-test
+
+# Every command line key the parser knows is documented (baton(7), README).
+docs-check:
+	tests/check-docs.sh
 
 demo: all
 	tests/qemu/demo.sh
