@@ -41,6 +41,8 @@ readonly KERNEL_PANIC_RE='Kernel panic'
 readonly LOG_TAIL_LINES=60
 # Outer bound of one QEMU run: a TCG boot of Debian's kernel takes 10-30 s on 1 vCPU.
 readonly BOOT_TIMEOUT_DEFAULT=120
+# The filesystem UUID of guest_run's helper root, unlike any scenario's.
+readonly GUEST_ROOT_UUID=0ba70900-6e57-4e57-8e57-000000000001
 
 note() { printf '%s\n' "$*" >&2; }
 die() {
@@ -280,6 +282,10 @@ _booted=0
 _disk_n=0
 _scsi_bus=0
 _ahci_port=0
+_usb_bus=0
+_hotplug_img=''
+_hotplug_after=''
+_hotplug_delay=0
 QEMU_DISK_ARGS=()
 
 # scenario_begin: shared pieces, a fresh work dir (also the current directory from here on),
@@ -365,8 +371,40 @@ root_tree() {
 	install -m 0755 "$BATON_PROBE" "$dir$init"
 }
 
+# Smallest filesystems the host's mkfs tools accept (xfsprogs >= 5.19 refuses new filesystems
+# under 300 MiB; btrfs-progs 6.2 says "minimum size for each btrfs device is 114294784").
+readonly XFS_MIN_MB=300
+readonly BTRFS_MIN_MB=110
+
+# _xfs_proto_dir DIR: the body of an mkfs.xfs prototype file (mkfs.xfs(8), -p) for the contents
+# of DIR: one "name mode uid gid [source|target]" line per entry, "$" closing each directory.
+# Everything belongs to root; names with white space cannot be written in that format.
+_xfs_proto_dir() {
+	local dir=$1 e name perm
+	for e in "$dir"/* "$dir"/.[!.]*; do
+		[[ -e $e || -L $e ]] || continue
+		name=${e##*/}
+		[[ $name != *[[:space:]]* ]] || die "xfs: '$e': a prototype file cannot name it"
+		perm=$(printf '%03o' $((8#$(stat -c %a "$e") & 8#777)))
+		if [[ -L $e ]]; then
+			printf '%s l--%s 0 0 %s\n' "$name" "$perm" "$(readlink "$e")"
+		elif [[ -d $e ]]; then
+			printf '%s d--%s 0 0\n' "$name" "$perm"
+			_xfs_proto_dir "$e"
+			printf '$\n'
+		elif [[ -f $e ]]; then
+			e=$(realpath "$e")
+			[[ $e != *[[:space:]]* ]] || die "xfs: '$e': a prototype file cannot name it"
+			printf '%s ---%s 0 0 %s\n' "$name" "$perm" "$e"
+		else
+			die "xfs: '$e': only directories, files and symlinks are copied"
+		fi
+	done
+}
+
 # _mkfs FSTYPE IMG SIZE_MB LABEL UUID DIR: make a filesystem image file of SIZE_MB MiB,
-# filled from DIR when given. No root, no loop device.
+# filled from DIR when given. No root, no loop device: mkfs.ext4 -d, mkfs.btrfs --rootdir and
+# mkfs.xfs -p (a prototype file) write the files themselves.
 _mkfs() {
 	local fstype=$1 img=$2 size=$3 label=$4 uuid=$5 dir=$6
 	local -a opts=()
@@ -387,12 +425,43 @@ _mkfs() {
 		[[ -n $uuid ]] && opts+=(-i "${uuid//-/}")
 		mkfs.vfat "${opts[@]}" "$img" >/dev/null
 		;;
+	xfs)
+		((size >= XFS_MIN_MB)) || die "xfs: $size MiB is too small (mkfs.xfs wants $XFS_MIN_MB)"
+		[[ -n $label ]] && opts+=(-L "$label")
+		[[ -n $uuid ]] && opts+=(-m "uuid=$uuid")
+		if [[ -n $dir ]]; then
+			# Line 1 names a boot image (unused), line 2 two counts (unused), then /.
+			{
+				printf 'unused\n0 0\nd--755 0 0\n'
+				_xfs_proto_dir "$dir"
+				printf '$\n'
+			} >"$img.proto"
+			opts+=(-p "$img.proto")
+		fi
+		mkfs.xfs -q -f -K "${opts[@]}" "$img" >/dev/null || die "mkfs.xfs $img failed"
+		rm -f "$img.proto"
+		;;
+	btrfs)
+		((size >= BTRFS_MIN_MB)) ||
+			die "btrfs: $size MiB is too small (mkfs.btrfs wants $BTRFS_MIN_MB)"
+		[[ -n $label ]] && opts+=(-L "$label")
+		[[ -n $uuid ]] && opts+=(-U "$uuid")
+		[[ -n $dir ]] && opts+=(--rootdir "$dir")
+		mkfs.btrfs -q -f "${opts[@]}" "$img" >/dev/null || die "mkfs.btrfs $img failed"
+		;;
+	swap)
+		[[ -z $dir ]] || die "swap: --dir makes no sense"
+		[[ -n $label ]] && opts+=(-L "$label")
+		[[ -n $uuid ]] && opts+=(-U "$uuid")
+		# Quiet: it warns that an image file has holes and loose permissions, true but moot.
+		mkswap -q "${opts[@]}" "$img" >/dev/null || die "mkswap $img failed"
+		;;
 	*) die "unsupported filesystem '$fstype'" ;;
 	esac
 }
 
-# disk_ext4 IMG SIZE_MB [--label L] [--uuid U] [--dir TREE] [--type ext2|ext3|ext4|vfat]:
-# a whole-disk filesystem image.
+# disk_ext4 IMG SIZE_MB [--label L] [--uuid U] [--dir TREE] [--type FSTYPE]: a whole-disk
+# filesystem image; FSTYPE ext4 (default), ext2, ext3, vfat, xfs, btrfs or swap.
 disk_ext4() {
 	local img=$1 size=$2 label='' uuid='' dir='' fstype=ext4
 	shift 2
@@ -409,13 +478,20 @@ disk_ext4() {
 	_mkfs "$fstype" "$img" "$size" "$label" "$uuid" "$dir"
 }
 
+# disk_fs FSTYPE IMG SIZE_MB [--label L] [--uuid U] [--dir TREE]: disk_ext4 of another type.
+disk_fs() {
+	local fstype=$1
+	shift
+	disk_ext4 "$@" --type "$fstype"
+}
+
 # disk_partitioned IMG SIZE_MB dos|gpt [--id DISK_ID] PART...: a partitioned disk image.
 # Each PART is a comma list of key=value:
 #   size=MB       partition size in MiB (omitted on the last one: the rest of the disk)
 #   type=T        sfdisk type or alias (default L, Linux)
 #   uuid=U        GPT partition UUID (PARTUUID=); on dos it is DISK_ID-NN by definition
 #   name=N        GPT partition name (PARTLABEL=)
-#   fs=FS         ext4, ext3, ext2, vfat or none (default none)
+#   fs=FS         ext4, ext3, ext2, vfat, xfs, btrfs, swap or none (default none)
 #   label=L, fsuuid=U, dir=TREE   the filesystem's label, UUID and contents
 # Partitions start at 1 MiB and follow each other on MiB boundaries; each filesystem is made
 # as its own image and copied in at its offset with dd conv=notrunc.
@@ -482,21 +558,47 @@ disk_partitioned() {
 	done
 }
 
-# attach IMG [virtio|scsi|nvme|ahci] [--serial S] [--ro]: one more disk for the next boot,
-# in the order given (the first virtio disk is /dev/vda).
+# The GPT disk of disk_gpt_esp, as a boot loader would see it: partition 1 an EFI system
+# partition (vfat), 2 swap, 3 the root, 4 a second ext4 that would boot as well.
+readonly GPT_ESP_PARTUUID=e5f00001-2b3c-4d5e-8f60-7a8b9c0d1e2f
+readonly GPT_SWAP_PARTUUID=e5f00002-2b3c-4d5e-8f60-7a8b9c0d1e2f
+readonly GPT_ROOT_PARTUUID=e5f00003-2b3c-4d5e-8f60-7a8b9c0d1e2f
+readonly GPT_DATA_PARTUUID=e5f00004-2b3c-4d5e-8f60-7a8b9c0d1e2f
+readonly GPT_ROOT_PARTLABEL=baton-root
+readonly GPT_DATA_PARTLABEL=baton-data
+
+# disk_gpt_esp IMG ROOT_TREE OTHER_TREE: that disk, the root filesystem filled from ROOT_TREE
+# and partition 4 from OTHER_TREE (a root of its own, so picking it by mistake boots too and
+# only the device name tells).
+disk_gpt_esp() {
+	disk_partitioned "$1" 64 gpt --id 6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d \
+		"size=8,type=U,name=EFI system partition,uuid=$GPT_ESP_PARTUUID,fs=vfat,label=ESP" \
+		"size=4,type=S,name=swap,uuid=$GPT_SWAP_PARTUUID,fs=swap" \
+		"size=16,type=L,name=$GPT_ROOT_PARTLABEL,uuid=$GPT_ROOT_PARTUUID,fs=ext4,dir=$2" \
+		"type=L,name=$GPT_DATA_PARTLABEL,uuid=$GPT_DATA_PARTUUID,fs=ext4,dir=$3"
+}
+
+# attach IMG [virtio|scsi|nvme|ahci|usb] [--serial S] [--addr SLOT] [--ro]: one more disk for
+# the next boot, in the order given (the first virtio disk is /dev/vda). --serial sets the
+# serial number the disk reports (udev's /dev/disk/by-id names are made of it); --addr pins a
+# virtio or NVMe disk's PCI slot on the root bus (0000:00:SLOT.0, SLOT in hex), which QEMU
+# otherwise hands out in order. usb: a usb-storage disk (bulk-only) behind a qemu-xhci
+# controller.
 attach() {
-	local img=$1 bus=virtio serial='' ro='' id dev
+	local img=$1 bus=virtio serial='' ro='' addr='' id dev
 	shift
 	while (($#)); do
 		case $1 in
-		virtio | scsi | nvme | ahci) bus=$1 ;;
+		virtio | scsi | nvme | ahci | usb) bus=$1 ;;
 		--serial) serial=$2; shift ;;
+		--addr) addr=$2; shift ;;
 		--ro) ro=,readonly=on ;;
 		*) die "attach: unknown argument '$1'" ;;
 		esac
 		shift
 	done
 	[[ -f $img ]] || die "attach: no image $img"
+	[[ -z $addr || $bus == virtio || $bus == nvme ]] || die "attach: --addr is for virtio and nvme"
 	id=d$_disk_n
 	_disk_n=$((_disk_n + 1))
 	QEMU_DISK_ARGS+=(-drive "file=$img,if=none,format=raw,id=$id$ro")
@@ -515,12 +617,196 @@ attach() {
 		dev="ide-hd,drive=$id,bus=ide.$_ahci_port"
 		_ahci_port=$((_ahci_port + 1))
 		;;
+	usb)
+		if ((!_usb_bus)); then
+			QEMU_DISK_ARGS+=(-device "qemu-xhci,id=xhci0")
+			_usb_bus=1
+		fi
+		dev="usb-storage,drive=$id,bus=xhci0.0"
+		;;
 	esac
 	[[ -n $serial ]] && dev+=",serial=$serial"
+	[[ -n $addr ]] && dev+=",addr=0x$addr"
 	QEMU_DISK_ARGS+=(-device "$dev")
 }
 
+# hotplug IMG [--after REGEX] [--delay S]: IMG is not there at boot: the next boot gets a free
+# PCIe root port (q35 hot-plugs PCIe devices only into one) and a monitor, and once the console
+# shows REGEX (default: baton starting to wait for the root) and S seconds more have passed
+# (default 3), IMG is plugged in as a virtio-blk disk, through the monitor as a person would.
+hotplug() {
+	local img=$1
+	shift
+	_hotplug_after='baton: waiting for root device'
+	_hotplug_delay=3
+	while (($#)); do
+		case $1 in
+		--after) _hotplug_after=$2 ;;
+		--delay) _hotplug_delay=$2 ;;
+		*) die "hotplug: unknown argument '$1'" ;;
+		esac
+		shift 2
+	done
+	[[ -f $img ]] || die "hotplug: no image $img"
+	[[ -z $_hotplug_img ]] || die "hotplug: one hot-plugged disk per boot"
+	_hotplug_img=$(realpath "$img")
+	QEMU_DISK_ARGS+=(-device "pcie-root-port,id=hp0,chassis=1")
+}
+
+# guest_run [--prog PROG]... [--copy SRC=DEST]... [--cmdline WORDS] SCRIPT IMG...: change disk
+# images in ways the host cannot without root (mounting them): boots the test kernel, with the
+# generic image (so baton is what mounts it; WORDS added to its command line, e.g.
+# rd.modules-load= for what SCRIPT mounts), on a helper root (/dev/vda): busybox, the host
+# programs PROG with the shared libraries ldd lists, and SRC (a file or tree) copied to DEST.
+# Its init runs the
+# shell text SCRIPT (busybox sh -e) with IMG... as /dev/vdb, /dev/vdc and so on, then powers
+# off. Dies, showing the helper's console, unless SCRIPT ran to its end. Disks attached for the
+# scenario's own boot are not part of it.
+guest_run() {
+	local tree=$WORK/guest/root img spec prog lib rc=0 size words=''
+	local -a progs=() copies=() saved_disks=("${QEMU_DISK_ARGS[@]}")
+	local saved_n=$_disk_n
+	while (($#)); do
+		case $1 in
+		--prog) progs+=("$2") ;;
+		--copy) copies+=("$2") ;;
+		--cmdline) words=" $2" ;;
+		*) break ;;
+		esac
+		shift 2
+	done
+	(($# >= 1)) || die "guest_run: no script"
+	local guest_script=$1
+	shift
+	rm -rf "$WORK/guest"
+	mkdir -p "$tree"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,run,tmp,mnt}
+	local busybox
+	busybox=$(command -v busybox) || die "busybox is missing (apt-get install busybox-static)"
+	install -m 0755 "$busybox" "$tree/bin/busybox"
+	while read -r applet; do
+		[[ -e $tree/$applet ]] || ln -s /bin/busybox "$tree/$applet"
+	done < <("$busybox" --list-full)
+	for prog in "${progs[@]}"; do
+		prog=$(command -v "$prog") || die "guest_run: no program ${progs[*]} on this host"
+		rm -f "$tree/usr/sbin/${prog##*/}" "$tree/usr/bin/${prog##*/}"
+		install -m 0755 "$prog" "$tree/usr/bin/${prog##*/}"
+		# "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)" and the loader's own line.
+		while read -r lib; do
+			mkdir -p "$tree$(dirname "$lib")"
+			cp -L "$lib" "$tree$lib"
+		done < <(ldd "$prog" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p')
+	done
+	for spec in "${copies[@]}"; do
+		mkdir -p "$tree$(dirname "${spec#*=}")"
+		cp -a "${spec%%=*}" "$tree${spec#*=}"
+	done
+	printf '%s\n' "$guest_script" >"$tree/guest.sh"
+	rm -f "$tree/sbin/init"
+	cat >"$tree/sbin/init" <<'INIT'
+#!/bin/busybox sh
+# guest_run's init: the script, a verdict line for the host, power off.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+exec </dev/console >/dev/console 2>&1
+if /bin/busybox sh -e /guest.sh; then
+	echo "BATON-GUEST: done"
+else
+	echo "BATON-GUEST: failed with status $?"
+fi
+sync
+/bin/busybox poweroff -f
+INIT
+	chmod 0755 "$tree/sbin/init"
+	size=$(($(du -sm "$tree" | cut -f1) + 16))
+	_mkfs ext4 "$WORK/guest/root.img" "$size" batonguest "$GUEST_ROOT_UUID" "$tree"
+	QEMU_DISK_ARGS=()
+	_disk_n=0
+	attach "$WORK/guest/root.img"
+	for img in "$@"; do
+		attach "$img"
+	done
+	note "guest_run: booting a helper root for ${*:-no disk}"
+	_qemu "$WORK/guest/serial.log" "$BOOT_TIMEOUT_DEFAULT" 512 "$BATON_INITRD" \
+		"console=ttyS0 panic=-1 root=UUID=$GUEST_ROOT_UUID$words" || rc=$?
+	QEMU_DISK_ARGS=("${saved_disks[@]}")
+	_disk_n=$saved_n
+	tr -d '\r' <"$WORK/guest/serial.log" >"$WORK/guest/console.log"
+	if ((rc != 0)) || ! grep -q '^BATON-GUEST: done' "$WORK/guest/console.log"; then
+		tail -n "$LOG_TAIL_LINES" "$WORK/guest/console.log" >&2
+		die "guest_run: the helper boot did not finish its script (qemu exit $rc; $WORK/guest)"
+	fi
+}
+
+# disk_btrfs_subvol IMG SIZE_MB SUBVOL TREE [--label L] [--uuid U]: a btrfs image whose
+# subvolume SUBVOL holds TREE, with nothing else at the top level. mkfs.btrfs 6.2 cannot make
+# subvolumes (--subvol came later), so guest_run's helper boot does, with the host's btrfs.
+disk_btrfs_subvol() {
+	local img=$1 size=$2 subvol=$3 tree=$4 label='' uuid=''
+	shift 4
+	while (($#)); do
+		case $1 in
+		--label) label=$2 ;;
+		--uuid) uuid=$2 ;;
+		*) die "disk_btrfs_subvol: unknown argument '$1'" ;;
+		esac
+		shift 2
+	done
+	_mkfs btrfs "$img" "$size" "$label" "$uuid" ''
+	guest_run --prog btrfs --copy "$tree=/payload" --cmdline rd.modules-load=btrfs "
+mount -t btrfs /dev/vdb /mnt
+btrfs subvolume create /mnt/$subvol
+cp -a /payload/. /mnt/$subvol/
+umount /mnt" "$img"
+}
+
 # --- boot ---------------------------------------------------------------------------------
+
+# _qemu SERIAL TIMEOUT MEM INITRD CMDLINE [QEMU ARGS...]: run the test kernel with the attached
+# disks until it powers off or reboots (-no-reboot), at most TIMEOUT s; the serial console goes
+# to the file SERIAL, QEMU's own output to SERIAL.qemu. Returns QEMU's (or timeout's) status.
+# In the background so a signal to the scenario ends QEMU (timeout has its own group); the
+# function given in _qemu_beside, if any, runs beside it in a subshell.
+_qemu_beside=''
+_qemu() {
+	local serial=$1 timeout=$2 mem=$3 initrd=$4 cmdline=$5 rc=0 beside=''
+	local -a accel=(-accel tcg)
+	shift 5
+	if [[ ${BATON_KVM:-0} == 1 ]]; then
+		accel=(-accel kvm -cpu host)
+	fi
+	rm -f "$serial"
+	timeout -k 5 "$timeout" qemu-system-x86_64 -machine q35 "${accel[@]}" -m "$mem" -smp 1 \
+		-nographic -no-reboot -nodefaults -no-user-config -serial "file:$serial" \
+		-kernel "$VMLINUZ" -initrd "$initrd" -append "$cmdline" \
+		"${QEMU_DISK_ARGS[@]}" "$@" </dev/null >"$serial.qemu" 2>&1 &
+	_qemu_pid=$!
+	if [[ -n $_qemu_beside ]]; then
+		"$_qemu_beside" "$serial" "$_qemu_pid" &
+		beside=$!
+	fi
+	wait "$_qemu_pid" || rc=$?
+	_qemu_pid=''
+	if [[ -n $beside ]]; then
+		kill "$beside" 2>/dev/null || true
+		wait "$beside" 2>/dev/null || true
+	fi
+	[[ -f $serial ]] || : >"$serial"
+	return "$rc"
+}
+
+# _hotplug_beside SERIAL QEMU_PID: waits for the console line of hotplug, then plugs its disk
+# in through the monitor (fd _monitor_in); gives up when QEMU is gone.
+_monitor_in=''
+_hotplug_beside() {
+	local serial=$1 pid=$2
+	until grep -Eq -- "$_hotplug_after" "$serial" 2>/dev/null; do
+		kill -0 "$pid" 2>/dev/null || exit 0
+		sleep 0.2
+	done
+	sleep "$_hotplug_delay"
+	note "hot-plugging $_hotplug_img ${_hotplug_delay}s after /$_hotplug_after/"
+	printf '%s\n' "drive_add 0 if=none,id=hot0,file=$_hotplug_img,format=raw" \
+		"device_add virtio-blk-pci,drive=hot0,bus=hp0,id=hotdisk0" >&"$_monitor_in"
+}
 
 # boot [--initrd IMG] [--timeout S] [--mem MB] [--] WORD...: boot the test kernel with the
 # attached disks; the words follow "console=ttyS0 panic=-1" on the command line. The serial
@@ -529,7 +815,8 @@ attach() {
 # A failed run counts as a failed check; the scenario goes on so its expectations report too.
 boot() {
 	local initrd=${BATON_INITRD:-} timeout=${BATON_TIMEOUT:-$BOOT_TIMEOUT_DEFAULT} mem=512 rc
-	local -a accel=(-accel tcg)
+	local monitor_out='' line
+	local -a extra=()
 	while (($#)); do
 		case $1 in
 		--initrd) initrd=$2; shift ;;
@@ -540,26 +827,33 @@ boot() {
 		esac
 		shift
 	done
-	if [[ ${BATON_KVM:-0} == 1 ]]; then
-		accel=(-accel kvm -cpu host)
-	fi
 	((_booted == 0)) || die "boot: one boot per scenario (the log would be overwritten)"
 	_booted=1
 	rm -f "$LOG" "$WORK/console.log"
 	printf '%s\n' "console=ttyS0 panic=-1 $*" >"$WORK/cmdline"
+	if [[ -n $_hotplug_img ]]; then
+		# QEMU's pipe chardev opens monitor.in and monitor.out read-write; holding them
+		# read-write here too means no open ever blocks, whoever is gone first.
+		rm -f "$WORK/monitor.in" "$WORK/monitor.out"
+		mkfifo "$WORK/monitor.in" "$WORK/monitor.out"
+		exec {_monitor_in}<>"$WORK/monitor.in" {monitor_out}<>"$WORK/monitor.out"
+		extra=(-monitor "pipe:$WORK/monitor")
+		_qemu_beside=_hotplug_beside
+	fi
 	local start=$SECONDS
 	rc=0
-	# In the background so a signal to the scenario ends QEMU (timeout has its own group).
-	timeout -k 5 "$timeout" qemu-system-x86_64 -machine q35 "${accel[@]}" -m "$mem" -smp 1 \
-		-nographic -no-reboot -nodefaults -no-user-config -serial "file:$LOG" \
-		-kernel "$VMLINUZ" -initrd "$initrd" -append "console=ttyS0 panic=-1 $*" \
-		"${QEMU_DISK_ARGS[@]}" </dev/null >"$WORK/qemu.out" 2>&1 &
-	_qemu_pid=$!
-	wait "$_qemu_pid" || rc=$?
-	_qemu_pid=''
+	_qemu "$LOG" "$timeout" "$mem" "$initrd" "console=ttyS0 panic=-1 $*" "${extra[@]}" || rc=$?
+	_qemu_beside=''
 	BOOT_SECONDS=$((SECONDS - start))
-	[[ -f $LOG ]] || : >"$LOG"
+	mv "$LOG.qemu" "$WORK/qemu.out"
 	tr -d '\r' <"$LOG" >"$WORK/console.log"
+	if [[ -n $monitor_out ]]; then
+		# What the monitor answered (a pipe holds far more than these few lines).
+		while IFS= read -r -t 0.2 -u "$monitor_out" line; do
+			printf '%s\n' "${line%$'\r'}"
+		done >"$WORK/monitor.log" || true
+		exec {_monitor_in}>&- {monitor_out}>&-
+	fi
 	note "booted in ${BOOT_SECONDS}s (qemu exit $rc): $*"
 	if ((rc == 124 || rc == 137)); then
 		_fail "QEMU did not exit within ${timeout}s (the guest hung instead of rebooting)"
@@ -623,18 +917,58 @@ expect_elapsed() {
 	fi
 }
 
-# expect_probe_ok FSTYPE DEVICE_REGEX [ro|rw]: the probe ran as PID 1 to its end, and / is
-# FSTYPE mounted (read-only or read-write when given) from a device matching DEVICE_REGEX
-# (e.g. /dev/vda2), not the initramfs.
+# expect_probe_ok FSTYPE DEVICE_REGEX [ro|rw] [FSROOT]: the probe ran as PID 1 to its end, and
+# / is FSTYPE mounted (read-only or read-write when given) from a device matching DEVICE_REGEX
+# (e.g. /dev/vda2), not the initramfs; FSROOT is the directory of the filesystem mounted there
+# (default /; a btrfs subvolume's path, e.g. /rootvol).
 expect_probe_ok() {
-	local mode=${3:-[a-z]+}
+	local mode=${3:-[a-z]+} fsroot=${4:-/}
 	expect '^BATON-PROBE: OK$' "the probe init reached its end"
 	expect '^BATON-PROBE: pid=1$' "the probe ran as PID 1"
-	expect "^BATON-PROBE: mountinfo [0-9]+ [0-9]+ [0-9]+:[0-9]+ / / ${mode}[, ].* - $1 $2 " \
-		"/ is $1 from $2${3:+, $3}"
+	expect "^BATON-PROBE: mountinfo [0-9]+ [0-9]+ [0-9]+:[0-9]+ $(re_quote "$fsroot") / ${mode}[, ].* - $1 $2 " \
+		"/ is $1 from $2${3:+, $3}${4:+, its $4}"
 	expect_not '^BATON-PROBE: mountinfo .* - (rootfs|tmpfs|ramfs) ' "/ is still the initramfs"
-	expect '^BATON-PROBE: rootdev=[1-9][0-9]*:' "/ is a block device"
+	if [[ $1 == btrfs ]]; then
+		# btrfs gives each subvolume an anonymous device number (major 0).
+		expect '^BATON-PROBE: rootdev=0:[1-9][0-9]*$' "/ is a btrfs subvolume"
+	else
+		expect '^BATON-PROBE: rootdev=[1-9][0-9]*:' "/ is a block device"
+	fi
 	expect_switch_path
+}
+
+# expect_mount MOUNTPOINT FSTYPE DEVICE_REGEX [ro|rw]: the probe saw MOUNTPOINT mounted, FSTYPE
+# from a device matching DEVICE_REGEX (its "mount" lines list all of /proc/self/mountinfo).
+expect_mount() {
+	local mode=${4:-[a-z]+}
+	expect "^BATON-PROBE: mount [0-9]+ [0-9]+ [0-9]+:[0-9]+ [^ ]+ $(re_quote "$1") ${mode}[, ].* - $2 $3 " \
+		"$1 is $2 from $3${4:+, $4}"
+}
+
+# re_quote TEXT: TEXT as an extended regular expression matching itself.
+re_quote() {
+	printf '%s' "$1" | sed 's/[][\\.*^$+?(){}|]/\\&/g'
+}
+
+# expect_baton REGEX [WHY]: baton logged a line matching REGEX (after its "baton: " prefix).
+expect_baton() {
+	expect "(^|\] )baton: $1" "${2:-}"
+}
+
+# expect_root_found SPEC DEVICE_REGEX FSTYPE: baton reported root= (SPEC as written, without
+# the command line's quotes) found as a device matching DEVICE_REGEX (e.g. /dev/vda2) holding
+# FSTYPE.
+expect_root_found() {
+	expect_baton "root device $(re_quote "$1") is $2 \\($3\\), found after [0-9]+ ms" \
+		"root=$1 resolved to $2"
+}
+
+# expect_fatal REGEX [WHY]: the boot ended in baton's fatal path with a line matching REGEX,
+# and no init ran (QEMU exiting and no kernel panic are boot's own checks).
+expect_fatal() {
+	expect_baton "$1" "${2:-the fatal report}"
+	expect_baton 'fatal: ' "baton took its fatal path"
+	expect_not '^BATON-PROBE:' "no init ran"
 }
 
 # expect_switch_path: baton switched the way the kernel allows: pivot_root on Linux >= 7.0,

@@ -80,7 +80,12 @@ static void open_output(void)
 	say("console=fd1 (no /dev/console, /dev/ttyS0, /dev/kmsg)");
 }
 
-static void report_root_mount(void)
+/*
+ * "mountinfo LINE" for the mount on / (what most scenarios check), then "mount LINE" for every
+ * mount this process can see, / included (separate /usr, API filesystems moved from the
+ * initramfs).
+ */
+static void report_mounts(void)
 {
 	char line[PROBE_LINE_MAX];
 	unsigned found = 0;
@@ -102,9 +107,14 @@ static void report_root_mount(void)
 			found++;
 		}
 	}
-	fclose(f);
 	if (!found)
 		say("mountinfo has no line for /");
+	rewind(f);
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		say("mount %s", line);
+	}
+	fclose(f);
 }
 
 static void report_rootdev(void)
@@ -302,7 +312,7 @@ int main(int argc, char **argv)
 	if (stat("/proc/self", &st) < 0)
 		say("no /proc: %s", strerror(errno));
 	wait_children();
-	report_root_mount();
+	report_mounts();
 	report_rootdev();
 	report_memfree();
 	report_processes();
