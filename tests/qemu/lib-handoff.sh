@@ -66,16 +66,20 @@ initramfs_hooks() {
 	initramfs_make "$out" -b "$WORK/base" --shell --binary "$KEEPER_PATH" "$@"
 }
 
-# initramfs_pad IMG MB: appends to IMG an uncompressed cpio archive holding /padding/random.bin,
-# MB MiB of random bytes. The kernel unpacks concatenated archives one after the other into
-# the same initramfs, so the file costs MB MiB of RAM there until the initramfs is freed.
+# initramfs_pad IMG MB: puts in front of IMG an uncompressed cpio archive holding
+# /padding/random.bin, MB MiB of random bytes. The kernel unpacks concatenated archives one
+# after the other into the same initramfs, so the file costs MB MiB of RAM there until the
+# initramfs is freed. In front, as early microcode goes: Linux 6.1 cannot find an archive
+# after a gzip one ("invalid magic at start of compressed archive").
 initramfs_pad() {
 	local img=$1 mb=$2 tree=$WORK/padding-tree
 	rm -rf "$tree"
 	mkdir -p "$tree/padding"
 	head -c "$((mb * 1024 * 1024))" /dev/urandom >"$tree/padding/random.bin"
-	(cd "$tree" && find padding | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >>"$img" ||
+	(cd "$tree" && find padding | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >"$img.padded" ||
 		die "initramfs_pad: cpio failed"
+	cat "$img" >>"$img.padded"
+	mv "$img.padded" "$img"
 	rm -rf "$tree"
 }
 
