@@ -88,7 +88,8 @@ for k in "${kernels[@]}"; do
 		fi
 	done
 done
-((${#runs[@]})) || die "no scenario among '${selected[*]}' is marked for kernel ${kernels[*]}"
+((${#runs[@]})) ||
+	die "no scenario among '${selected[*]}' is marked for ${kernels[*]} (--all-kernels runs them anyway)"
 
 passed=0
 failed=0
