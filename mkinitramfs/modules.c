@@ -412,6 +412,29 @@ static bool modules_has_index(const char *moddir)
 }
 
 /*
+ * ROOT/usr/lib/modules -> ../../lib/modules: a depmod built for merged /usr looks there, the
+ * host's kmod 30 in lib/modules; with the link both find the tree.
+ */
+static int modules_link_usr(const char *root)
+{
+	char usr[PATH_MAX], link[PATH_MAX];
+	int r;
+
+	r = util_pathf(usr, "%s/usr/lib", root);
+	if (r < 0)
+		return r;
+	r = util_mkdir_p(usr, 0755);
+	if (r < 0)
+		return log_error_errno(r, "cannot create %s: %m", usr);
+	r = util_pathf(link, "%s/modules", usr);
+	if (r < 0)
+		return r;
+	if (symlink("../../lib/modules", link) < 0)
+		return log_error_errno(-errno, "cannot create %s: %m", link);
+	return 0;
+}
+
+/*
  * Makes WORKDIR/index/lib/modules/KVER a tree of symlinks to the source's module folders and
  * kbuild files, and lets depmod index it: depmod follows the links, the source stays
  * untouched, and libkmod then reads the paths back through the same links.
@@ -419,7 +442,7 @@ static bool modules_has_index(const char *moddir)
 static int modules_make_index(struct modules_resolver *res)
 {
 	const struct modules_source *src = res->src;
-	char root[PATH_MAX], usr[PATH_MAX], link[PATH_MAX], target[PATH_MAX];
+	char root[PATH_MAX], link[PATH_MAX], target[PATH_MAX];
 	struct dirent *de;
 	DIR *d;
 	int r;
@@ -433,18 +456,9 @@ static int modules_make_index(struct modules_resolver *res)
 	r = util_mkdir_p(res->index_dir, 0755);
 	if (r < 0)
 		return log_error_errno(r, "cannot create %s: %m", res->index_dir);
-	/* A depmod built for merged /usr looks in usr/lib/modules: let both names work. */
-	r = util_pathf(usr, "%s/usr/lib", root);
+	r = modules_link_usr(root);
 	if (r < 0)
 		return r;
-	r = util_mkdir_p(usr, 0755);
-	if (r < 0)
-		return log_error_errno(r, "cannot create %s: %m", usr);
-	r = util_pathf(link, "%s/modules", usr);
-	if (r < 0)
-		return r;
-	if (symlink("../../lib/modules", link) < 0)
-		return log_error_errno(-errno, "cannot create %s: %m", link);
 
 	d = opendir(src->moddir);
 	if (!d)
@@ -986,7 +1000,7 @@ out:
 int modules_stage(struct modules_resolver *res, const char *root)
 {
 	const struct modules_source *src = res->src;
-	char dir[PATH_MAX], path[PATH_MAX], usr[PATH_MAX];
+	char dir[PATH_MAX], path[PATH_MAX];
 	size_t total = 0;
 	int r;
 
@@ -996,18 +1010,9 @@ int modules_stage(struct modules_resolver *res, const char *root)
 	r = util_mkdir_p(dir, 0755);
 	if (r < 0)
 		return log_error_errno(r, "cannot create %s: %m", dir);
-	/* Same trick as for the index: a merged-/usr depmod finds the tree too. */
-	r = util_pathf(usr, "%s/usr/lib", root);
+	r = modules_link_usr(root);
 	if (r < 0)
 		return r;
-	r = util_mkdir_p(usr, 0755);
-	if (r < 0)
-		return log_error_errno(r, "cannot create %s: %m", usr);
-	r = util_pathf(path, "%s/modules", usr);
-	if (r < 0)
-		return r;
-	if (symlink("../../lib/modules", path) < 0)
-		return log_error_errno(-errno, "cannot create %s: %m", path);
 
 	/* Sorted so that messages and any failure come out the same from run to run. */
 	if (res->count)
