@@ -4,6 +4,7 @@
 #   make          build/init and build/mkinitramfs (installs host packages when missing)
 #   make check    unit tests, then QEMU boot scenarios on a real Debian kernel
 #   make demo     boot a demo image in QEMU (DEMO_SHELL=1 keeps a shell open)
+#   make bench    boot baton's and other generators' images, timed (never part of check)
 
 BUILD     ?= build
 DEPS      := $(BUILD)/deps
@@ -27,7 +28,7 @@ GEN_HDR   := $(wildcard mkinitramfs/*.h)
 GEN_CFLAGS := -std=gnu11 -O2 -g $(CFLAGS_WARN) -D_GNU_SOURCE
 GEN_LIBS  := -lkmod -lz -llzma -lzstd
 
-.PHONY: all host-packages deps check unit docs-check qemu-test demo clean
+.PHONY: all host-packages deps check unit docs-check qemu-test demo bench clean
 all: $(BUILD)/init $(BUILD)/mkinitramfs
 
 host-packages:
@@ -70,6 +71,9 @@ docs-check:
 
 demo: all
 	tests/qemu/demo.sh
+
+bench: all
+	bench/run.sh
 
 clean:
 	rm -rf $(BUILD)
