@@ -130,3 +130,13 @@ expect_within() {
 		note "$why: $b - $a = $((b - a)) (within $lo..$hi)"
 	fi
 }
+
+# attach_snapshot IMG: IMG as the next virtio-blk disk, its writes kept in a temporary file
+# that QEMU drops at exit (snapshot=on), so a cached image serves every run unchanged.
+_snap_n=0
+attach_snapshot() {
+	[[ -f $1 ]] || die "attach_snapshot: no image $1"
+	QEMU_DISK_ARGS+=(-drive "file=$1,if=none,format=raw,id=snap$_snap_n,snapshot=on"
+		-device "virtio-blk-pci,drive=snap$_snap_n")
+	_snap_n=$((_snap_n + 1))
+}
