@@ -50,7 +50,8 @@ static void lift_ratelimit(void)
 	n = read(fd, saved_devkmsg, sizeof(saved_devkmsg) - 1);
 	if (n > 0) {
 		saved_devkmsg[n] = '\0';
-		if (strncmp(saved_devkmsg, "on", 2) == 0 || write(fd, "on\n", 3) != 3)
+		/* At offset 0: a sysctl write after the read would land past the value, ignored. */
+		if (strncmp(saved_devkmsg, "on", 2) == 0 || pwrite(fd, "on\n", 3, 0) != 3)
 			saved_devkmsg[0] = '\0';
 	} else {
 		saved_devkmsg[0] = '\0';

@@ -127,13 +127,25 @@ static int mount_device(const struct device_info *dev, const char *fstypes, cons
 	return r;
 }
 
+/*
+ * The options plus "ro" or "rw" from the command line, unless they say ro or rw themselves
+ * (asked through libmount's option parser): systemd-fstab-generator's rule for /sysroot and
+ * /sysroot/usr, so that rootflags=rw or mount.usrflags=ro wins.
+ */
+static void with_ro_rw(char *buf, size_t size, const char *flags, bool read_write)
+{
+	if (flags[0] && (mnt_optstr_get_option(flags, "ro", NULL, NULL) == 0 ||
+			 mnt_optstr_get_option(flags, "rw", NULL, NULL) == 0))
+		snprintf(buf, size, "%s", flags);
+	else
+		snprintf(buf, size, "%s%s%s", flags, flags[0] ? "," : "", read_write ? "rw" : "ro");
+}
+
 int mount_root(const struct boot_params *params, const struct device_info *dev)
 {
 	char options[CMDLINE_MAX + 8];
 
-	/* ro/rw after rootflags=, as the kernel does: the flag on the command line wins. */
-	snprintf(options, sizeof(options), "%s%s%s", params->rootflags,
-		 params->rootflags[0] ? "," : "", params->read_write ? "rw" : "ro");
+	with_ro_rw(options, sizeof(options), params->rootflags, params->read_write);
 	return mount_device(dev, params->rootfstype, options, MOUNT_NEW_ROOT, "root",
 			    "rootfstype=");
 }
@@ -196,9 +208,7 @@ int mount_usr(const struct boot_params *params)
 		from = "mount.usr=";
 		snprintf(source, sizeof(source), "%s", params->usr);
 		snprintf(fstype, sizeof(fstype), "%s", params->usrfstype);
-		/* Like the root: read-only unless rw, and mount.usrflags= before it. */
-		snprintf(options, sizeof(options), "%s%s%s", params->usrflags,
-			 params->usrflags[0] ? "," : "", params->read_write ? "rw" : "ro");
+		with_ro_rw(options, sizeof(options), params->usrflags, params->read_write);
 	} else {
 		from = "/etc/fstab of the new root";
 		r = fstab_usr(source, fstype, options, sizeof(source));
