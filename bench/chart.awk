@@ -66,6 +66,13 @@ function fmt(v) {
 	return sprintf("%.3f", v)
 }
 
+# An axis value with as many decimals as the step between grid lines needs.
+function axis(v, step) {
+	if (step >= 1) return sprintf("%.0f", v)
+	if (step >= 0.1) return sprintf("%.1f", v)
+	return sprintf("%.2f", v)
+}
+
 END {
 	left = 210; plot = 400; right = 90; rowh = 22; head = 40; foot = 30
 	width = left + plot + right
@@ -81,7 +88,7 @@ END {
 	for (g = 0; g <= 5; g++) {
 		x = left + plot * g / 5
 		printf "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#dddddd\"/>\n", x, head - 6, x, height - foot + 4
-		printf "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#666666\">%s</text>\n", x, height - foot + 18, fmt(end * g / 5)
+		printf "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#666666\">%s</text>\n", x, height - foot + 18, axis(end * g / 5, end / 5)
 	}
 	printf "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#666666\">%s</text>\n", width - 10, height - foot + 18, esc(unit)
 	y = head

@@ -341,6 +341,10 @@ report() {
 		printf '%s, kernel %s (%s), QEMU %s q35 TCG 1 vCPU %s MiB, host %s; %s runs each (median, min-max).\n\n' \
 			"$(date -u +%Y-%m-%d)" "$KVER" "$KERNEL_PKG_DESC" "$QEMU_VERSION" "$MEM" \
 			"$HOST_DESC" "$RUNS"
+		if awk -v a="$LOAD_START" -v b="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN { exit !(a >= 1 || b >= 1) }'; then
+			printf '**The machine was busy (load average 1 or more while it ran): timings are '
+			printf 'not representative; take them again on a machine doing nothing else.**\n\n'
+		fi
 		printf '| image | real init starts (s) | initramfs phase (s) | kernel unpacks image (s) | image (MiB) | generation (s) | MemFree after hand-off (MiB) |\n'
 		printf '|---|---|---|---|---|---|---|\n'
 		for tool in "${TOOLS[@]}"; do
@@ -564,6 +568,7 @@ bench_setup() {
 	bench_prepare_foreign "$GEN_RUNS"
 	KERNEL_PKG_DESC=$(basename "$(dirname "$KERNEL_TREE")" | tr _ ' ')
 	QEMU_VERSION=$(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p')
+	LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
 	HOST_DESC="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) at start"
 	note "bench: baton's images (${GEN_RUNS} timed runs each)"
 	baton_image baton-hostonly -m "$BENCH_HOSTONLY_MODULES"
