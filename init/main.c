@@ -224,7 +224,6 @@ int main(int argc, char *argv[], char *envp[])
 		fprintf(stderr, "baton: this is the initramfs init and must run as PID 1\n");
 		return 1;
 	}
-	switchroot_note_start();
 	ensure_std_fds();
 	save_init_arguments(argc, argv, envp);
 	(void)mount_api_filesystems();

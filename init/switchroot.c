@@ -18,7 +18,6 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #define RAMFS_MAGIC 0x858458f6 /* linux/magic.h */
@@ -43,23 +42,6 @@ struct kstatx {
 static const char *const fallback_inits[] = { "/sbin/init", "/etc/init", "/bin/init", "/bin/sh" };
 /* API filesystems the real init expects already mounted; moved with what is nested below. */
 static const char *const api_mounts[] = { "/dev", "/proc", "/sys", "/run" };
-
-/* CLOCK_REALTIME and CLOCK_MONOTONIC when /init started, in microseconds. */
-static unsigned long long start_realtime_usec, start_monotonic_usec;
-
-static unsigned long long clock_usec(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000ULL + (unsigned long long)ts.tv_nsec / 1000;
-}
-
-void switchroot_note_start(void)
-{
-	start_realtime_usec = clock_usec(CLOCK_REALTIME);
-	start_monotonic_usec = clock_usec(CLOCK_MONOTONIC);
-}
 
 static int kstatx(int dirfd, const char *path, int flags, struct kstatx *ret)
 {
@@ -130,26 +112,6 @@ static int ensure_dir(int rootfd, const char *name)
 	return 0;
 }
 
-/* Is the init, all symlinks followed inside the new root, a file named "systemd"? */
-static bool resolves_to_systemd(int rootfd, const char *init)
-{
-	char proc[64], target[PATH_MAX];
-	const char *base;
-	ssize_t n;
-	int fd = inroot_open(rootfd, init, O_PATH);
-
-	if (fd < 0)
-		return false;
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	n = readlink(proc, target, sizeof(target) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	target[n] = '\0';
-	base = strrchr(target, '/');
-	return strcmp(base ? base + 1 : target, "systemd") == 0;
-}
-
 int switchroot_validate(const char *new_root, const char *requested_init,
 			struct switchroot_plan *ret)
 {
@@ -193,7 +155,6 @@ int switchroot_validate(const char *new_root, const char *requested_init,
 	r = pick_init(plan.new_root_fd, requested_init, plan.init, sizeof(plan.init));
 	if (r < 0)
 		goto fail;
-	plan.init_is_systemd = resolves_to_systemd(plan.new_root_fd, plan.init);
 
 	*ret = plan;
 	return 0;
@@ -348,26 +309,6 @@ static void cloexec_all_fds(void)
 		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
-/* The environment the kernel gave /init, plus the initrd's start time when the init is systemd. */
-static char *const *init_environment(const struct switchroot_plan *plan, char *const envp[])
-{
-	/* The kernel passes at most MAX_INIT_ENVS (32) variables. */
-	static char *env[64 + 2];
-	static char timestamp[64];
-	size_t n = 0;
-
-	if (!plan->init_is_systemd)
-		return envp;
-	for (; envp[n] && n < sizeof(env) / sizeof(env[0]) - 2; n++)
-		env[n] = envp[n];
-	/* systemd's parse_initrd_timestamp(): "realtime monotonic" in microseconds. */
-	snprintf(timestamp, sizeof(timestamp), "RD_TIMESTAMP=%llu %llu", start_realtime_usec,
-		 start_monotonic_usec);
-	env[n++] = timestamp;
-	env[n] = NULL;
-	return env;
-}
-
 static void reset_signals(void)
 {
 	struct sigaction sa = { .sa_handler = SIG_DFL };
@@ -433,13 +374,12 @@ int switchroot_execute(struct switchroot_plan *plan, char *const argv[], char *c
 						   "stays in use, ignoring");
 	}
 
-	log_info("starting %s%s", plan->init,
-		 plan->init_is_systemd ? " (systemd: with the initrd's start time)" : "");
+	log_info("starting %s", plan->init);
 	log_restore_ratelimit();
 	reopen_console();
 	reset_signals();
 	cloexec_all_fds();
-	execve(plan->init, argv, init_environment(plan, envp));
+	execve(plan->init, argv, envp);
 	r = -errno;
 
 	/* Exec failed: tell the child to keep the initramfs, it is still whole. */

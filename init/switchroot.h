@@ -11,13 +11,10 @@ struct switchroot_plan {
 	int new_root_fd;          /* the mounted new root */
 	int old_root_fd;          /* the initramfs, kept to free it (and for rescue) */
 	bool free_initramfs;      /* / is tmpfs/ramfs and we are PID 1: freeing is allowed */
-	bool init_is_systemd;     /* tell it when the initrd started (RD_TIMESTAMP) */
 	bool moved[SWITCHROOT_API_MOUNTS]; /* API mounts already in the new root */
 	char init[PATH_MAX];      /* the init to exec, valid inside the new root */
 };
 
-/* Remembers when the initramfs started, for systemd-analyze's initrd time. */
-void switchroot_note_start(void);
 
 /*
  * Validates everything that can be checked without changing anything: new_root is a mount of
