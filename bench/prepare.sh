@@ -249,12 +249,15 @@ bench_gen_in_chroot() {
 
 # bench_foreign_image TOOL CHROOT RUNS CMD ARGS...: TOOL's image made in CHROOT, cached beside
 # it as TOOL.img with TOOL.gen (one generation time a line: RUNS timed runs after one untimed
-# run that warms the page cache); sets BENCH_IMG.
+# run that warms the page cache); sets BENCH_IMG. BENCH_REGEN=1 makes and times it again.
 bench_foreign_image() {
 	local tool=$1 root=$2 runs=$3 dir i t
 	shift 3
 	dir=$root.images
 	BENCH_IMG=$dir/$tool.img
+	if [[ ${BENCH_REGEN:-0} == 1 ]]; then
+		rm -f "$dir/$tool.done"
+	fi
 	[[ -f $dir/$tool.done ]] && return 0
 	mkdir -p "$dir"
 	note "bench: $tool: generating its image ($runs timed runs)"

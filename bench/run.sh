@@ -23,6 +23,7 @@
 #   BENCH_GEN_RUNS   timed generations of each image, after an untimed one (default 3)
 #   BENCH_DISKS      disk counts of the discovery figure, root on the last (default "1 8 32")
 #   BENCH_MEM        guest memory in MiB (default 512)
+#   BENCH_REGEN=1    make and time the other tools' images again (else cached with their times)
 #   BENCH_PROFILE=0  no extra boot of baton's images with baton.log=debug
 #   BENCH_OUT        where results go (default $BATON_BUILD/bench)
 #   BENCH_CACHE      prepared pieces (default $BATON_CACHE/bench)
@@ -126,8 +127,9 @@ baton_image() {
 	rm -f "$OUT/images/$name.gen"
 	for ((i = 0; i <= GEN_RUNS; i++)); do
 		start=$EPOCHREALTIME
-		"$BATON_MKINITRAMFS" -o "$img" -k "$KVER" -b "$KERNEL_TREE" "$@" ||
-			die "$BATON_MKINITRAMFS -o $img -k $KVER -b $KERNEL_TREE $* failed"
+		"$BATON_MKINITRAMFS" -o "$img" -k "$KVER" -b "$KERNEL_TREE" "$@" \
+			>"$OUT/images/$name.log" 2>&1 ||
+			{ cat "$OUT/images/$name.log" >&2; die "$BATON_MKINITRAMFS -o $img -k $KVER -b $KERNEL_TREE $* failed"; }
 		((i == 0)) || secs_since "$start" >>"$OUT/images/$name.gen"
 	done
 }
@@ -340,7 +342,7 @@ report() {
 	{
 		printf '%s, kernel %s (%s), QEMU %s q35 TCG 1 vCPU %s MiB, host %s; %s runs each (median, min-max).\n\n' \
 			"$(date -u +%Y-%m-%d)" "$KVER" "$KERNEL_PKG_DESC" "$QEMU_VERSION" "$MEM" \
-			"$HOST_DESC" "$RUNS"
+			"$HOST_DESC" "$(awk -F'\t' 'NR > 1 && $3 > n { n = $3 } END { print n + 0 }' "$OUT/raw.tsv")"
 		if awk -v a="$LOAD_START" -v b="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN { exit !(a >= 1 || b >= 1) }'; then
 			printf '**The machine was busy (load average 1 or more while it ran): timings are '
 			printf 'not representative; take them again on a machine doing nothing else.**\n\n'
@@ -368,8 +370,9 @@ report() {
 		for tool in tiny-initramfs initramfs-tools dracut; do
 			printf '%s %s; ' "$tool" "${BENCH_FOREIGN_VERSION[$tool]}"
 		done
-		printf 'baton %s. Generation: wall time, median of %s runs after one untimed run (the others inside their chroot).\n' \
-			"$(git -C "$BATON_TOP" describe --always --dirty 2>/dev/null || echo '?')" "$GEN_RUNS"
+		printf 'baton %s. Generation: wall time, median of %s runs after one untimed run; the other tools inside their chroots, timed when it was prepared (%s; BENCH_REGEN=1 times them again).\n' \
+			"$(git -C "$BATON_TOP" describe --always --dirty 2>/dev/null || echo '?')" "$GEN_RUNS" \
+			"$(date -u -r "${GEN[dracut]}" +%Y-%m-%d)"
 
 		printf '\n### Targets\n\n| target | measured | limit | verdict |\n|---|---|---|---|\n'
 		TARGETS_MET=0
@@ -508,9 +511,18 @@ update_readme() {
 		printf '%s\n' "$README_START"
 		printf '## Benchmark\n\n'
 		# shellcheck disable=SC2016 # Markdown code quotes, not shell
-		printf 'Written by `bench/run.sh --update-readme` from the latest `make bench` '
-		printf '(method: DESIGN.md, "Benchmark method"; each image booted in turn on the same '
-		printf 'kernel and root disk).\n\n'
+		{
+			printf '`make bench` (as root, for debootstrap and chroot) boots '
+			printf 'baton'"'"'s images and those of tiny-initramfs, initramfs-tools and dracut, '
+			printf 'built from Debian'"'"'s packages in debootstrapped chroots for the same kernel, '
+			printf 'on the same Debian 12 root disk under QEMU (q35, TCG, one vCPU, root=UUID= on '
+			printf 'virtio-blk), each in turn, `BENCH_RUNS` times (default 5). The real init is a '
+			printf 'probe that prints when it started (CLOCK_BOOTTIME), when the kernel ran /init '
+			printf 'and MemFree. Host-only: `mkinitramfs -m virtio_pci,virtio_blk,ext4`; generic: '
+			printf 'no `-m`. The first run prepares and caches the chroots and images '
+			printf '(`~/.cache/baton/bench`); results go to `build/bench/`, and '
+			printf '`bench/run.sh --update-readme` copies them here.\n\n'
+		} | fold -s -w 100 | sed 's/ *$//'
 		cat "$OUT/results.md"
 		printf '\n'
 		for svg in init-start initramfs-phase image-size generation memfree modules-size discovery; do
