@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -229,10 +230,19 @@ static int start_deferred_free(int old_root_fd)
 		return -errno;
 	}
 	if (pid == 0) {
+		/* The lowest real-time priority: runnable = running, ahead of any normal task. */
+		struct sched_param rt = { .sched_priority = 1 };
 		struct kstatx sx;
 		char c;
 
 		close(p[1]);
+		/*
+		 * Woken when exec closes the pipe, the child preempts the new init and frees the
+		 * initramfs before the init's first instruction, so the memory is back when it
+		 * looks (as with tools that delete before exec). musl's sched_setscheduler() is a
+		 * stub returning ENOSYS, hence the raw call. Failing it only makes freeing later.
+		 */
+		(void)syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &rt);
 		if (read(p[0], &c, 1) == 0 &&
 		    kstatx(old_root_fd, "", AT_EMPTY_PATH, &sx) == 0)
 			remove_children(dup(old_root_fd), sx.stx_mnt_id, 0);
