@@ -571,7 +571,10 @@ main() {
 # bench_setup: the prepared pieces (cached), baton's images (made anew), IMG and GEN filled.
 bench_setup() {
 	local tool
-	mkdir -p "$OUT/logs" "$OUT/images"
+	mkdir -p "$OUT/logs" "$OUT/images" "$BENCH_CACHE"
+	# One bench at a time: two would prepare the same chroots and share the machine's cores.
+	exec {BENCH_LOCK_FD}>"$BENCH_CACHE/.lock"
+	flock -n "$BENCH_LOCK_FD" || die "another bench holds $BENCH_CACHE/.lock"
 	rm -f "$OUT"/logs/*.log "$OUT"/*.svg "$OUT/results.md" "$OUT/raw.tsv" "$OUT"/profile-*.txt
 	kernel_fetch
 	probe_build
