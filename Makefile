@@ -18,6 +18,7 @@ MUSL_CC   := musl-gcc
 INIT_SRC  := $(wildcard init/*.c)
 INIT_HDR  := $(wildcard init/*.h)
 INIT_CFLAGS := -std=gnu11 -Os $(CFLAGS_WARN) -I$(DEPS)/include -isystem $(DEPS)/kernel-headers \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-ffunction-sections -fdata-sections -D_GNU_SOURCE
 INIT_LDFLAGS := -static -s -Wl,--gc-sections -L$(DEPS)/lib
 INIT_LIBS := -lmount -lblkid -lkmod
@@ -26,7 +27,7 @@ INIT_LIBS := -lmount -lblkid -lkmod
 GEN_SRC   := $(wildcard mkinitramfs/*.c)
 GEN_HDR   := $(wildcard mkinitramfs/*.h)
 GEN_CFLAGS := -std=gnu11 -O2 -g $(CFLAGS_WARN) -D_GNU_SOURCE
-GEN_LIBS  := -lkmod -lz -llzma -lzstd
+GEN_LIBS  := -lkmod -ldeflate -lz -llzma -lzstd
 
 .PHONY: all host-packages deps check unit docs-check qemu-test demo bench clean
 all: $(BUILD)/init $(BUILD)/mkinitramfs
@@ -52,7 +53,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(CFLAGS_WARN) -D_GNU_SOURCE -fsanitize=address
 	-fno-sanitize-recover=all -Iinit -Imkinitramfs
 UNIT_SRC := tests/unit/main.c $(wildcard tests/unit/test_*.c) init/cmdline.c init/devspec.c init/inroot.c \
 	init/hooks.c init/log.c init/shell.c \
-	mkinitramfs/cpio.c mkinitramfs/compress.c -lz -llzma -lzstd
+	mkinitramfs/cpio.c mkinitramfs/compress.c -ldeflate -lz -llzma -lzstd
 $(BUILD)/unit-tests: $(UNIT_SRC) $(wildcard tests/unit/*.h) $(INIT_HDR) $(GEN_HDR)
 	@mkdir -p $(BUILD)
 	$(CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRC)

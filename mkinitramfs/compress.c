@@ -3,6 +3,7 @@
 #include "compress.h"
 
 #include <errno.h>
+#include <libdeflate.h>
 #include <limits.h>
 #include <lzma.h>
 #include <stdint.h>
@@ -24,17 +25,19 @@
 /* The gzip header's OS byte for Unix (RFC 1952, section 2.3.1), fixed for reproducibility. */
 #define COMPRESS_GZIP_OS_UNIX 3
 
-/* zlib window bits: 15 (32 KiB window), +16 asks for a gzip wrapper instead of zlib's. */
+/* zlib window bits for reading .ko.gz: 15 (32 KiB window), +16 for the gzip wrapper. */
 #define COMPRESS_GZIP_WBITS (15 + 16)
 
-/* zlib memLevel 8 is its default (zlib.h, deflateInit2). */
-#define COMPRESS_GZIP_MEMLEVEL 8
+/* The gzip header (RFC 1952): 10 bytes, the OS byte last. */
+#define COMPRESS_GZIP_HEADER_LEN 10
+#define COMPRESS_GZIP_OS_OFFSET 9
 
 /*
- * zlib's default level 6. Measured on a generic image for Debian's 6.1 kernel (14.6 MiB of
- * modules): level 9 is 1% smaller and seven times slower (4.7 s against 0.6 s).
+ * libdeflate's level 10, the first of its near-optimal parsing levels: the kernel unpacks the
+ * result as fast as any gzip. Measured with Debian's 6.1 kernel: a host-only image (3.1 MiB)
+ * is 5% smaller than zlib's level 6 in 0.32 s; the generic one (14.4 MiB) 6% in 1.2 s.
  */
-#define COMPRESS_GZIP_LEVEL 6
+#define COMPRESS_GZIP_LEVEL 10
 
 struct compress_out {
 	unsigned char *data;
@@ -102,54 +105,32 @@ const char *compress_format_name(enum compress_format format)
 
 int compress_gzip(const void *data, size_t len, unsigned char **ret_data, size_t *ret_len)
 {
-	gz_header header = {.os = COMPRESS_GZIP_OS_UNIX};
-	struct compress_out o = {0};
-	const unsigned char *in = data;
-	size_t left = len;
-	z_stream z = {0};
-	int r, zr;
+	struct libdeflate_compressor *c = libdeflate_alloc_compressor(COMPRESS_GZIP_LEVEL);
+	unsigned char *out;
+	size_t bound, n;
 
-	if (deflateInit2(&z, COMPRESS_GZIP_LEVEL, Z_DEFLATED, COMPRESS_GZIP_WBITS,
-			 COMPRESS_GZIP_MEMLEVEL, Z_DEFAULT_STRATEGY) != Z_OK)
+	if (!c)
 		return -ENOMEM;
-	/* time 0, no name, no comment: the same input always gives the same bytes. */
-	if (deflateSetHeader(&z, &header) != Z_OK) {
-		r = -EINVAL;
-		goto out;
+	bound = libdeflate_gzip_compress_bound(c, len);
+	out = malloc(bound);
+	if (!out) {
+		libdeflate_free_compressor(c);
+		return -ENOMEM;
 	}
-	do {
-		size_t step = left < COMPRESS_ZLIB_STEP ? left : COMPRESS_ZLIB_STEP;
-
-		z.next_in = (unsigned char *)in;
-		z.avail_in = (uInt)step;
-		in += step;
-		left -= step;
-		do {
-			r = compress_out_grow(&o, deflateBound(&z, (uLong)len));
-			if (r < 0)
-				goto out;
-			size_t room = o.cap - o.len;
-
-			if (room > COMPRESS_ZLIB_STEP)
-				room = COMPRESS_ZLIB_STEP;
-			z.next_out = o.data + o.len;
-			z.avail_out = (uInt)room;
-			zr = deflate(&z, left ? Z_NO_FLUSH : Z_FINISH);
-			if (zr == Z_STREAM_ERROR) {
-				r = -EINVAL;
-				goto out;
-			}
-			o.len += room - z.avail_out;
-		} while (z.avail_out == 0 || (!left && zr != Z_STREAM_END));
-	} while (left);
-	*ret_data = o.data;
-	*ret_len = o.len;
-	o.data = NULL;
-	r = 0;
-out:
-	deflateEnd(&z);
-	free(o.data);
-	return r;
+	n = libdeflate_gzip_compress(c, data, len, out, bound);
+	libdeflate_free_compressor(c);
+	if (n < COMPRESS_GZIP_HEADER_LEN) {
+		free(out);
+		return -EINVAL;
+	}
+	/*
+	 * libdeflate writes MTIME 0 and no name already; the OS byte is not covered by any
+	 * checksum (no FHCRC), so it is set to Unix as gzip(1) writes it.
+	 */
+	out[COMPRESS_GZIP_OS_OFFSET] = COMPRESS_GZIP_OS_UNIX;
+	*ret_data = out;
+	*ret_len = n;
+	return 0;
 }
 
 static int compress_unpack_gzip(const unsigned char *in, size_t len, struct compress_out *o)

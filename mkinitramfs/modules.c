@@ -34,6 +34,17 @@ static const char *const modules_kbuild_files[] = {
 };
 #define MODULES_KBUILD_FILES (sizeof(modules_kbuild_files) / sizeof(modules_kbuild_files[0]))
 
+/*
+ * The indexes libkmod 30 reads at boot: the binary indexes of lookups and initstate, and the
+ * softdep config. depmod's text twins, modules.order and modules.builtin.modinfo only feed
+ * depmod and modinfo, so they stay out of the image.
+ */
+static const char *const modules_boot_indexes[] = {
+    "modules.dep.bin",	   "modules.alias.bin",		"modules.symbols.bin",
+    "modules.builtin.bin", "modules.builtin.alias.bin", "modules.softdep",
+};
+#define MODULES_BOOT_INDEXES (sizeof(modules_boot_indexes) / sizeof(modules_boot_indexes[0]))
+
 /* Module file suffixes, longest first; every one is stored as plain ".ko". */
 static const char *const modules_suffixes[] = {".ko.zst", ".ko.xz", ".ko.gz", ".ko"};
 #define MODULES_SUFFIXES (sizeof(modules_suffixes) / sizeof(modules_suffixes[0]))
@@ -997,6 +1008,31 @@ out:
 	return r;
 }
 
+/* Removes from the staged DIR the depmod and kbuild files the init's libkmod never reads. */
+static int modules_prune_indexes(const char *dir)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int r = 0;
+
+	if (!d)
+		return log_error_errno(-errno, "cannot list %s: %m", dir);
+	while ((de = readdir(d))) {
+		bool keep = strncmp(de->d_name, "modules.", 8) != 0;
+
+		for (size_t i = 0; i < MODULES_BOOT_INDEXES && !keep; i++)
+			keep = strcmp(de->d_name, modules_boot_indexes[i]) == 0;
+		if (keep)
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) < 0) {
+			r = log_error_errno(-errno, "cannot remove %s/%s: %m", dir, de->d_name);
+			break;
+		}
+	}
+	closedir(d);
+	return r;
+}
+
 int modules_stage(struct modules_resolver *res, const char *root)
 {
 	const struct modules_source *src = res->src;
@@ -1055,6 +1091,9 @@ int modules_stage(struct modules_resolver *res, const char *root)
 	if (r < 0)
 		return r;
 	r = modules_merge_softdeps(dir);
+	if (r < 0)
+		return r;
+	r = modules_prune_indexes(dir);
 	if (r < 0)
 		return r;
 	r = util_pathf(path, "%s/modules.dep.bin", dir);

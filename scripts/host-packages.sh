@@ -18,7 +18,7 @@ packages=(
 	dpkg-dev xz-utils ca-certificates
 	autoconf automake libtool pkg-config gettext autopoint bison flex
 	# mkinitramfs (host program): libkmod for the module closure, compressors' libraries.
-	kmod libkmod-dev zlib1g-dev liblzma-dev libzstd-dev
+	kmod libkmod-dev libdeflate-dev zlib1g-dev liblzma-dev libzstd-dev
 	# Tests: QEMU, real filesystems and partitions, busybox for test images, archive tools.
 	qemu-system-x86 e2fsprogs fdisk busybox-static zstd cpio
 	# QEMU scenarios: more filesystems, plymouth for --plymouth, debootstrap for the Debian
