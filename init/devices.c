@@ -75,8 +75,12 @@ static void copy_tag(blkid_probe pr, const char *tag, char *dst)
 		snprintf(dst, DEVICE_TAG_MAX, "%s", val);
 }
 
-/* Fills in the tags of a device with libblkid: filesystem superblock and partition entry. */
-static void probe_device(struct device_info *dev)
+/*
+ * Fills in the tags of a device with libblkid. The filesystem superblock always (its type is
+ * needed to mount); the partition entry (PARTUUID, PARTLABEL) only when asked, since it means
+ * reading the whole disk's partition table too: most root= forms never need it.
+ */
+static void probe_device(struct device_info *dev, bool partition_entry)
 {
 	char path[sizeof("/dev/") + DEVICE_NAME_MAX];
 	blkid_probe pr;
@@ -88,24 +92,43 @@ static void probe_device(struct device_info *dev)
 		log_debug("cannot open %s for probing: %m", path);
 		return;
 	}
-	blkid_probe_enable_superblocks(pr, 1);
-	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID |
-						      BLKID_SUBLKS_TYPE);
-	blkid_probe_enable_partitions(pr, 1);
-	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+	if (!partition_entry) {
+		blkid_probe_enable_superblocks(pr, 1);
+		blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID |
+							      BLKID_SUBLKS_TYPE);
+		blkid_probe_enable_partitions(pr, 0);
+	} else {
+		blkid_probe_enable_superblocks(pr, 0);
+		blkid_probe_enable_partitions(pr, 1);
+		blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+	}
 	r = blkid_do_safeprobe(pr);
-	if (r == -2)
-		log_warning("%s carries signatures of more than one filesystem; libblkid will not "
-			    "guess which (wipefs can remove the stale one)", path);
-	copy_tag(pr, "TYPE", dev->type);
-	copy_tag(pr, "UUID", dev->uuid);
-	copy_tag(pr, "LABEL", dev->label);
-	copy_tag(pr, "PART_ENTRY_UUID", dev->partuuid);
-	copy_tag(pr, "PART_ENTRY_NAME", dev->partlabel);
+	if (!partition_entry) {
+		if (r == -2)
+			log_warning("%s carries signatures of more than one filesystem; libblkid will "
+				    "not guess which (wipefs can remove the stale one)", path);
+		copy_tag(pr, "TYPE", dev->type);
+		copy_tag(pr, "UUID", dev->uuid);
+		copy_tag(pr, "LABEL", dev->label);
+		dev->probed = true;
+		log_debug("probed %s (%u:%u): TYPE=\"%s\" UUID=\"%s\" LABEL=\"%s\"", path,
+			  dev->major, dev->minor, dev->type, dev->uuid, dev->label);
+	} else {
+		copy_tag(pr, "PART_ENTRY_UUID", dev->partuuid);
+		copy_tag(pr, "PART_ENTRY_NAME", dev->partlabel);
+		dev->parts_probed = true;
+		log_debug("probed %s (%u:%u): PARTUUID=\"%s\" PARTLABEL=\"%s\"", path, dev->major,
+			  dev->minor, dev->partuuid, dev->partlabel);
+	}
 	blkid_free_probe(pr);
-	dev->probed = true;
-	log_debug("probed %s (%u:%u): TYPE=\"%s\" UUID=\"%s\" LABEL=\"%s\" PARTUUID=\"%s\"", path,
-		  dev->major, dev->minor, dev->type, dev->uuid, dev->label, dev->partuuid);
+}
+
+/* Partition entries are read on first need; only partitions have one. */
+static void need_partition_entry(struct device_info *dev)
+{
+	if (!dev->parts_probed && dev->partno > 0)
+		probe_device(dev, true);
+	dev->parts_probed = true;
 }
 
 /* Reads a small sysfs attribute of /sys/class/block/NAME into buf; returns length or -errno. */
@@ -171,7 +194,7 @@ static struct device_info *add_device(const char *name)
 			}
 		}
 	}
-	probe_device(dev);
+	probe_device(dev, false);
 	return dev;
 }
 
@@ -236,8 +259,10 @@ static bool device_matches(const struct devspec *spec, struct device_info *dev)
 	case DEVSPEC_LABEL:
 		return tag_equal(spec->kind, spec->value, dev->label);
 	case DEVSPEC_PARTUUID:
+		need_partition_entry(dev);
 		return tag_equal(spec->kind, spec->value, dev->partuuid);
 	case DEVSPEC_PARTLABEL:
+		need_partition_entry(dev);
 		return tag_equal(spec->kind, spec->value, dev->partlabel);
 	}
 	return false;
@@ -437,8 +462,9 @@ void devices_report(const struct devspec *spec)
 	}
 	log_error("block devices seen (%u):", n_devices);
 	for (unsigned i = 0; i < n_devices; i++) {
-		const struct device_info *d = &devices[i];
+		struct device_info *d = &devices[i];
 
+		need_partition_entry(d);
 		log_error("  /dev/%s %u:%u TYPE=\"%s\" UUID=\"%s\" LABEL=\"%s\" PARTUUID=\"%s\" "
 			  "PARTLABEL=\"%s\"",
 			  d->name, d->major, d->minor, d->type, d->uuid, d->label, d->partuuid,

@@ -15,7 +15,8 @@ struct device_info {
 	char disk[DEVICE_NAME_MAX]; /* the whole disk of a partition ("vda"), else "" */
 	unsigned major, minor;
 	int partno; /* 0 for a whole disk */
-	bool probed;
+	bool probed;       /* superblock read: type, UUID, label */
+	bool parts_probed; /* partition entry read: PARTUUID, PARTLABEL */
 	char type[DEVICE_TAG_MAX]; /* filesystem type as libblkid names it; "" if none found */
 	char uuid[DEVICE_TAG_MAX];
 	char label[DEVICE_TAG_MAX];

@@ -8,13 +8,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libkmod.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Deepest /sys/devices nesting we walk: real trees are ~10 levels (PCI bridge, USB hub chains). */
-#define COLDPLUG_DEPTH_MAX 32
 /* A modalias is one sysfs attribute; the kernel caps those at one page. */
 #define MODALIAS_MAX 4096
 #define MODULE_NAME_MAX 256
@@ -22,6 +21,14 @@
 /* Unclaimed hardware we remember for the report; more than this is summarised as a count. */
 #define UNCLAIMED_MAX 32
 #define UNCLAIMED_ALIAS_MAX 160
+
+/*
+ * The kernel's own module parameter (kernel/module/main.c, unknown_module_param_cb): the
+ * driver probes its devices asynchronously and init_module() returns without waiting, e.g.
+ * for libata's link probing (0.3 s on an AHCI controller with empty ports). The devices then
+ * arrive as uevents, which is how baton waits for them anyway.
+ */
+#define ASYNC_PROBE "async_probe"
 
 static struct kmod_ctx *kmod;
 static char unclaimed[UNCLAIMED_MAX][UNCLAIMED_ALIAS_MAX];
@@ -178,7 +185,8 @@ static int insert_instead(struct kmod_module *mod, const char *cmdline, void *da
 }
 
 /* Inserts every module in a lookup result; returns how many there were, or -errno. */
-static int insert_list(struct kmod_list *list, const char *what, unsigned flags, bool quiet)
+static int insert_list(struct kmod_list *list, const char *what, unsigned flags, bool quiet,
+		       const char *options)
 {
 	struct kmod_list *it;
 	int count = 0, r;
@@ -192,7 +200,7 @@ static int insert_list(struct kmod_list *list, const char *what, unsigned flags,
 		 * Not KMOD_PROBE_IGNORE_COMMAND: in kmod 30 that also drops the softdeps (btrfs
 		 * needs its checksum modules). install commands go to insert_instead().
 		 */
-		r = kmod_module_probe_insert_module(mod, flags, NULL, insert_instead, NULL, NULL);
+		r = kmod_module_probe_insert_module(mod, flags, options, insert_instead, NULL, NULL);
 		if (r > 0)
 			log_debug("module %s (for %s) is blacklisted, skipped", name, what);
 		else if (r == 0)
@@ -212,7 +220,7 @@ static int insert_list(struct kmod_list *list, const char *what, unsigned flags,
  * Looks a name or alias up and loads what it finds. Returns how many modules claim it, or
  * -errno when the lookup itself failed.
  */
-static int load_lookup(const char *name, unsigned flags, bool quiet)
+static int load_lookup(const char *name, unsigned flags, bool quiet, const char *options)
 {
 	struct kmod_list *list = NULL;
 	int r;
@@ -224,7 +232,7 @@ static int load_lookup(const char *name, unsigned flags, bool quiet)
 		return log_warning_errno(r, "looking up module %s failed: %m", name);
 	if (!list)
 		return 0;
-	r = insert_list(list, name, flags, quiet);
+	r = insert_list(list, name, flags, quiet, options);
 	kmod_module_unref_list(list);
 	return r;
 }
@@ -232,7 +240,7 @@ static int load_lookup(const char *name, unsigned flags, bool quiet)
 int modules_load_name(const char *name)
 {
 	/* A module asked for by name is loaded even if blacklisted, as modprobe NAME does. */
-	int r = load_lookup(name, 0, false);
+	int r = load_lookup(name, 0, false, ASYNC_PROBE);
 
 	if (r == 0)
 		return log_error_errno(-ENOENT,
@@ -243,7 +251,7 @@ int modules_load_name(const char *name)
 
 int modules_load_alias(const char *alias)
 {
-	int r = load_lookup(alias, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY, true);
+	int r = load_lookup(alias, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY, true, ASYNC_PROBE);
 
 	if (r == 0)
 		remember_unclaimed(alias);
@@ -300,41 +308,46 @@ static void coldplug_one(int dirfd)
 		(void)modules_load_alias(alias);
 }
 
-static void coldplug_dir(int dirfd, unsigned depth)
-{
-	DIR *dir;
-	struct dirent *de;
-
-	coldplug_one(dirfd);
-	if (depth >= COLDPLUG_DEPTH_MAX)
-		return;
-	dir = fdopendir(dirfd);
-	if (!dir) {
-		close(dirfd);
-		return;
-	}
-	while ((de = readdir(dir))) {
-		int sub;
-
-		/* Only real directories: sysfs links (subsystem, driver, device) lead back up. */
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
-			continue;
-		sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub >= 0)
-			coldplug_dir(sub, depth + 1);
-	}
-	closedir(dir);
-}
-
+/*
+ * Every device the kernel knows is linked from /sys/bus/BUS/devices/: a few hundred entries,
+ * where walking /sys/devices opens thousands of attribute folders. A device that already has
+ * a driver (built in, or loaded for an earlier alias) needs nothing.
+ */
 void modules_coldplug(void)
 {
-	int fd = open("/sys/devices", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *buses = opendir("/sys/bus");
+	struct dirent *bus;
 
-	if (fd < 0) {
-		log_warning_errno(-errno, "cannot open /sys/devices (%m), no coldplug");
+	if (!buses) {
+		log_warning_errno(-errno, "cannot open /sys/bus (%m), no coldplug");
 		return;
 	}
-	coldplug_dir(fd, 0);
+	while ((bus = readdir(buses))) {
+		char path[sizeof("/sys/bus//devices") + NAME_MAX];
+		struct dirent *de;
+		DIR *devs;
+
+		if (bus->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/%s/devices", bus->d_name);
+		devs = opendir(path);
+		if (!devs)
+			continue;
+		while ((de = readdir(devs))) {
+			int fd;
+
+			if (de->d_name[0] == '.')
+				continue;
+			fd = openat(dirfd(devs), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (fd < 0)
+				continue;
+			if (faccessat(fd, "driver", F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+				coldplug_one(fd);
+			close(fd);
+		}
+		closedir(devs);
+	}
+	closedir(buses);
 }
 
 int modules_modprobe_main(int argc, char *argv[])
@@ -359,7 +372,8 @@ int modules_modprobe_main(int argc, char *argv[])
 	if (modules_init("") < 0)
 		return 1;
 	for (; i < argc; i++) {
-		int r = load_lookup(argv[i], blacklist ? KMOD_PROBE_APPLY_BLACKLIST : 0, quiet);
+		/* Synchronous: the kernel asks because it needs the module ready on return. */
+		int r = load_lookup(argv[i], blacklist ? KMOD_PROBE_APPLY_BLACKLIST : 0, quiet, NULL);
 
 		if (r <= 0) {
 			if (!quiet)
