@@ -22,13 +22,6 @@
 #define UNCLAIMED_MAX 32
 #define UNCLAIMED_ALIAS_MAX 160
 
-/*
- * The kernel's own module parameter (kernel/module/main.c, unknown_module_param_cb): the
- * driver probes its devices asynchronously and init_module() returns without waiting, e.g.
- * for libata's link probing (0.3 s on an AHCI controller with empty ports). The devices then
- * arrive as uevents, which is how baton waits for them anyway.
- */
-#define ASYNC_PROBE "async_probe"
 
 static struct kmod_ctx *kmod;
 static char unclaimed[UNCLAIMED_MAX][UNCLAIMED_ALIAS_MAX];
@@ -185,8 +178,7 @@ static int insert_instead(struct kmod_module *mod, const char *cmdline, void *da
 }
 
 /* Inserts every module in a lookup result; returns how many there were, or -errno. */
-static int insert_list(struct kmod_list *list, const char *what, unsigned flags, bool quiet,
-		       const char *options)
+static int insert_list(struct kmod_list *list, const char *what, unsigned flags, bool quiet)
 {
 	struct kmod_list *it;
 	int count = 0, r;
@@ -200,7 +192,11 @@ static int insert_list(struct kmod_list *list, const char *what, unsigned flags,
 		 * Not KMOD_PROBE_IGNORE_COMMAND: in kmod 30 that also drops the softdeps (btrfs
 		 * needs its checksum modules). install commands go to insert_instead().
 		 */
-		r = kmod_module_probe_insert_module(mod, flags, options, insert_instead, NULL, NULL);
+		/*
+		 * Synchronous probing (no async_probe): drivers then name disks in bus order, so
+		 * root=/dev/vda2 or /dev/sda1 means the same disk from boot to boot.
+		 */
+		r = kmod_module_probe_insert_module(mod, flags, NULL, insert_instead, NULL, NULL);
 		if (r > 0)
 			log_debug("module %s (for %s) is blacklisted, skipped", name, what);
 		else if (r == 0)
@@ -220,7 +216,7 @@ static int insert_list(struct kmod_list *list, const char *what, unsigned flags,
  * Looks a name or alias up and loads what it finds. Returns how many modules claim it, or
  * -errno when the lookup itself failed.
  */
-static int load_lookup(const char *name, unsigned flags, bool quiet, const char *options)
+static int load_lookup(const char *name, unsigned flags, bool quiet)
 {
 	struct kmod_list *list = NULL;
 	int r;
@@ -232,7 +228,7 @@ static int load_lookup(const char *name, unsigned flags, bool quiet, const char 
 		return log_warning_errno(r, "looking up module %s failed: %m", name);
 	if (!list)
 		return 0;
-	r = insert_list(list, name, flags, quiet, options);
+	r = insert_list(list, name, flags, quiet);
 	kmod_module_unref_list(list);
 	return r;
 }
@@ -240,7 +236,7 @@ static int load_lookup(const char *name, unsigned flags, bool quiet, const char 
 int modules_load_name(const char *name)
 {
 	/* A module asked for by name is loaded even if blacklisted, as modprobe NAME does. */
-	int r = load_lookup(name, 0, false, ASYNC_PROBE);
+	int r = load_lookup(name, 0, false);
 
 	if (r == 0)
 		return log_error_errno(-ENOENT,
@@ -251,7 +247,7 @@ int modules_load_name(const char *name)
 
 int modules_load_alias(const char *alias)
 {
-	int r = load_lookup(alias, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY, true, ASYNC_PROBE);
+	int r = load_lookup(alias, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY, true);
 
 	if (r == 0)
 		remember_unclaimed(alias);
@@ -372,8 +368,7 @@ int modules_modprobe_main(int argc, char *argv[])
 	if (modules_init("") < 0)
 		return 1;
 	for (; i < argc; i++) {
-		/* Synchronous: the kernel asks because it needs the module ready on return. */
-		int r = load_lookup(argv[i], blacklist ? KMOD_PROBE_APPLY_BLACKLIST : 0, quiet, NULL);
+		int r = load_lookup(argv[i], blacklist ? KMOD_PROBE_APPLY_BLACKLIST : 0, quiet);
 
 		if (r <= 0) {
 			if (!quiet)
