@@ -29,7 +29,7 @@ GEN_HDR   := $(wildcard mkinitramfs/*.h)
 GEN_CFLAGS := -std=gnu11 -O2 -g $(CFLAGS_WARN) -D_GNU_SOURCE
 GEN_LIBS  := -lkmod -ldeflate -lz -llzma -lzstd
 
-.PHONY: all host-packages deps check unit docs-check qemu-test demo bench clean
+.PHONY: all host-packages deps check unit docs-check generator-test qemu-test demo bench clean
 all: $(BUILD)/init $(BUILD)/mkinitramfs
 
 host-packages:
@@ -61,10 +61,14 @@ $(BUILD)/unit-tests: $(UNIT_SRC) $(wildcard tests/unit/*.h) $(INIT_HDR) $(GEN_HD
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
 
+# The generator from the outside, on Debian's kernel: contents, reproducibility, errors.
+generator-test: all
+	tests/generator/run.sh
+
 qemu-test: all
 	tests/qemu/run.sh
 
-check: unit fuzz-replay docs-check qemu-test
+check: unit fuzz-replay docs-check generator-test qemu-test
 
 # Every command line key the parser knows is documented (baton(7), README).
 docs-check:

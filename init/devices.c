@@ -337,6 +337,14 @@ static int drain_uevents(void)
 	}
 }
 
+const struct device_info *devices_find_now(const struct devspec *spec)
+{
+	if (uevent_fd >= 0)
+		(void)drain_uevents();
+	scan_sysfs();
+	return lookup(spec);
+}
+
 static long long now_ms(void)
 {
 	struct timespec ts;

@@ -43,5 +43,8 @@ typedef bool (*devices_wait_hook)(struct devspec *spec, char *spec_text, size_t 
 int devices_wait_for(struct devspec *spec, char *spec_text, size_t spec_size, const char *role,
 		     unsigned timeout_sec, devices_wait_hook hook, const struct device_info **ret);
 
+/* The device matching spec among those present right now (sysfs rescanned), or NULL. */
+const struct device_info *devices_find_now(const struct devspec *spec);
+
 /* Logs every block device seen with its tags, and a hint when one nearly matches spec. */
 void devices_report(const struct devspec *spec);

@@ -4,6 +4,7 @@
 
 #include "hooks.h"
 #include "log.h"
+#include "modules.h"
 #include "shell.h"
 
 #include <errno.h>
@@ -24,6 +25,8 @@ _Noreturn void fatal(const struct boot_params *params)
 	int panic_sec = params ? params->panic_sec : 0;
 	enum cmdline_emergency emergency = params ? params->emergency : CMDLINE_EMERGENCY_DEFAULT;
 
+	/* Drivers for everything present: a keyboard for the shell, disks for the hooks. */
+	modules_coldplug();
 	if (params)
 		(void)hooks_run(STAGE_FAILURE, params, NULL);
 	if (emergency == CMDLINE_EMERGENCY_DEFAULT || emergency == CMDLINE_EMERGENCY_SHELL)

@@ -128,6 +128,7 @@ static void resume_if_asked(void)
 			    params.resume);
 		return;
 	}
+	modules_coldplug();
 	/* Bounded even with rootwait: a missing swap must not hold the boot forever. */
 	if (devices_wait_for(&spec, params.resume, sizeof(params.resume), "resume device",
 			     params.wait == CMDLINE_WAIT_FOREVER ? CMDLINE_DEFAULT_TIMEOUT_SEC
@@ -140,21 +141,38 @@ static void resume_if_asked(void)
 	(void)resume_from(dev);
 }
 
-static void find_root(void)
+static void parse_root(void)
 {
-	int r;
-
 	if (!params.root[0]) {
 		log_error("no root= on the kernel command line: add root=UUID=..., root=LABEL=... "
 			  "or root=/dev/NAME to the boot loader entry");
 		fatal(&params);
 	}
-	r = devspec_parse(params.root, &root_spec);
-	if (r < 0) {
+	if (devspec_parse(params.root, &root_spec) < 0) {
 		log_error("root=%s is not a form baton understands: use /dev/NAME, UUID=, LABEL=, "
 			  "PARTUUID=, PARTLABEL=, MAJOR:MINOR or /dev/disk/by-*/NAME", params.root);
 		fatal(&params);
 	}
+}
+
+/*
+ * An image made for this machine (mkinitramfs -m) usually has the root in place as soon as
+ * the modules it names are loaded; then coldplug can wait until something else needs it
+ * (resume=, a separate /usr, the failure path). Not with hooks that may need other devices
+ * first (RAID, LVM, LUKS), nor with rootdelay=.
+ */
+static bool root_already_present(void)
+{
+	if (access(MODULES_LOAD_LIST, F_OK) < 0 || hooks_exist(STAGE_PREMOUNT) ||
+	    hooks_exist(STAGE_DEVICE) || params.rootdelay_sec)
+		return false;
+	return devices_find_now(&root_spec) != NULL;
+}
+
+static void find_root(void)
+{
+	int r;
+
 	(void)take_root_from_hooks(&root_spec, params.root, sizeof(params.root));
 	if (params.rootdelay_sec) {
 		struct timespec ts = { .tv_sec = params.rootdelay_sec };
@@ -236,11 +254,14 @@ int main(int argc, char *argv[], char *envp[])
 	(void)hooks_run(STAGE_EARLY, &params, NULL);
 
 	(void)devices_listen();
+	parse_root();
 	if (modules_init(params.blacklist) == 0) {
 		modules_load_listed();
 		modules_load_names(params.load_modules);
-		log_info("coldplug: loading drivers for the devices present");
-		modules_coldplug();
+		if (root_already_present())
+			log_info("root device %s is present; coldplug deferred", params.root);
+		else
+			modules_coldplug();
 	}
 	(void)hooks_run(STAGE_PREMOUNT, &params, NULL);
 	find_root();

@@ -311,8 +311,16 @@ static void coldplug_one(int dirfd)
  */
 void modules_coldplug(void)
 {
-	DIR *buses = opendir("/sys/bus");
+	static bool done;
+	DIR *buses;
 	struct dirent *bus;
+
+	/* Once is enough: what appears later comes as uevents. */
+	if (done || !kmod)
+		return;
+	done = true;
+	log_info("coldplug: loading drivers for the devices present");
+	buses = opendir("/sys/bus");
 
 	if (!buses) {
 		log_warning_errno(-errno, "cannot open /sys/bus (%m), no coldplug");

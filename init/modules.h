@@ -32,7 +32,10 @@ int modules_load_alias(const char *alias);
 /* Loads the modules listed in MODULES_LOAD_LIST, if the image has one. */
 void modules_load_listed(void);
 
-/* Loads a module for every device the kernel already knows: each modalias under /sys/devices. */
+/*
+ * Loads a module for every device the kernel already knows that has no driver yet; runs once,
+ * later calls return at once.
+ */
 void modules_coldplug(void);
 
 /*

@@ -226,6 +226,8 @@ int mount_usr(const struct boot_params *params)
 	if (r < 0)
 		return r;
 	log_info("/usr is %s (from %s)", source, from);
+	/* Its disk may need a driver the root did not. */
+	modules_coldplug();
 	r = devices_wait_for(&spec, source, sizeof(source), "/usr device",
 			     params->wait == CMDLINE_WAIT_FOREVER ? 0 : params->timeout_sec, NULL, &dev);
 	if (r < 0) {

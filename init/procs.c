@@ -88,6 +88,12 @@ int procs_stop_initramfs(void)
 	int left, killed = 0;
 
 	reap();
+	/*
+	 * Every process but kernel threads descends from PID 1 and is ours again once its parent
+	 * is gone: no children at all means nothing to stop, without reading /proc.
+	 */
+	if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD)
+		return 0;
 	left = signal_all(SIGTERM);
 	if (left == 0)
 		return 0;
