@@ -214,9 +214,13 @@ bool tree_exists(const struct tree *t, const char *path)
 	return tree_image_mode(t, full, &mode) == 0;
 }
 
-int tree_add_data(struct tree *t, const char *path, mode_t perm, const void *data, size_t len)
+/*
+ * The image path of a new entry at PATH: its parent resolved through the image's own links
+ * (and created), -EEXIST when something is there already.
+ */
+static int tree_new_entry(struct tree *t, const char *path, char full[PATH_MAX])
 {
-	char dir[PATH_MAX], name[NAME_MAX + 1], full[PATH_MAX];
+	char dir[PATH_MAX], name[NAME_MAX + 1];
 	mode_t mode;
 	int r;
 
@@ -225,25 +229,23 @@ int tree_add_data(struct tree *t, const char *path, mode_t perm, const void *dat
 		r = util_pathf(full, "%s/%s", dir, name);
 	if (r < 0)
 		return r;
-	if (tree_image_mode(t, full, &mode) == 0)
-		return -EEXIST;
-	return cpio_add_file(t->a, full, perm, data, len);
+	return tree_image_mode(t, full, &mode) == 0 ? -EEXIST : 0;
+}
+
+int tree_add_data(struct tree *t, const char *path, mode_t perm, const void *data, size_t len)
+{
+	char full[PATH_MAX];
+	int r = tree_new_entry(t, path, full);
+
+	return r < 0 ? r : cpio_add_file(t->a, full, perm, data, len);
 }
 
 int tree_add_symlink(struct tree *t, const char *path, const char *target)
 {
-	char dir[PATH_MAX], name[NAME_MAX + 1], full[PATH_MAX];
-	mode_t mode;
-	int r;
+	char full[PATH_MAX];
+	int r = tree_new_entry(t, path, full);
 
-	r = tree_image_parent(t, path, true, dir, name);
-	if (r >= 0)
-		r = util_pathf(full, "%s/%s", dir, name);
-	if (r < 0)
-		return r;
-	if (tree_image_mode(t, full, &mode) == 0)
-		return -EEXIST;
-	return cpio_add_symlink(t->a, full, target);
+	return r < 0 ? r : cpio_add_symlink(t->a, full, target);
 }
 
 int tree_add_dir(struct tree *t, const char *path)
