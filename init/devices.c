@@ -131,26 +131,6 @@ static void need_partition_entry(struct device_info *dev)
 	dev->parts_probed = true;
 }
 
-/* Reads a small sysfs attribute of /sys/class/block/NAME into buf; returns length or -errno. */
-static int read_block_attr(const char *name, const char *attr, char *buf, size_t size)
-{
-	char path[128];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/sys/class/block/%s/%s", name, attr);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return (int)n;
-}
-
 /* Records a block device once (from sysfs or a uevent) and probes it. */
 static struct device_info *add_device(const char *name)
 {
@@ -167,7 +147,7 @@ static struct device_info *add_device(const char *name)
 		log_warning("more than %d block devices, %s not considered", DEVICES_MAX, name);
 		return NULL;
 	}
-	if (read_block_attr(name, "dev", buf, sizeof(buf)) < 0 || sscanf(buf, "%u:%u", &maj, &min) != 2)
+	if (diskid_read_attr(name, "dev", buf, sizeof(buf)) < 0 || sscanf(buf, "%u:%u", &maj, &min) != 2)
 		return NULL;
 
 	dev = &devices[n_devices++];
@@ -175,7 +155,7 @@ static struct device_info *add_device(const char *name)
 	strcpy(dev->name, name);
 	dev->major = maj;
 	dev->minor = min;
-	if (read_block_attr(name, "partition", buf, sizeof(buf)) > 0) {
+	if (diskid_read_attr(name, "partition", buf, sizeof(buf)) > 0) {
 		dev->partno = atoi(buf);
 		/* /sys/class/block/vda2 -> ../../devices/.../block/vda/vda2: the disk is the parent. */
 		snprintf(buf, sizeof(buf), "/sys/class/block/%s", name);

@@ -3,6 +3,7 @@
 #include "diskid.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -17,25 +18,37 @@
  */
 #define ATTR_MAX 124
 
-/* Reads /sys/class/block/DISK/REL into buf, trailing whitespace removed; false if absent. */
-static bool read_attr(const char *disk, const char *rel, char *buf, size_t size)
+/* Reads a small sysfs file into buf, trailing whitespace removed; returns the length or -errno. */
+static int read_sysfs(const char *path, char *buf, size_t size)
 {
-	char path[PATH_MAX];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/sys/class/block/%s/%s", disk, rel);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return false;
+		return -errno;
 	n = read(fd, buf, size - 1);
 	close(fd);
-	if (n <= 0)
-		return false;
+	if (n < 0)
+		return -errno;
 	buf[n] = '\0';
 	while (n > 0 && isspace((unsigned char)buf[n - 1]))
 		buf[--n] = '\0';
-	return n > 0;
+	return (int)n;
+}
+
+int diskid_read_attr(const char *name, const char *rel, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/class/block/%s/%s", name, rel);
+	return read_sysfs(path, buf, size);
+}
+
+/* A non-empty attribute, for the names built from them. */
+static bool read_attr(const char *disk, const char *rel, char *buf, size_t size)
+{
+	return diskid_read_attr(disk, rel, buf, size) > 0;
 }
 
 void diskid_sanitize(char *s)
@@ -174,20 +187,11 @@ static void by_path(const char *disk, const char *devpath, int partno, struct di
 			scsi[len] = '\0';
 		} else if (len > 3 && len < 8 && strncmp(c, "ata", 3) == 0 &&
 			   isdigit((unsigned char)c[3])) {
-			char attr[64], no[16];
+			char attr[64];
 
 			snprintf(attr, sizeof(attr), "/sys/class/ata_port/%.*s/port_no", (int)len, c);
-			/* read_attr wants a block name; read the ata_port attribute directly. */
-			int fd = open(attr, O_RDONLY | O_CLOEXEC);
-			ssize_t n = fd >= 0 ? read(fd, no, sizeof(no) - 1) : -1;
-
-			if (fd >= 0)
-				close(fd);
-			if (n > 0) {
-				no[n] = '\0';
-				no[strcspn(no, "\n")] = '\0';
-				snprintf(ata, sizeof(ata), "%s", no);
-			}
+			if (read_sysfs(attr, ata, sizeof(ata)) <= 0)
+				ata[0] = '\0';
 		} else if (memchr(c, ':', len) && memchr(c, '-', len) && len < sizeof(usb) &&
 			   !usb[0] && isdigit((unsigned char)c[0])) {
 			/* A USB interface "2-1.3:1.0": path_id writes it as "0:1.3:1.0"... */

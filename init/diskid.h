@@ -19,5 +19,11 @@ struct diskid_names {
  */
 unsigned diskid_compute(const char *name, const char *disk, int partno, struct diskid_names *ret);
 
+/*
+ * Reads the sysfs attribute /sys/class/block/NAME/REL (e.g. "dev", "device/serial") into buf,
+ * trailing whitespace removed. Returns its length or -errno.
+ */
+int diskid_read_attr(const char *name, const char *rel, char *buf, size_t size);
+
 /* Replaces what udev's string_escape=replace would (whitespace and '/') with '_', trimming. */
 void diskid_sanitize(char *s);

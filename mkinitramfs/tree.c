@@ -284,6 +284,18 @@ static int tree_copy_file(struct tree *t, const char *path, const struct stat *s
 	return r;
 }
 
+/*
+ * A link met on the way: added to the image unless the image has that path already, where it
+ * must then be a link too (the same one, since both come from the same tree).
+ */
+static int tree_put_link(struct tree *t, bool in_image, mode_t mode, const char *path,
+			 const char *target)
+{
+	if (in_image)
+		return S_ISLNK(mode) ? 0 : -EEXIST;
+	return cpio_add_symlink(t->a, path, target);
+}
+
 int tree_import(struct tree *t, const char *path, char *ret_real)
 {
 	/*
@@ -340,13 +352,9 @@ int tree_import(struct tree *t, const char *path, char *ret_real)
 				memcpy(cur, real, sizeof(cur));
 				continue;
 			}
-			if (!in_image) {
-				r = cpio_add_symlink(t->a, next_img, real);
-				if (r < 0)
-					return r;
-			} else if (!S_ISLNK(mode)) {
-				return -EEXIST;
-			}
+			r = tree_put_link(t, in_image, mode, next_img, real);
+			if (r < 0)
+				return r;
 			/* Then the link's target, from the root again. */
 			r = tree_splice(todo, &p, real, cur);
 			if (r < 0)
@@ -375,13 +383,9 @@ int tree_import(struct tree *t, const char *path, char *ret_real)
 			r = tree_readlink(host, target);
 			if (r < 0)
 				return r;
-			if (!in_image) {
-				r = cpio_add_symlink(t->a, next_img, target);
-				if (r < 0)
-					return r;
-			} else if (!S_ISLNK(mode)) {
-				return -EEXIST;
-			}
+			r = tree_put_link(t, in_image, mode, next_img, target);
+			if (r < 0)
+				return r;
 			r = tree_splice(todo, &p, target, cur);
 			if (r < 0)
 				return r;
