@@ -53,10 +53,11 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(CFLAGS_WARN) -D_GNU_SOURCE -fsanitize=address
 	-fno-sanitize-recover=all -Iinit -Imkinitramfs
 UNIT_SRC := tests/unit/main.c $(wildcard tests/unit/test_*.c) init/cmdline.c init/devspec.c init/inroot.c \
 	init/hooks.c init/log.c init/shell.c \
-	mkinitramfs/cpio.c mkinitramfs/compress.c -ldeflate -lz -llzma -lzstd
-$(BUILD)/unit-tests: $(UNIT_SRC) $(wildcard tests/unit/*.h) $(INIT_HDR) $(GEN_HDR)
+	mkinitramfs/cpio.c mkinitramfs/compress.c
+UNIT_LIBS := -ldeflate -lz -llzma -lzstd
+$(BUILD)/unit-tests: $(UNIT_SRC) $(wildcard tests/unit/*.h) $(INIT_HDR) $(GEN_HDR) | host-packages
 	@mkdir -p $(BUILD)
-	$(CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRC)
+	$(CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRC) $(UNIT_LIBS)
 
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
