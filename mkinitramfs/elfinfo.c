@@ -40,6 +40,30 @@ bool elfinfo_is_elf(const void *data, size_t len)
 	return len >= EI_NIDENT && memcmp(data, ELFMAG, SELFMAG) == 0;
 }
 
+int elfinfo_header(const void *data, size_t len, struct elfinfo_header *ret)
+{
+	struct elf_reader e = {.data = data, .len = len};
+
+	if (!elfinfo_is_elf(data, len))
+		return -ENOEXEC;
+	if (e.data[EI_CLASS] != ELFCLASS32 && e.data[EI_CLASS] != ELFCLASS64)
+		return -ENOEXEC;
+	if (e.data[EI_DATA] != ELFDATA2LSB && e.data[EI_DATA] != ELFDATA2MSB)
+		return -ENOEXEC;
+	e.is64 = e.data[EI_CLASS] == ELFCLASS64;
+	e.big = e.data[EI_DATA] == ELFDATA2MSB;
+	if (len < (e.is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)))
+		return -ENOEXEC;
+	/* e_type and e_machine follow e_ident in both classes. */
+	*ret = (struct elfinfo_header){
+	    .elf_class = e.data[EI_CLASS],
+	    .data = e.data[EI_DATA],
+	    .type = (uint16_t)elf_get(&e, EI_NIDENT, 2),
+	    .machine = (uint16_t)elf_get(&e, EI_NIDENT + 2, 2),
+	};
+	return 0;
+}
+
 struct elf_phdr {
 	uint32_t type;
 	uint64_t offset, vaddr, filesz;
