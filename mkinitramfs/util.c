@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <ftw.h>
 #include <limits.h>
 #include <signal.h>
@@ -12,9 +13,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* The characters mkstemp() and mkdtemp() put in place of XXXXXX (POSIX: portable filename set). */
+#define UTIL_TEMP_SUFFIX_LEN 6
+
+/* Attempts at a fresh locked directory when another run's cleaner takes the new one first. */
+#define UTIL_MKDTEMP_TRIES 16
 
 /* Directory descriptors nftw() may hold open at once while removing a tree. */
 #define UTIL_NFTW_FDS 32
@@ -165,6 +173,91 @@ int util_is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+int util_is_temp_name(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(name, prefix, n) != 0 || strlen(name + n) != UTIL_TEMP_SUFFIX_LEN)
+		return 0;
+	for (const char *p = name + n; *p; p++)
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') && !(*p >= '0' && *p <= '9'))
+			return 0;
+	return 1;
+}
+
+int util_mkdtemp_locked(char *tmpl, int *ret_lock_fd)
+{
+	char pattern[PATH_MAX], lock[PATH_MAX];
+	int r;
+
+	r = util_pathf(pattern, "%s", tmpl);
+	if (r < 0)
+		return r;
+	for (int i = 0; i < UTIL_MKDTEMP_TRIES; i++) {
+		struct stat st;
+		int fd;
+
+		memcpy(tmpl, pattern, strlen(pattern) + 1);
+		if (!mkdtemp(tmpl))
+			return -errno;
+		r = util_pathf(lock, "%s/%s", tmpl, UTIL_LOCK_NAME);
+		if (r < 0)
+			return r;
+		fd = open(lock, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			r = -errno;
+			if (r == -ENOENT)
+				continue; /* removed under us: take another name */
+			(void)rmdir(tmpl);
+			return r;
+		}
+		/*
+		 * Another run's util_clean_stale_dirs() may have locked the new file before us;
+		 * it then removes the directory: leave it to that run and take another name.
+		 */
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &st) == 0 && st.st_nlink > 0) {
+			*ret_lock_fd = fd;
+			return 0;
+		}
+		close(fd);
+		r = -EAGAIN;
+	}
+	return r;
+}
+
+int util_clean_stale_dirs(const char *parent, const char *prefix)
+{
+	struct dirent *de;
+	int removed = 0;
+	DIR *d;
+
+	d = opendir(parent);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char dir[PATH_MAX], lock[PATH_MAX];
+		struct stat st;
+		int fd;
+
+		if (!util_is_temp_name(de->d_name, prefix) ||
+		    util_pathf(dir, "%s/%s", parent, de->d_name) < 0 ||
+		    util_pathf(lock, "%s/%s", dir, UTIL_LOCK_NAME) < 0)
+			continue;
+		if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		/* No lock file: not ours to judge (an older version's, or one being made). */
+		fd = open(lock, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		/* The kernel drops a flock() when its holder dies: held means a live run. */
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0 && util_rm_rf(dir) == 0)
+			removed++;
+		close(fd);
+	}
+	closedir(d);
+	return removed;
+}
+
 int util_run(char *const argv[], int *ret_status)
 {
 	pid_t pid;
@@ -274,6 +367,11 @@ int util_catch_signals(void)
 int util_interrupted(void)
 {
 	return util_signal ? -EINTR : 0;
+}
+
+int util_caught_signal(void)
+{
+	return util_signal;
 }
 
 void util_reraise(void)

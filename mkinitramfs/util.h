@@ -39,6 +39,27 @@ int util_is_dir(const char *path);
 int util_catch_signals(void);
 int util_interrupted(void);
 void util_reraise(void);
+/* The signal caught, or 0. */
+int util_caught_signal(void);
+
+/*
+ * Creates a directory from a mkdtemp() template (rewritten in place) holding a file named
+ * UTIL_LOCK_NAME, locked with flock() for as long as *ret_lock_fd stays open: the mark of a
+ * run still alive, which util_clean_stale_dirs() leaves alone.
+ */
+#define UTIL_LOCK_NAME "lock"
+int util_mkdtemp_locked(char *tmpl, int *ret_lock_fd);
+
+/*
+ * Removes the directories PARENT/PREFIXxxxxxx that util_mkdtemp_locked() made in a run that
+ * is gone (killed with SIGKILL, a crash): owned by this user, with a lock file nobody holds.
+ * Returns how many were removed (one that cannot be removed is skipped), or -errno if PARENT
+ * cannot be read.
+ */
+int util_clean_stale_dirs(const char *parent, const char *prefix);
+
+/* Is name PREFIX followed by the six characters mkstemp() and mkdtemp() put for XXXXXX? */
+int util_is_temp_name(const char *name, const char *prefix);
 
 /*
  * Runs argv[0] (searched in PATH) and waits for it. Returns -errno if it could not be
