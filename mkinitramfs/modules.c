@@ -660,6 +660,15 @@ static bool modules_seen(const struct modules_resolver *res, const char *name)
 	return false;
 }
 
+/* Does path have a ".." component, which could lead out of the base directory? */
+static bool modules_has_dotdot(const char *path)
+{
+	for (const char *p = path; (p = strstr(p, "..")); p += 2)
+		if ((p == path || p[-1] == '/') && (p[2] == '/' || p[2] == '\0'))
+			return true;
+	return false;
+}
+
 /* Records a module file: its source path and its ".ko" path relative to the module dir. */
 static int modules_add_file(struct modules_resolver *res, const char *name, const char *path)
 {
@@ -673,10 +682,15 @@ static int modules_add_file(struct modules_resolver *res, const char *name, cons
 		if (r >= 0)
 			r = util_pathf(src, "%s/%s", res->src->moddir, rel);
 	} else {
-		/* An absolute path in modules.dep (an external module): keep it under extra/. */
+		/*
+		 * An absolute path in modules.dep (an external module, which depmod records with
+		 * its path in the tree): read it inside BASEDIR, never from the host's root, and
+		 * keep it under extra/.
+		 */
 		r = util_pathf(rel, "extra/%s", strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
 		if (r >= 0)
-			r = util_pathf(src, "%s", path);
+			r = util_pathf(src, "%s%s%s", res->src->basedir, path[0] == '/' ? "" : "/",
+				       path);
 	}
 	if (r < 0)
 		return r;
@@ -826,6 +840,13 @@ static int modules_add_module(struct modules_resolver *res, struct kmod_module *
 		log_debug("  %s (%s of %s)", name, relation, parent);
 	else
 		log_debug("  %s", name);
+	/* modules.dep comes from the tree: it must not name a file outside it. */
+	if (modules_has_dotdot(path)) {
+		log_error("module %s: its path in modules.dep, %s, has a '..' component and could "
+			  "lead outside %s; refusing it: run depmod on the tree again",
+			  name, path, res->src->shown_basedir);
+		return -EINVAL;
+	}
 	r = modules_add_file(res, name, path);
 	if (r < 0)
 		return log_error_errno(r, "cannot record module %s (%s): %m", name, path);
