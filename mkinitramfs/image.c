@@ -10,11 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "binaries.h"
+#include "compress.h"
+#include "elfinfo.h"
 #include "firmware.h"
 #include "hooks.h"
 #include "log.h"
@@ -54,6 +57,13 @@ static const char *const image_dirs[] = {"dev", "proc",	   "sys",	  "run",
 
 /* Suffix of the modprobe.d files libkmod reads (modprobe.d(5)); other names are ignored. */
 #define IMAGE_CONF_SUFFIX ".conf"
+
+/* Module file names, plain or compressed (kmod's KMOD_EXTENSION_UNCOMPRESSED and friends). */
+static const char *const image_module_suffixes[] = {".ko", ".ko.xz", ".ko.zst", ".ko.gz"};
+#define IMAGE_MODULE_SUFFIXES (sizeof(image_module_suffixes) / sizeof(image_module_suffixes[0]))
+
+/* Attempts at a fresh temporary image when another run's cleaner takes the new one first. */
+#define IMAGE_TEMP_TRIES 16
 
 static int image_add_file_from(struct cpio_archive *a, const char *image_path, const char *path,
 			       mode_t perm)
@@ -209,11 +219,86 @@ static int image_add_load(struct cpio_archive *a, const char *const *load, size_
 	return r;
 }
 
-int image_check_init(const char *path)
+static bool image_is_module_name(const char *name)
 {
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < IMAGE_MODULE_SUFFIXES; i++) {
+		size_t n = strlen(image_module_suffixes[i]);
+
+		if (len > n && strcmp(name + len - n, image_module_suffixes[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Finds a module file under dir and reads its ELF identity: the kernel's own, since the kernel
+ * loads only modules built for it. Returns 0, -ENOENT if dir holds no readable module.
+ */
+static int image_find_module_arch(const char *dir, int depth, char *ret_path,
+				  struct elfinfo_header *ret)
+{
+	struct dirent *de;
+	DIR *d;
+	int r = -ENOENT;
+
+	if (depth > IMAGE_TREE_DEPTH_MAX)
+		return -ENOENT;
+	d = opendir(dir);
+	if (!d)
+		return -ENOENT;
+	while (r == -ENOENT && (de = readdir(d))) {
+		unsigned char *data = NULL, *plain = NULL;
+		size_t len, plain_len;
+		char path[PATH_MAX];
+		struct stat st;
+
+		if (de->d_name[0] == '.' || util_pathf(path, "%s/%s", dir, de->d_name) < 0 ||
+		    lstat(path, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			/* build and source link to kernel headers; lstat does not follow them. */
+			r = image_find_module_arch(path, depth + 1, ret_path, ret);
+			continue;
+		}
+		if (!image_is_module_name(de->d_name) || util_read_file(path, &data, &len) < 0)
+			continue;
+		if (compress_detect(data, len) != COMPRESS_NONE &&
+		    compress_unpack(data, len, &plain, &plain_len) < 0) {
+			free(data);
+			continue;
+		}
+		if (elfinfo_header(plain ? plain : data, plain ? plain_len : len, ret) == 0) {
+			memcpy(ret_path, path, PATH_MAX);
+			r = 0;
+		}
+		free(plain);
+		free(data);
+	}
+	closedir(d);
+	return r;
+}
+
+/* "64-bit little-endian x86_64-linux-gnu (e_machine 62)", for messages. */
+static void image_arch_name(char *buf, size_t size, const struct elfinfo_header *h)
+{
+	const char *triplet = elfinfo_multiarch(h->elf_class, h->machine);
+
+	snprintf(buf, size, "%s %s-endian %s (e_machine %u)",
+		 h->elf_class == ELFCLASS64 ? "64-bit" : "32-bit",
+		 h->data == ELFDATA2MSB ? "big" : "little", triplet ? triplet : "machine",
+		 h->machine);
+}
+
+int image_check_init(const char *path, const struct modules_source *src)
+{
+	struct elfinfo_header h, k;
+	struct elfinfo info = {0};
+	char module[PATH_MAX], have[96], want[96];
 	unsigned char *data;
 	size_t len;
-	int r = 0;
+	int r;
 
 	r = util_read_file(path, &data, &len);
 	if (r < 0)
@@ -226,29 +311,66 @@ int image_check_init(const char *path)
 			  "with --init PATH",
 			  path);
 		r = -ENOEXEC;
-	} else if (len >= sizeof(Elf64_Ehdr) && memcmp(data, ELFMAG, SELFMAG) == 0 &&
-		   data[EI_CLASS] == ELFCLASS64) {
-		/* Host-endian 64-bit ELF only: that is what builds here; others pass unchecked. */
-		const Elf64_Ehdr *eh = (const Elf64_Ehdr *)data;
-
-		for (unsigned i = 0; i < eh->e_phnum; i++) {
-			size_t off = eh->e_phoff + (size_t)i * eh->e_phentsize;
-			Elf64_Phdr ph;
-
-			if (eh->e_phentsize < sizeof(ph) || off > len || len - off < sizeof(ph))
-				break;
-			memcpy(&ph, data + off, sizeof(ph));
-			if (ph.p_type != PT_INTERP)
-				continue;
-			log_error("the init program %s is dynamically linked, but it must be "
-				  "static (it runs first, and as /sbin/modprobe): link it statically "
-				  "(make builds build/init with musl-gcc -static) or name another one "
-				  "with --init PATH",
-				  path);
-			r = -ENOEXEC;
-			break;
-		}
+		goto out;
 	}
+	r = elfinfo_header(data, len, &h);
+	if (r < 0) {
+		log_error("the init program %s is not an ELF program%s: the kernel runs /init "
+			  "before anything else exists, so it must be baton's static init; build "
+			  "it with 'make' (build/init) or name another one with --init PATH",
+			  path, len >= 2 && data[0] == '#' && data[1] == '!' ? " (it is a script)" : "");
+		goto out;
+	}
+	if (h.type != ET_EXEC && h.type != ET_DYN) {
+		log_error("the init program %s is an ELF file of type %u, not a program (an object "
+			  "file or a core dump?); name the built init with --init PATH",
+			  path, h.type);
+		r = -ENOEXEC;
+		goto out;
+	}
+	r = elfinfo_parse(data, len, &info);
+	if (r == -ENOMEM) {
+		log_error_errno(r, "out of memory");
+		goto out;
+	}
+	if (r < 0) {
+		log_error("the init program %s is a malformed ELF file (its program headers or "
+			  "dynamic section point outside it); name another one with --init PATH",
+			  path);
+		goto out;
+	}
+	if (info.interp || info.needed_count) {
+		log_error("the init program %s is dynamically linked (%s %s), but it must be "
+			  "static (it runs first, and as /sbin/modprobe): link it statically "
+			  "(make builds build/init with musl-gcc -static) or name another one "
+			  "with --init PATH",
+			  path, info.interp ? "interpreter" : "needs",
+			  info.interp ? info.interp : info.needed[0]);
+		r = -ENOEXEC;
+		goto out;
+	}
+	r = image_find_module_arch(src->moddir, 0, module, &k);
+	if (r < 0) {
+		/* A kernel with everything built in: nothing to compare with. */
+		log_debug("no module in %s tells the kernel's architecture; the init's (%s) is "
+			  "not checked",
+			  src->moddir, (image_arch_name(have, sizeof(have), &h), have));
+		r = 0;
+		goto out;
+	}
+	if (h.elf_class != k.elf_class || h.data != k.data || h.machine != k.machine) {
+		image_arch_name(have, sizeof(have), &h);
+		image_arch_name(want, sizeof(want), &k);
+		log_error("the init program %s is built for %s, but kernel %s runs %s programs "
+			  "(read from its module %s): build baton for that architecture or name "
+			  "another init with --init PATH",
+			  path, have, src->kver, want, module);
+		r = -ENOEXEC;
+		goto out;
+	}
+	r = 0;
+out:
+	elfinfo_free(&info);
 	free(data);
 	return r;
 }
@@ -382,11 +504,56 @@ int image_build(const struct image_spec *spec, struct cpio_archive *a, struct im
 	return 0;
 }
 
-int image_write(const char *output, const void *data, size_t len)
+/* "a FIFO", "a character device (1:3)", ... for messages about a node that is not a file. */
+static void image_node_kind(char *buf, size_t size, const struct stat *st)
 {
-	char dir[PATH_MAX], tmp[PATH_MAX];
+	if (S_ISDIR(st->st_mode))
+		snprintf(buf, size, "a directory");
+	else if (S_ISFIFO(st->st_mode))
+		snprintf(buf, size, "a FIFO");
+	else if (S_ISSOCK(st->st_mode))
+		snprintf(buf, size, "a socket");
+	else if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
+		snprintf(buf, size, "a %s device (%u:%u)", S_ISCHR(st->st_mode) ? "character" : "block",
+			 major(st->st_rdev), minor(st->st_rdev));
+	else
+		snprintf(buf, size, "of type 0%o", (unsigned)(st->st_mode & S_IFMT));
+}
+
+int image_check_output(const char *output)
+{
+	char target[PATH_MAX], kind[64];
+	struct stat st;
+	ssize_t n;
+
+	if (lstat(output, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return log_error_errno(-errno, "cannot write %s: %m; choose another -o", output);
+	}
+	if (S_ISREG(st.st_mode))
+		return 0;
+	if (S_ISLNK(st.st_mode)) {
+		n = readlink(output, target, sizeof(target) - 1);
+		target[n < 0 ? 0 : n] = '\0';
+		log_error("cannot write %s: it is a symbolic link to %s, and mkinitramfs never "
+			  "follows or replaces a link at -o: name the file itself with -o, or "
+			  "remove the link first",
+			  output, target);
+		return -ELOOP;
+	}
+	image_node_kind(kind, sizeof(kind), &st);
+	log_error("cannot write %s: it exists and is %s, not a regular file; mkinitramfs only "
+		  "replaces regular files: choose another -o",
+		  output, kind);
+	return S_ISDIR(st.st_mode) ? -EISDIR : -EEXIST;
+}
+
+/* Splits output into its directory (".", "/" or the part before the last '/') and name. */
+static int image_split_output(const char *output, char *dir, const char **ret_base)
+{
 	const char *base;
-	int fd, r;
+	int r;
 
 	r = util_pathf(dir, "%s", output);
 	if (r < 0)
@@ -396,19 +563,98 @@ int image_write(const char *output, const void *data, size_t len)
 		dir[base - output] = '\0';
 		base++;
 	} else {
-		snprintf(dir, sizeof(dir), ".");
+		snprintf(dir, PATH_MAX, ".");
 		base = output;
 	}
 	if (!dir[0])
-		snprintf(dir, sizeof(dir), "/");
-	r = util_pathf(tmp, "%s/.%s.XXXXXX", dir, base);
+		snprintf(dir, PATH_MAX, "/");
+	*ret_base = base;
+	return 0;
+}
+
+int image_clean_stale(const char *output)
+{
+	char dir[PATH_MAX], prefix[PATH_MAX];
+	const char *base;
+	struct dirent *de;
+	int removed = 0;
+	DIR *d;
+
+	if (image_split_output(output, dir, &base) < 0 || util_pathf(prefix, ".%s.", base) < 0)
+		return 0;
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char path[PATH_MAX];
+		struct stat st, fst;
+		int fd;
+
+		if (!util_is_temp_name(de->d_name, prefix) ||
+		    util_pathf(path, "%s/%s", dir, de->d_name) < 0)
+			continue;
+		if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		/*
+		 * image_write() holds a flock() on its temporary until the rename; the kernel
+		 * drops it when the run dies. Unlocked and still the same file: a dead run's.
+		 */
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &fst) == 0 &&
+		    fst.st_ino == st.st_ino && fst.st_dev == st.st_dev && fst.st_nlink > 0) {
+			if (unlink(path) == 0) {
+				log_note("removed %s, left by an interrupted run", path);
+				removed++;
+			} else {
+				log_warn("cannot remove %s, left by an interrupted run: %m, ignoring",
+					 path);
+			}
+		}
+		close(fd);
+	}
+	closedir(d);
+	return removed;
+}
+
+/* Creates DIR/.BASE.XXXXXX, locked so that image_clean_stale() of another run leaves it. */
+static int image_create_temp(const char *dir, const char *base, char *tmp)
+{
+	for (int i = 0; i < IMAGE_TEMP_TRIES; i++) {
+		struct stat st;
+		int fd, r;
+
+		r = util_pathf(tmp, "%s/.%s.XXXXXX", dir, base);
+		if (r < 0)
+			return log_error_errno(r, "output name too long: %s/%s", dir, base);
+		fd = mkostemp(tmp, O_CLOEXEC);
+		if (fd < 0)
+			return log_error_errno(-errno, "cannot create a file in %s: %m", dir);
+		/* A cleaner that locked it first unlinks it: take another name. */
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &st) == 0 && st.st_nlink > 0)
+			return fd;
+		close(fd);
+	}
+	return log_error_errno(-EAGAIN, "cannot create a file in %s that stays: %m", dir);
+}
+
+int image_write(const char *output, const void *data, size_t len, mode_t mode,
+		bool *ret_renamed)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX];
+	const char *base;
+	int fd, dfd, r;
+
+	*ret_renamed = false;
+	r = image_split_output(output, dir, &base);
 	if (r < 0)
-		return log_error_errno(r, "output name too long: %s", output);
-	fd = mkostemp(tmp, O_CLOEXEC);
+		return r;
+	fd = image_create_temp(dir, base, tmp);
 	if (fd < 0)
-		return log_error_errno(-errno, "cannot create a file in %s: %m", dir);
-	/* mkostemp makes 0600; images are world-readable like the kernel next to them. */
-	if (fchmod(fd, 0644) < 0) {
+		return fd;
+	/* fchmod ignores the umask: the mode is what --mode asked for (0600 by default). */
+	if (fchmod(fd, mode) < 0) {
 		r = log_error_errno(-errno, "cannot set the mode of %s: %m", tmp);
 		goto fail;
 	}
@@ -422,20 +668,36 @@ int image_write(const char *output, const void *data, size_t len)
 		r = log_error_errno(-errno, "cannot write %s: %m", tmp);
 		goto fail;
 	}
-	if (close(fd) < 0) {
-		fd = -1;
-		r = log_error_errno(-errno, "cannot write %s: %m", tmp);
+	/* Checked again: the output may have been replaced while the image was built. */
+	r = image_check_output(output);
+	if (r < 0)
 		goto fail;
-	}
-	fd = -1;
+	/* Last moment to stop with nothing changed; from the rename on, the run completes. */
+	r = util_interrupted();
+	if (r < 0)
+		goto fail;
 	if (rename(tmp, output) < 0) {
 		r = log_error_errno(-errno, "cannot rename %s to %s: %m", tmp, output);
 		goto fail;
 	}
+	*ret_renamed = true;
+	/* Its data was synced above; the lock only had to last until the rename. */
+	(void)close(fd);
+	/* The new name must be on disk too, or a crash can bring the old image back. */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fsync(dfd) < 0) {
+		r = log_error_errno(-errno,
+				    "%s is in place, but syncing its directory %s failed: %m; "
+				    "run 'sync' before relying on it after a power loss",
+				    output, dir);
+		if (dfd >= 0)
+			close(dfd);
+		return r;
+	}
+	close(dfd);
 	return 0;
 fail:
-	if (fd >= 0)
-		close(fd);
+	close(fd);
 	(void)unlink(tmp);
 	return r;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -53,6 +54,15 @@ static const char *const main_generic_modules[] = {
 /* Where staging directories go when $TMPDIR is unset. */
 #define MAIN_DEFAULT_TMPDIR "/tmp"
 
+/* Staging directory names: this prefix and mkdtemp()'s six characters. */
+#define MAIN_STAGING_PREFIX "mkinitramfs."
+
+/* The image's mode when --mode is not given: it may carry keys (dracut writes 0600 too). */
+#define MAIN_DEFAULT_MODE 0600
+
+/* --mode takes permission bits only: set-id and sticky bits mean nothing on an image. */
+#define MAIN_MODE_MAX 0777
+
 enum {
 	MAIN_OPT_INIT = 0x100,
 	MAIN_OPT_COMPRESS,
@@ -61,6 +71,7 @@ enum {
 	MAIN_OPT_SHELL,
 	MAIN_OPT_HOOK,
 	MAIN_OPT_PLYMOUTH,
+	MAIN_OPT_MODE,
 };
 
 /* A growable list of option values (--binary, --hook), in the order given. */
@@ -84,12 +95,13 @@ struct main_options {
 	struct main_list hooks;	   /* --hook as given, then the folders found */
 	bool shell;
 	bool plymouth;
+	mode_t mode; /* --mode */
 };
 
 static const char main_usage[] =
     "Usage: mkinitramfs -o OUTPUT [-k KVER] [-b BASEDIR] [-m MODULE[,MODULE...]]...\n"
     "                   [--binary PATH]... [--shell] [--hook DIR|NAME]... [--plymouth]\n"
-    "                   [--init PATH] [--compress gzip|none] [-v]\n";
+    "                   [--init PATH] [--compress gzip|none] [--mode OCTAL] [-v]\n";
 
 static void main_help(void)
 {
@@ -99,7 +111,9 @@ static void main_help(void)
 	    "for with their dependencies and softdeps (stored uncompressed, indexed by depmod),\n"
 	    "in a cpio archive that is the same byte for byte for the same inputs.\n"
 	    "\n"
-	    "  -o, --output=OUTPUT    the image to write (its directory must exist)\n"
+	    "  -o, --output=OUTPUT    the image to write (its directory must exist); replaced\n"
+	    "                         only if it is a regular file: a symbolic link, device,\n"
+	    "                         FIFO or directory there is refused\n"
 	    "  -k, --kver=KVER        kernel version; default: the only one under BASEDIR,\n"
 	    "                         else the running kernel's (uname -r)\n"
 	    "  -b, --basedir=BASEDIR  tree to take modules, modprobe.d, firmware and programs\n"
@@ -121,18 +135,24 @@ static void main_help(void)
 	    "                         repeatable\n"
 	    "      --plymouth         add plymouth, its theme and the plymouth hook (implies\n"
 	    "                         --shell)\n"
-	    "      --init=PATH        the init program; default: '%s' next to mkinitramfs\n"
+	    "      --init=PATH        the init program, a static ELF program for the kernel's\n"
+	    "                         architecture; default: '%s' next to mkinitramfs\n"
 	    "      --compress=gzip|none  default gzip\n"
+	    "      --mode=OCTAL       the image's permissions, 0000 to 0777, whatever the\n"
+	    "                         umask or the replaced image's; default %04o (it may\n"
+	    "                         carry keys)\n"
 	    "  -v, --verbose          list the modules added and why\n"
 	    "  -h, --help             this help\n"
 	    "      --version          print the version\n"
 	    "\n"
 	    "Environment: SOURCE_DATE_EPOCH sets every entry's mtime (default 0);\n"
-	    "TMPDIR is where the staging directory goes (default %s).\n"
+	    "TMPDIR is where the staging directory goes (default %s); staging directories\n"
+	    "and temporary images left by a killed run are removed by the next run.\n"
 	    "\n"
-	    "Exit status: %d success, %d bad usage, %d failure.\n",
-	    main_usage, MAIN_DEFAULT_INIT, MAIN_DEFAULT_TMPDIR, MAIN_EXIT_OK, MAIN_EXIT_USAGE,
-	    MAIN_EXIT_FAILURE);
+	    "Exit status: %d success, %d bad usage, %d failure (the previous image, if any,\n"
+	    "is left as it was, unless the message says the new one is in place).\n",
+	    main_usage, MAIN_DEFAULT_INIT, MAIN_DEFAULT_MODE, MAIN_DEFAULT_TMPDIR, MAIN_EXIT_OK,
+	    MAIN_EXIT_USAGE, MAIN_EXIT_FAILURE);
 }
 
 __attribute__((format(printf, 1, 2))) static int main_usage_error(const char *fmt, ...)
@@ -255,6 +275,24 @@ static int main_parse_epoch(const char *s, uint32_t *ret)
 	return 0;
 }
 
+/* --mode: octal permission bits, such as 600 or 0644. */
+static int main_parse_mode(const char *s, mode_t *ret)
+{
+	unsigned long v = 0;
+
+	if (!*s || strlen(s) > 4)
+		return -EINVAL;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '7')
+			return -EINVAL;
+		v = v * 8 + (unsigned long)(*p - '0');
+	}
+	if (v > MAIN_MODE_MAX)
+		return -ERANGE;
+	*ret = (mode_t)v;
+	return 0;
+}
+
 static int main_parse(int argc, char **argv, struct main_options *o)
 {
 	static const struct option longopts[] = {
@@ -268,6 +306,7 @@ static int main_parse(int argc, char **argv, struct main_options *o)
 	    {"shell", no_argument, NULL, MAIN_OPT_SHELL},
 	    {"hook", required_argument, NULL, MAIN_OPT_HOOK},
 	    {"plymouth", no_argument, NULL, MAIN_OPT_PLYMOUTH},
+	    {"mode", required_argument, NULL, MAIN_OPT_MODE},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, MAIN_OPT_VERSION},
@@ -278,6 +317,7 @@ static int main_parse(int argc, char **argv, struct main_options *o)
 
 	o->basedir = "/";
 	o->compress = true;
+	o->mode = MAIN_DEFAULT_MODE;
 	opterr = 0; /* our messages, not getopt's */
 	while ((c = getopt_long(argc, argv, ":o:k:b:m:vh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -311,6 +351,12 @@ static int main_parse(int argc, char **argv, struct main_options *o)
 				o->compress = false;
 			else
 				return main_usage_error("--compress '%s': expected gzip or none",
+							optarg);
+			break;
+		case MAIN_OPT_MODE:
+			if (main_parse_mode(optarg, &o->mode) < 0)
+				return main_usage_error("--mode '%s': expected an octal mode from 0000 "
+							"to 0777, such as 0600 or 0644",
 							optarg);
 			break;
 		case MAIN_OPT_BINARY:
@@ -399,12 +445,7 @@ static int main_check_output(const char *output)
 				       "cannot write %s: directory %s: %m; choose another "
 				       "-o",
 				       output, dir);
-	if (stat(output, &st) == 0 && S_ISDIR(st.st_mode))
-		return log_error_errno(-EISDIR,
-				       "cannot write %s: it is a directory; -o names the "
-				       "image file",
-				       output);
-	return 0;
+	return image_check_output(output);
 }
 
 static double main_elapsed(const struct timespec *start)
@@ -478,7 +519,7 @@ static int main_check_extras(struct main_options *o, const struct modules_source
 
 static int main_build(const struct main_options *o, const struct modules_source *src,
 		      const struct plymouth_plan *plan, const char *workdir,
-		      const struct timespec *start)
+		      const struct timespec *start, bool *ret_written)
 {
 	struct modules_resolver *res = NULL;
 	struct cpio_archive *a = NULL;
@@ -557,7 +598,8 @@ static int main_build(const struct main_options *o, const struct modules_source 
 	r = util_interrupted();
 	if (r < 0)
 		goto out;
-	r = image_write(o->output, gz ? gz : buf.data, gz ? gz_len : buf.len);
+	r = image_write(o->output, gz ? gz : buf.data, gz ? gz_len : buf.len, o->mode,
+			ret_written);
 	if (r < 0)
 		goto out;
 
@@ -598,7 +640,8 @@ int main(int argc, char **argv)
 	struct timespec start;
 	char workdir[PATH_MAX];
 	const char *tmpdir;
-	int r, status;
+	bool written = false, existed;
+	int r, status, lock_fd = -1;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	status = main_parse(argc, argv, &o);
@@ -625,9 +668,9 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (image_check_init(o.init) < 0)
-		goto out;
 	if (modules_find(o.basedir, o.kver, &src) < 0)
+		goto out;
+	if (image_check_init(o.init, &src) < 0)
 		goto out;
 	if (main_check_extras(&o, &src, &plan) < 0)
 		goto out;
@@ -640,22 +683,44 @@ int main(int argc, char **argv)
 	tmpdir = getenv("TMPDIR");
 	if (!tmpdir || !tmpdir[0])
 		tmpdir = MAIN_DEFAULT_TMPDIR;
-	if (util_pathf(workdir, "%s/mkinitramfs.XXXXXX", tmpdir) < 0 || !mkdtemp(workdir)) {
-		log_error_errno(-errno,
+	/* What a run killed with SIGKILL (or a crash) left: nothing else will remove it. */
+	r = util_clean_stale_dirs(tmpdir, MAIN_STAGING_PREFIX);
+	if (r > 0)
+		log_note("removed %d staging %s in %s left by interrupted runs", r,
+			 r == 1 ? "directory" : "directories", tmpdir);
+	(void)image_clean_stale(o.output);
+	r = util_pathf(workdir, "%s/%sXXXXXX", tmpdir, MAIN_STAGING_PREFIX);
+	if (r >= 0)
+		r = util_mkdtemp_locked(workdir, &lock_fd);
+	if (r < 0) {
+		log_error_errno(r,
 				"cannot create a staging directory in %s: %m; set TMPDIR "
 				"to a writable directory",
 				tmpdir);
 		goto out;
 	}
-	r = main_build(&o, &src, &plan, workdir, &start);
+	existed = access(o.output, F_OK) == 0;
+	r = main_build(&o, &src, &plan, workdir, &start, &written);
 	if (util_rm_rf(workdir) < 0)
 		log_warn("cannot remove the staging directory %s: %m", workdir);
+	close(lock_fd);
 	if (util_interrupted() < 0) {
-		log_error("interrupted, nothing written");
+		int sig = util_caught_signal();
+
+		/* The rename is the point of no return: say which side of it the signal came. */
+		if (written)
+			log_error("%s after %s was written: the new image is in place",
+				  strsignal(sig), o.output);
+		else
+			log_error("%s: interrupted, %s was not written%s", strsignal(sig), o.output,
+				  existed ? " (the previous image is unchanged)" : "");
 		util_reraise();
 	}
 	if (r >= 0)
 		status = MAIN_EXIT_OK;
+	else if (!written)
+		log_error("%s was not written%s", o.output,
+			  existed ? "; the previous image is unchanged" : "");
 out:
 	for (size_t i = 0; i < o.module_count; i++)
 		free(o.modules[i]);
