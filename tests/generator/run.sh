@@ -23,7 +23,14 @@ listing() { zcat "$1" | cpio -t --quiet; }
 has() { grep -qE -- "$2" <<<"$1"; }      # has LISTING REGEX
 lacks() { ! grep -qE -- "$2" <<<"$1"; }  # lacks LISTING REGEX
 same() { [[ $1 == "$2" ]]; }
-none() { [[ ! -e $1 ]]; }                # none GLOB-RESULT: the glob matched nothing
+none() { # none PATH...: none of them exists (an unmatched glob stays a literal, absent name)
+	local f
+	for f in "$@"; do
+		if [[ -e $f || -L $f ]]; then return 1; fi
+	done
+}
+mode() { stat -c %a "$1"; }
+not() { ! "$@"; }
 # fails IMG-ARGS... -- EXIT REGEX: mkinitramfs exits EXIT and says something matching REGEX
 fails() {
 	local name=$1 want=$2 re=$3 out rc=0
@@ -39,6 +46,9 @@ fails() {
 kernel_fetch
 rm -rf "$work"
 mkdir -p "$work/base/lib"
+# Staging directories go where the tests can see what a run leaves behind.
+export TMPDIR=$work/tmp
+mkdir -p "$TMPDIR"
 # A base tree of our own: the kernel's modules plus firmware files, as a system has them.
 ln -s "$KERNEL_TREE/lib/modules" "$work/base/lib/modules"
 mkdir -p "$work/base/lib/firmware/e100"
@@ -76,7 +86,153 @@ fails "unknown kernel version" 2 "9\.9\.9.*$KVER" -o "$work/x.img" -b "$work/bas
 fails "missing output folder" 2 "$work/nowhere" -o "$work/nowhere/x.img" -b "$work/base"
 fails "bad --compress" 1 "--compress" -o "$work/x.img" -b "$work/base" --compress=lzw
 fails "no output" 1 "-o" -b "$work/base"
-check "nothing written on failure" none "$work"/x.img*
+# The real names: the image, its temporary .x.img.XXXXXX, the staging folder.
+check "nothing written on failure" none "$work"/x.img "$work"/.x.img.* "$TMPDIR"/mkinitramfs.*
+# A failure while writing the image itself (EFBIG: file size limit above the largest staged
+# file, below the image): the temporary must go too.
+rc=0
+(trap '' XFSZ && ulimit -f 256 && exec "$gen" -o "$work/x.img" -b "$work/base" -m virtio_blk \
+	--compress=none) 2>"$work/fsize.log" || rc=$?
+check "write failure: exit 2" same "$rc" 2
+check "write failure: says what failed" grep -q "cannot write $work/\.x\.img\..*too large" \
+	"$work/fsize.log"
+check "write failure: says nothing was written" grep -q "$work/x\.img was not written" \
+	"$work/fsize.log"
+check "write failure: nothing written" none "$work"/x.img "$work"/.x.img.* "$TMPDIR"/mkinitramfs.*
+
+# Image mode: 0600 (it may carry keys) whatever the umask or the replaced image's mode.
+mkdir -p "$work/base/etc/keys" "$work/keyhook"
+printf 'secret\n' >"$work/base/etc/keys/root.key"
+chmod 0600 "$work/base/etc/keys/root.key"
+printf '/etc/keys/root.key\n' >"$work/keyhook/files"
+(umask 022 && "$gen" -o "$work/k.img" -b "$work/base" -m virtio_blk --hook "$work/keyhook") \
+	2>/dev/null || true
+check "a hook carries a 0600 key file" has "$(listing "$work/k.img" 2>/dev/null)" \
+	'^etc/keys/root\.key$'
+check "image mode 0600 under umask 022" same "$(mode "$work/k.img")" 600
+printf 'old\n' >"$work/k.img"
+chmod 0644 "$work/k.img"
+(umask 022 && "$gen" -o "$work/k.img" -b "$work/base" -m virtio_blk --hook "$work/keyhook") \
+	2>/dev/null || true
+check "replaced 0644 image becomes 0600" same "$(mode "$work/k.img")" 600
+check "replaced image is the new one" has "$(listing "$work/k.img" 2>/dev/null)" '^init$'
+"$gen" -o "$work/m.img" -b "$work/base" -m virtio_blk --mode 0644 2>/dev/null || true
+check "--mode 0644" same "$(mode "$work/m.img" 2>/dev/null)" 644
+"$gen" -o "$work/m.img" -b "$work/base" -m virtio_blk --mode=640 2>/dev/null || true
+check "--mode=640 replaces a 0644 image" same "$(mode "$work/m.img" 2>/dev/null)" 640
+fails "bad --mode (not octal)" 1 "--mode '0999': expected an octal mode" \
+	-o "$work/x.img" -b "$work/base" --mode 0999
+fails "bad --mode (set-id bit)" 1 "--mode '4755': expected an octal mode" \
+	-o "$work/x.img" -b "$work/base" --mode 4755
+fails "bad --mode (empty)" 1 "--mode '': expected an octal mode" \
+	-o "$work/x.img" -b "$work/base" --mode=
+
+# An output that is not a regular file is refused and left as it was.
+mkfifo "$work/fifo"
+fails "FIFO output refused" 2 "$work/fifo: it exists and is a FIFO, not a regular file" \
+	-o "$work/fifo" -b "$work/base" -m virtio_blk
+check "FIFO untouched" test -p "$work/fifo"
+# A stand-in for /dev/null (1:3): the real one must not be at risk if the code is wrong.
+mknod "$work/null" c 1 3
+fails "device node output refused" 2 "$work/null: it exists and is a character device \(1:3\)" \
+	-o "$work/null" -b "$work/base" -m virtio_blk
+check "device node untouched" same "$(stat -c '%F %t:%T' "$work/null")" \
+	"character special file 1:3"
+mkdir "$work/dir.img"
+fails "directory output refused" 2 "$work/dir\.img: it exists and is a directory" \
+	-o "$work/dir.img" -b "$work/base" -m virtio_blk
+printf 'old\n' >"$work/target.img"
+ln -s target.img "$work/link.img"
+fails "symlink output refused" 2 "$work/link\.img: it is a symbolic link to target\.img" \
+	-o "$work/link.img" -b "$work/base" -m virtio_blk
+check "symlink and its target untouched" same \
+	"$(readlink "$work/link.img"):$(cat "$work/target.img")" "target.img:old"
+check "nothing left by the refusals" none "$work"/.fifo.* "$work"/.null.* "$work"/.dir.img.* \
+	"$work"/.link.img.* "$TMPDIR"/mkinitramfs.*
+
+# --init: a static ELF program for the kernel's class and machine, nothing else.
+printf '#!/bin/sh\nexec /sbin/init\n' >"$work/init.sh"
+chmod 0755 "$work/init.sh"
+fails "--init script refused" 2 "init\.sh is not an ELF program \(it is a script\)" \
+	-o "$work/x.img" -b "$work/base" -m virtio_blk --init "$work/init.sh"
+fails "--init dynamic ELF refused" 2 "/bin/ls is dynamically linked" \
+	-o "$work/x.img" -b "$work/base" -m virtio_blk --init /bin/ls
+# build/init with e_machine (offset 18) patched to EM_AARCH64 (183), then EI_CLASS to 32-bit.
+cp "$BATON_BUILD/init" "$work/init-arm64"
+printf '\267\000' | dd of="$work/init-arm64" bs=1 seek=18 conv=notrunc status=none
+fails "--init of another machine refused" 2 \
+	"init-arm64 is built for 64-bit little-endian aarch64-linux-gnu.*x86_64-linux-gnu" \
+	-o "$work/x.img" -b "$work/base" -m virtio_blk --init "$work/init-arm64"
+cp "$BATON_BUILD/init" "$work/init-32"
+printf '\001' | dd of="$work/init-32" bs=1 seek=4 conv=notrunc status=none
+fails "--init of another class refused" 2 "init-32 (is built for 32-bit|is a malformed ELF)" \
+	-o "$work/x.img" -b "$work/base" -m virtio_blk --init "$work/init-32"
+check "nothing written for a bad --init" none "$work"/x.img "$work"/.x.img.*
+
+# Modules from the tree only: depmod records a module outside lib/modules/KVER (depmod.d
+# "external") by absolute path; it must be read under -b, not at that path on the host.
+hostile=$(mktemp -d /tmp/baton-hostile.XXXXXX)
+htree=$work/hostile
+hmods=$htree/lib/modules/$KVER
+mkdir -p "$hmods" "$htree$hostile" "$htree/etc/depmod.d"
+cp "$KERNEL_TREE/lib/modules/$KVER"/modules.{builtin,builtin.modinfo,order} "$hmods/"
+cp "$KERNEL_TREE/lib/modules/$KVER/kernel/lib/crc7.ko" "$htree$hostile/x.ko"
+cp "$KERNEL_TREE/lib/modules/$KVER/kernel/lib/crc8.ko" "$hostile/x.ko"
+printf 'search external built-in\nexternal * %s\n' "$hostile" >"$htree/etc/depmod.d/ext.conf"
+# kmod 30's depmod opens external folders without -b's prefix: index while the host has one.
+depmod -b "$htree" -C "$htree/etc/depmod.d" "$KVER" 2>/dev/null
+rm "$htree/etc/depmod.d/ext.conf"
+check "hostile tree: modules.dep names an absolute path" \
+	grep -q "^$hostile/x\.ko:" "$hmods/modules.dep"
+"$gen" -o "$work/h.img" -b "$htree" -m x 2>"$work/h.log" || true
+check "module at an absolute modules.dep path comes from -b" cmp -s "$htree$hostile/x.ko" \
+	<(zcat "$work/h.img" | cpio -i --quiet --to-stdout "lib/modules/$KVER/extra/x.ko")
+rm -rf "$hostile"
+
+# Honest exit: a signal that arrives after the rename (strace delivers SIGTERM on the rename
+# call) must not claim that nothing was written.
+if command -v strace >/dev/null; then
+	rc=0
+	{ # (the braces keep bash's "Terminated" notice off the output)
+		strace -qq -o /dev/null -e trace=rename,renameat,renameat2 \
+			-e inject=rename,renameat,renameat2:signal=TERM \
+			"$gen" -o "$work/s.img" -b "$work/base" -m virtio_blk >"$work/s.log" 2>&1
+	} 2>/dev/null || rc=$?
+	check "signal after the rename: image in place" has "$(listing "$work/s.img" 2>/dev/null)" \
+		'^init$'
+	check "signal after the rename: says so" grep -q "after $work/s\.img was written: the new image is in place" "$work/s.log"
+	check "signal after the rename: no 'nothing written'" not grep -qi "nothing written\|not written" "$work/s.log"
+	check "signal after the rename: ends by SIGTERM" same "$rc" 143
+else
+	bad "strace is not installed: cannot deliver a signal at the rename"
+fi
+
+# A run killed with SIGKILL leaves its staging folder (and, killed while writing, its
+# .NAME.XXXXXX temporary); the next run removes them, but not those of a live run.
+"$gen" -o "$work/kill.img" -b "$work/base" 2>/dev/null &
+pid=$!
+for ((i = 0; i < 1000; i++)); do
+	if compgen -G "$TMPDIR/mkinitramfs.*/root" >/dev/null; then break; fi
+	sleep 0.01
+done
+kill -9 "$pid"
+wait "$pid" 2>/dev/null || true
+check "killed run left its staging folder (the test is sound)" \
+	not none "$TMPDIR"/mkinitramfs.*
+printf 'partial' >"$work/.kill.img.AbC123" # what a run killed while writing leaves
+# A live run holds a flock() on its staging folder's lock file and on its temporary image.
+mkdir "$TMPDIR/mkinitramfs.LiVe12"
+exec {live_dir}>"$TMPDIR/mkinitramfs.LiVe12/lock" {live_tmp}>"$work/.kill.img.LiVe12"
+flock -n "$live_dir"
+flock -n "$live_tmp"
+"$gen" -o "$work/kill.img" -b "$work/base" -m virtio_blk 2>"$work/kill.log" || true
+check "after SIGKILL: the next run writes the image" test -s "$work/kill.img"
+check "after SIGKILL: stale staging folders removed" \
+	same "$(compgen -G "$TMPDIR/mkinitramfs.*" | grep -v LiVe12 || true)" ""
+check "after SIGKILL: stale temporary image removed" none "$work/.kill.img.AbC123"
+check "a live run's staging folder kept" test -e "$TMPDIR/mkinitramfs.LiVe12/lock"
+check "a live run's temporary image kept" test -e "$work/.kill.img.LiVe12"
+exec {live_dir}>&- {live_tmp}>&-
 
 printf 'generator: %d passed, %d failed\n' "$passed" "$failed"
 ((failed == 0))
