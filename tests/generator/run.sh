@@ -187,6 +187,15 @@ check "hostile tree: modules.dep names an absolute path" \
 "$gen" -o "$work/h.img" -b "$htree" -m x 2>"$work/h.log" || true
 check "module at an absolute modules.dep path comes from -b" cmp -s "$htree$hostile/x.ko" \
 	<(zcat "$work/h.img" | cpio -i --quiet --to-stdout "lib/modules/$KVER/extra/x.ko")
+# A '..' component could lead anywhere on the host: refused (depmod keeps the config's path).
+dtree=$work/dotdot
+mkdir -p "$dtree/lib/modules/$KVER" "$dtree/etc/depmod.d"
+cp "$KERNEL_TREE/lib/modules/$KVER"/modules.{builtin,builtin.modinfo,order} "$dtree/lib/modules/$KVER/"
+printf 'search external built-in\nexternal * /tmp/..%s\n' "$hostile" >"$dtree/etc/depmod.d/ext.conf"
+depmod -b "$dtree" -C "$dtree/etc/depmod.d" "$KVER" 2>/dev/null
+rm "$dtree/etc/depmod.d/ext.conf"
+fails "a '..' in a modules.dep path refused" 2 "/tmp/\.\.$hostile/x\.ko, has a '\.\.' component" \
+	-o "$work/x.img" -b "$dtree" -m x
 rm -rf "$hostile"
 
 # Honest exit: a signal that arrives after the rename (strace delivers SIGTERM on the rename
