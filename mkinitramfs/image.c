@@ -318,7 +318,8 @@ int image_check_init(const char *path, const struct modules_source *src)
 		log_error("the init program %s is not an ELF program%s: the kernel runs /init "
 			  "before anything else exists, so it must be baton's static init; build "
 			  "it with 'make' (build/init) or name another one with --init PATH",
-			  path, len >= 2 && data[0] == '#' && data[1] == '!' ? " (it is a script)" : "");
+			  path,
+			  len >= 2 && data[0] == '#' && data[1] == '!' ? " (it is a script)" : "");
 		goto out;
 	}
 	if (h.type != ET_EXEC && h.type != ET_DYN) {
@@ -514,8 +515,9 @@ static void image_node_kind(char *buf, size_t size, const struct stat *st)
 	else if (S_ISSOCK(st->st_mode))
 		snprintf(buf, size, "a socket");
 	else if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
-		snprintf(buf, size, "a %s device (%u:%u)", S_ISCHR(st->st_mode) ? "character" : "block",
-			 major(st->st_rdev), minor(st->st_rdev));
+		snprintf(buf, size, "a %s device (%u:%u)",
+			 S_ISCHR(st->st_mode) ? "character" : "block", major(st->st_rdev),
+			 minor(st->st_rdev));
 	else
 		snprintf(buf, size, "of type 0%o", (unsigned)(st->st_mode & S_IFMT));
 }
@@ -608,8 +610,9 @@ int image_clean_stale(const char *output)
 				log_note("removed %s, left by an interrupted run", path);
 				removed++;
 			} else {
-				log_warn("cannot remove %s, left by an interrupted run: %m, ignoring",
-					 path);
+				log_warn(
+				    "cannot remove %s, left by an interrupted run: %m, ignoring",
+				    path);
 			}
 		}
 		close(fd);
@@ -639,8 +642,7 @@ static int image_create_temp(const char *dir, const char *base, char *tmp)
 	return log_error_errno(-EAGAIN, "cannot create a file in %s that stays: %m", dir);
 }
 
-int image_write(const char *output, const void *data, size_t len, mode_t mode,
-		bool *ret_renamed)
+int image_write(const char *output, const void *data, size_t len, mode_t mode, bool *ret_renamed)
 {
 	char dir[PATH_MAX], tmp[PATH_MAX];
 	const char *base;

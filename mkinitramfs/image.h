@@ -69,5 +69,4 @@ int image_clean_stale(const char *output);
  * rename if output stopped being a regular file or a signal was caught. *ret_renamed tells
  * whether output is the new image, also when the final directory sync failed.
  */
-int image_write(const char *output, const void *data, size_t len, mode_t mode,
-		bool *ret_renamed);
+int image_write(const char *output, const void *data, size_t len, mode_t mode, bool *ret_renamed);

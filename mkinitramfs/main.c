@@ -355,9 +355,10 @@ static int main_parse(int argc, char **argv, struct main_options *o)
 			break;
 		case MAIN_OPT_MODE:
 			if (main_parse_mode(optarg, &o->mode) < 0)
-				return main_usage_error("--mode '%s': expected an octal mode from 0000 "
-							"to 0777, such as 0600 or 0644",
-							optarg);
+				return main_usage_error(
+				    "--mode '%s': expected an octal mode from 0000 "
+				    "to 0777, such as 0600 or 0644",
+				    optarg);
 			break;
 		case MAIN_OPT_BINARY:
 		case MAIN_OPT_HOOK:
@@ -598,8 +599,7 @@ static int main_build(const struct main_options *o, const struct modules_source 
 	r = util_interrupted();
 	if (r < 0)
 		goto out;
-	r = image_write(o->output, gz ? gz : buf.data, gz ? gz_len : buf.len, o->mode,
-			ret_written);
+	r = image_write(o->output, gz ? gz : buf.data, gz ? gz_len : buf.len, o->mode, ret_written);
 	if (r < 0)
 		goto out;
 

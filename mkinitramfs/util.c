@@ -180,7 +180,8 @@ int util_is_temp_name(const char *name, const char *prefix)
 	if (strncmp(name, prefix, n) != 0 || strlen(name + n) != UTIL_TEMP_SUFFIX_LEN)
 		return 0;
 	for (const char *p = name + n; *p; p++)
-		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') && !(*p >= '0' && *p <= '9'))
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+		    !(*p >= '0' && *p <= '9'))
 			return 0;
 	return 1;
 }
