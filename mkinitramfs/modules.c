@@ -354,8 +354,12 @@ static bool modules_is_builtin(const struct modules_resolver *res, const char *n
 	       bsearch(&name, res->builtin, res->builtin_count, sizeof(char *), modules_str_cmp);
 }
 
-/* Runs the host's depmod on ROOT for the source's kernel version, with the source's config. */
-static int modules_depmod(const struct modules_source *src, const char *workdir, const char *root)
+/*
+ * Runs the host's depmod on ROOT for the source's kernel version, with the source's config
+ * (tree_config) or none.
+ */
+static int modules_depmod(const struct modules_source *src, const char *workdir, const char *root,
+			  bool tree_config)
 {
 	char confs[MODULES_DEPMOD_CONFS][PATH_MAX], empty[PATH_MAX];
 	char *argv[4 + 2 * MODULES_DEPMOD_CONFS + 2];
@@ -369,7 +373,7 @@ static int modules_depmod(const struct modules_source *src, const char *workdir,
 	 * Always pass -C: without it depmod reads the host's depmod.d, which may not describe
 	 * the tree being packed; with only an empty directory it uses its default search order.
 	 */
-	for (size_t i = 0; i < MODULES_DEPMOD_CONFS; i++) {
+	for (size_t i = 0; tree_config && i < MODULES_DEPMOD_CONFS; i++) {
 		if (util_pathf(confs[i], "%s/%s", src->basedir, modules_depmod_confs[i]) < 0 ||
 		    !util_is_dir(confs[i]))
 			continue;
@@ -500,7 +504,7 @@ static int modules_make_index(struct modules_resolver *res)
 		return r;
 	log_debug("%s has no modules.dep.bin: indexing it with depmod in %s", src->moddir,
 		  res->index_dir);
-	return modules_depmod(src, res->workdir, root);
+	return modules_depmod(src, res->workdir, root, true);
 }
 
 static void modules_kmod_log(void *data, int priority, const char *file, int line, const char *fn,
@@ -1108,7 +1112,12 @@ int modules_stage(struct modules_resolver *res, const char *root)
 		if (r < 0)
 			return log_error_errno(r, "cannot write %s: %m", path);
 	}
-	r = modules_depmod(src, res->workdir, root);
+	/*
+	 * Without the tree's depmod.d: the staged modules are one file per name, placed by us,
+	 * and an "external" folder there would add the host's modules at that path to the
+	 * image's indexes (kmod 30's depmod does not prefix external folders with -b).
+	 */
+	r = modules_depmod(src, res->workdir, root, false);
 	if (r < 0)
 		return r;
 	r = modules_merge_softdeps(dir);

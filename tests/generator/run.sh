@@ -181,12 +181,17 @@ cp "$KERNEL_TREE/lib/modules/$KVER/kernel/lib/crc8.ko" "$hostile/x.ko"
 printf 'search external built-in\nexternal * %s\n' "$hostile" >"$htree/etc/depmod.d/ext.conf"
 # kmod 30's depmod opens external folders without -b's prefix: index while the host has one.
 depmod -b "$htree" -C "$htree/etc/depmod.d" "$KVER" 2>/dev/null
-rm "$htree/etc/depmod.d/ext.conf"
 check "hostile tree: modules.dep names an absolute path" \
 	grep -q "^$hostile/x\.ko:" "$hmods/modules.dep"
 "$gen" -o "$work/h.img" -b "$htree" -m x 2>"$work/h.log" || true
 check "module at an absolute modules.dep path comes from -b" cmp -s "$htree$hostile/x.ko" \
 	<(zcat "$work/h.img" | cpio -i --quiet --to-stdout "lib/modules/$KVER/extra/x.ko")
+# The tree's depmod.d "external" line must not put the host's folder in the image's index.
+hdep=$(zcat "$work/h.img" | cpio -i --quiet --to-stdout "lib/modules/$KVER/modules.dep.bin" |
+	tr -c '[:print:]' '\n')
+check "image index names the staged extra/x.ko" has "$hdep" '^extra/x\.ko:'
+check "image index names no host path" lacks "$hdep" "$hostile"
+rm "$htree/etc/depmod.d/ext.conf"
 # A '..' component could lead anywhere on the host: refused (depmod keeps the config's path).
 dtree=$work/dotdot
 mkdir -p "$dtree/lib/modules/$KVER" "$dtree/etc/depmod.d"
