@@ -81,7 +81,8 @@ static void check_params(const struct boot_params *p, const uint8_t *data, size_
 	FUZZ_CHECK(p->rootdelay_sec <= INT_MAX);
 
 	/* Keys that are not on the line leave their defaults. */
-	if (!contains(data, size, "rootwait"))
+	/* rd.timeout=0 waits forever as dracut does. */
+	if (!contains(data, size, "rootwait") && !contains(data, size, "rd.timeout"))
 		FUZZ_CHECK(p->wait == CMDLINE_WAIT_DEADLINE);
 	if (!contains(data, size, "rootwait") && !contains(data, size, "rd.timeout"))
 		FUZZ_CHECK(p->timeout_sec == CMDLINE_DEFAULT_TIMEOUT_SEC);
