@@ -278,7 +278,10 @@ static int parse_kernel_int(const struct cmdline_word *w, int *ret)
 		return -EINVAL;
 	if (negative ? v > (unsigned)INT_MAX + 1 : v > INT_MAX)
 		return -EINVAL;
-	*ret = negative ? (int)(0u - v) : (int)v;
+	if (!negative)
+		*ret = (int)v;
+	else
+		*ret = v == (unsigned)INT_MAX + 1 ? INT_MIN : -(int)v;
 	return 0;
 }
 
