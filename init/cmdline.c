@@ -439,9 +439,10 @@ static int parse_word(const struct cmdline_word *w, struct boot_params *p, int *
 /* The string fields, in the order their room is laid out in params->strings. */
 static char **string_field(struct boot_params *p, size_t i)
 {
-	char **const fields[] = { &p->root,	 &p->rootfstype, &p->rootflags,	  &p->init,
-				  &p->resume,	 &p->usr,	 &p->usrfstype,	  &p->usrflags,
-				  &p->load_modules, &p->blacklist };
+	char **const fields[] = {
+		&p->root,   &p->rootfstype, &p->rootflags, &p->init,	     &p->resume,
+		&p->usr,    &p->usrfstype,  &p->usrflags,  &p->load_modules, &p->blacklist,
+	};
 
 	return i < sizeof(fields) / sizeof(fields[0]) ? fields[i] : NULL;
 }

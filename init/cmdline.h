@@ -72,7 +72,7 @@ struct boot_params {
 	/* Comma lists; repeated keys add to them (as dracut does), in command line order. */
 	char *load_modules; /* rd.driver.pre=, rd.modules-load=, rd.modules_load=, modules_load= */
 	char *blacklist;    /* rd.driver.blacklist=, modprobe.blacklist=: module names only */
-	size_t value_size;  /* room in each string above: max(line length + 1, CMDLINE_VALUE_ROOM) */
+	size_t value_size;  /* room in each: max(line length + 1, CMDLINE_VALUE_ROOM) */
 	char *strings;      /* the allocation holding them */
 
 	bool read_write; /* rw (last of ro/rw wins; default ro as the kernel) */

@@ -88,8 +88,7 @@ static int read_cmdline(void)
 		return log_error_errno(-ENOMEM, "fatal: no memory to read /proc/cmdline");
 	fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		r = log_error_errno(-errno, "fatal: cannot open /proc/cmdline (%m): is proc "
-					    "mounted on /proc?");
+		r = log_error_errno(-errno, "fatal: cannot open /proc/cmdline (%m): is proc mounted on /proc?");
 		free(buf);
 		return r;
 	}
@@ -97,8 +96,7 @@ static int read_cmdline(void)
 		if (n == size) {
 			bigger = size <= SIZE_MAX / 2 ? realloc(buf, size * 2) : NULL;
 			if (!bigger) {
-				r = log_error_errno(-ENOMEM, "fatal: no memory to read /proc/cmdline "
-							     "past %zu bytes", n);
+				r = log_error_errno(-ENOMEM, "fatal: no memory to read /proc/cmdline past %zu bytes", n);
 				goto out;
 			}
 			buf = bigger;
@@ -121,9 +119,7 @@ static int read_cmdline(void)
 		goto out;
 	}
 	if (r < 0)
-		log_warning("a value on the kernel command line is not valid (a number, rd.break=, "
-			    "rd.shell=, rd.emergency=, baton.log= or a module name in a blacklist); "
-			    "baton(7) says what is used instead");
+		log_warning("a value on the kernel command line is not valid (a number, rd.break=, rd.shell=, rd.emergency=, baton.log= or a module name in a blacklist); baton(7) says what is used instead");
 	r = 0;
 	if (params.log_level >= 0)
 		log_set_max_level((enum log_level)params.log_level);

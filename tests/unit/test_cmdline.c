@@ -290,7 +290,8 @@ static void test_wait_rows(void)
 		{ "rootwait=2147483", 0, CMDLINE_WAIT_DEADLINE, 2147483 },
 		/* dracut.cmdline(7): rd.timeout=0 waits forever; never a deadline of 0. */
 		{ "rd.timeout=0", 0, CMDLINE_WAIT_FOREVER, 0 },
-		{ "rd.timeout=\" -5\"", -EINVAL, CMDLINE_WAIT_DEADLINE, CMDLINE_DEFAULT_TIMEOUT_SEC },
+		{ "rd.timeout=\" -5\"", -EINVAL, CMDLINE_WAIT_DEADLINE,
+		  CMDLINE_DEFAULT_TIMEOUT_SEC },
 		{ "rd.timeout=7 rootwait=0", 0, CMDLINE_WAIT_DEADLINE, 7 },
 	};
 

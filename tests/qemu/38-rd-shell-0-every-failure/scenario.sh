@@ -47,7 +47,8 @@ run_case() {
 		mkdir -p root/{dev,proc,sys,run,tmp,sbin,bin}
 		disk_ext4 root.img 16 --uuid "$uuid" --dir root
 		attach root.img
-		boot --initrd "$S38_INITRD" "root=UUID=$uuid" init=/sbin/nothing-here rd.shell=0 panic=1
+		boot --initrd "$S38_INITRD" "root=UUID=$uuid" init=/sbin/nothing-here rd.shell=0 \
+			panic=1
 		expect_fatal 'fatal: not switching to the new root'
 		expect_baton 'boot failed, but rd.shell=0 forbids a shell'
 		expect_baton 'rebooting in 1 s \(panic=1\)' "panic=1"

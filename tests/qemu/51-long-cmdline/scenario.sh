@@ -63,7 +63,7 @@ if grep -qx 'CONFIG_BOOT_CONFIG=y' "$(kernel_config)"; then
 	bootconfig_append initrd.img "$text"
 	boot --initrd initrd.img bootconfig "${words[@]}" "$last_word"
 else
-	note "$KVER has no CONFIG_BOOT_CONFIG: the longest line the kernel keeps ($CMDLINE_KEPT bytes)"
+	note "$KVER has no CONFIG_BOOT_CONFIG: the longest line it keeps ($CMDLINE_KEPT bytes)"
 	# Dotted words are module parameters: the kernel neither keeps them nor hands them to init.
 	pad_word=batonpad.last=
 	line="$BOOT_PREFIX${words[*]}"
