@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,7 +99,10 @@ static bool key_is(const struct cmdline_word *w, const char *key)
 	return w->key_len == strlen(key) && memcmp(w->key, key, w->key_len) == 0;
 }
 
-/* Copies a value; it always fits because the whole line is at most CMDLINE_MAX bytes. */
+/*
+ * Copies a value. It always fits: a value is part of the line, and each string has room for
+ * the whole line.
+ */
 static void copy_value(char *dst, const struct cmdline_word *w)
 {
 	size_t n = w->val ? w->val_len : 0;
@@ -108,7 +112,10 @@ static void copy_value(char *dst, const struct cmdline_word *w)
 	dst[n] = '\0';
 }
 
-/* Appends a comma list value to dst; the sum cannot exceed the line, so it always fits. */
+/*
+ * Appends a comma list value to dst. It always fits: the values appended come from distinct
+ * words of the line, and each comma takes the place of the blank before a word.
+ */
 static void append_list(char *dst, const struct cmdline_word *w)
 {
 	size_t n = strlen(dst);
@@ -119,6 +126,47 @@ static void append_list(char *dst, const struct cmdline_word *w)
 		dst[n++] = ',';
 	memcpy(dst + n, w->val, w->val_len);
 	dst[n + w->val_len] = '\0';
+}
+
+bool cmdline_module_name_valid(const char *name, size_t len)
+{
+	if (len == 0 || len >= CMDLINE_MODULE_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_' && name[i] != '-')
+			return false;
+	return true;
+}
+
+/*
+ * Appends the module names of a comma list value to dst. A name that is not one (a blank, a
+ * newline, a quote) is left out: the blacklist becomes lines of a modprobe.d file, where a
+ * newline would start a command of its own. Returns -EINVAL when one was left out.
+ */
+static int append_module_names(char *dst, const struct cmdline_word *w)
+{
+	size_t n = strlen(dst), pos = 0;
+	int r = 0;
+
+	while (w->val && pos < w->val_len) {
+		const char *name = w->val + pos;
+		const char *comma = memchr(name, ',', w->val_len - pos);
+		size_t len = comma ? (size_t)(comma - name) : w->val_len - pos;
+
+		pos += len + 1;
+		if (len == 0)
+			continue;
+		if (!cmdline_module_name_valid(name, len)) {
+			r = -EINVAL;
+			continue;
+		}
+		if (n)
+			dst[n++] = ',';
+		memcpy(dst + n, name, len);
+		n += len;
+		dst[n] = '\0';
+	}
+	return r;
 }
 
 static bool value_is(const struct cmdline_word *w, const char *val)
@@ -146,30 +194,141 @@ static int parse_stage(const struct cmdline_word *w, enum boot_stage dflt, enum 
 	return -EINVAL;
 }
 
-/* A non-negative decimal that fits an int; the kernel's own parsers reject trailing junk too. */
-static int parse_number(const struct cmdline_word *w, bool allow_negative, int *ret)
+/* The value of a digit in base 2..16, or 16 for anything else. */
+static unsigned digit_value(char c)
 {
-	char tmp[24];
-	char *end;
-	long v;
+	if (c >= '0' && c <= '9')
+		return (unsigned)(c - '0');
+	c = (char)tolower((unsigned char)c);
+	if (c >= 'a' && c <= 'f')
+		return (unsigned)(c - 'a' + 10);
+	return 16;
+}
 
-	if (!w->val || w->val_len == 0 || w->val_len >= sizeof(tmp))
-		return -EINVAL;
-	memcpy(tmp, w->val, w->val_len);
-	tmp[w->val_len] = '\0';
-	if (!allow_negative && tmp[0] == '-')
-		return -EINVAL;
-	errno = 0;
-	v = strtol(tmp, &end, 10);
-	if (errno || *end || end == tmp || v > INT_MAX || v < INT_MIN)
-		return -EINVAL;
-	*ret = (int)v;
+/*
+ * The kernel's base 0 (lib/kstrtox.c, _parse_integer_fixup_radix()): "0x" and a hex digit
+ * make hexadecimal, a leading 0 octal, else decimal. Returns the position of the first digit.
+ */
+static size_t fixup_radix(const char *s, size_t n, unsigned *ret_base)
+{
+	if (n >= 1 && s[0] == '0') {
+		if (n >= 3 && tolower((unsigned char)s[1]) == 'x' && digit_value(s[2]) < 16) {
+			*ret_base = 16;
+			return 2;
+		}
+		*ret_base = 8;
+		return 0;
+	}
+	*ret_base = 10;
 	return 0;
 }
 
-static int parse_word(const struct cmdline_word *w, struct boot_params *p, unsigned *rd_timeout,
-		      int *rootwait_sec)
+/*
+ * Reads the digits at s as unsigned, stopping at the first byte that is not a digit of the
+ * base, as the kernel's _parse_integer() does. Returns how many bytes were digits; *overflow
+ * is set when the value passed UINT_MAX (the result is then meaningless).
+ */
+static size_t parse_digits(const char *s, size_t n, unsigned base, unsigned *ret, bool *overflow)
 {
+	unsigned long long v = 0;
+	size_t i;
+
+	*overflow = false;
+	for (i = 0; i < n; i++) {
+		unsigned d = digit_value(s[i]);
+
+		if (d >= base)
+			break;
+		v = v * base + d;
+		if (v > UINT_MAX) {
+			*overflow = true;
+			v = UINT_MAX;
+		}
+	}
+	*ret = (unsigned)v;
+	return i;
+}
+
+/*
+ * A number as the kernel's kstrtoint(s, 0, &v) reads it (lib/kstrtox.c), which is how
+ * panic= and rootwait= are read: an optional sign ("+" or "-"), digits in base 0, an optional
+ * trailing newline, nothing else; no blanks, so " -5" is not a number.
+ */
+static int parse_kernel_int(const struct cmdline_word *w, int *ret)
+{
+	const char *s = w->val;
+	size_t n = w->val ? w->val_len : 0, pos = 0, digits;
+	bool negative = false, overflow;
+	unsigned base, v;
+
+	if (!s)
+		return -EINVAL;
+	if (n && (s[0] == '-' || s[0] == '+')) {
+		negative = s[0] == '-';
+		pos = 1;
+	}
+	pos += fixup_radix(s + pos, n - pos, &base);
+	digits = parse_digits(s + pos, n - pos, base, &v, &overflow);
+	if (digits == 0 || overflow)
+		return -EINVAL;
+	pos += digits;
+	if (pos < n && s[pos] == '\n')
+		pos++;
+	if (pos != n)
+		return -EINVAL;
+	if (negative ? v > (unsigned)INT_MAX + 1 : v > INT_MAX)
+		return -EINVAL;
+	if (!negative)
+		*ret = (int)v;
+	else
+		*ret = v == (unsigned)INT_MAX + 1 ? INT_MIN : -(int)v;
+	return 0;
+}
+
+/* A kstrtoint() number that is not negative: our own keys (rd.timeout=, baton.*). */
+static int parse_seconds(const struct cmdline_word *w, unsigned *ret)
+{
+	int v;
+
+	if (parse_kernel_int(w, &v) < 0 || v < 0)
+		return -EINVAL;
+	*ret = (unsigned)v;
+	return 0;
+}
+
+/*
+ * rootdelay= as the kernel's root_delay_setup() reads it (init/do_mounts.c): simple_strtoul()
+ * with base 0, the leading digits and nothing more, so "5s" is 5 and "-5" or " 5" is 0.
+ * Returns -EINVAL when anything but digits was there, for the warning; *ret is set anyway.
+ */
+static int parse_rootdelay(const struct cmdline_word *w, unsigned *ret)
+{
+	size_t n = w->val ? w->val_len : 0, pos, digits;
+	bool overflow;
+	unsigned base, v;
+	bool too_big;
+
+	/* A bare "rootdelay" is not the kernel's parameter (it reaches the init as a word). */
+	if (!w->val)
+		return -EINVAL;
+	pos = fixup_radix(w->val, n, &base);
+	digits = parse_digits(w->val + pos, n - pos, base, &v, &overflow);
+	/* A delay past INT_MAX seconds (68 years) is a typo: no delay. */
+	too_big = overflow || v > INT_MAX;
+	*ret = too_big ? 0 : v;
+	return n > 0 && pos + digits == n && !too_big ? 0 : -EINVAL;
+}
+
+/* rootwait as parsed so far: the kernel's root_wait, in seconds. */
+enum {
+	ROOTWAIT_NONE = -2,    /* absent, or rootwait=0: the kernel does not wait */
+	ROOTWAIT_FOREVER = -1, /* rootwait, or a rootwait= the kernel cannot read */
+};
+
+static int parse_word(const struct cmdline_word *w, struct boot_params *p, int *rd_timeout,
+		      int *rootwait)
+{
+	unsigned u;
 	int n;
 
 	if (key_is(w, "root") && w->val) {
@@ -188,37 +347,52 @@ static int parse_word(const struct cmdline_word *w, struct boot_params *p, unsig
 		copy_value(p->usrflags, w);
 	} else if (key_is(w, "resume") && w->val) {
 		copy_value(p->resume, w);
+	} else if (key_is(w, "noresume") && !w->val) {
+		/* kernel/power/hibernate.c: noresume disables resume for the whole boot. */
+		p->noresume = true;
 	} else if (key_is(w, "rd.driver.pre") || key_is(w, "rd.modules-load") ||
-		   key_is(w, "modules_load") || key_is(w, "modules-load")) {
+		   key_is(w, "rd.modules_load") || key_is(w, "modules_load") ||
+		   key_is(w, "modules-load")) {
+		/* systemd-modules-load.service(8) spells them with '_'; '-' works there too. */
 		append_list(p->load_modules, w);
 	} else if (key_is(w, "rd.driver.blacklist") || key_is(w, "modprobe.blacklist")) {
-		append_list(p->blacklist, w);
+		return append_module_names(p->blacklist, w);
 	} else if (key_is(w, "ro") && !w->val) {
 		p->read_write = false;
 	} else if (key_is(w, "rw") && !w->val) {
 		p->read_write = true;
 	} else if (key_is(w, "rootwait")) {
-		/* Linux 6.3 added rootwait=SEC: wait at most SEC seconds. */
+		/*
+		 * Linux 6.3 added rootwait=SEC (init/do_mounts.c, rootwait_timeout_setup()): a
+		 * value it cannot read, a negative one, or one whose milliseconds overflow an int
+		 * waits forever; 0 does not wait at all, as without rootwait.
+		 */
 		if (!w->val) {
-			*rootwait_sec = 0;
+			*rootwait = ROOTWAIT_FOREVER;
 			return 0;
 		}
-		/* An invalid value waits forever, as the kernel's rootwait_timeout_setup() does. */
-		if (parse_number(w, false, &n) < 0) {
-			*rootwait_sec = 0;
+		if (parse_kernel_int(w, &n) < 0 || n < 0) {
+			*rootwait = ROOTWAIT_FOREVER;
 			return -EINVAL;
 		}
-		*rootwait_sec = n;
+		if (n > INT_MAX / 1000)
+			*rootwait = ROOTWAIT_FOREVER;
+		else
+			*rootwait = n == 0 ? ROOTWAIT_NONE : n;
 	} else if (key_is(w, "rootdelay")) {
-		if (parse_number(w, false, &n) < 0)
-			return -EINVAL;
-		p->rootdelay_sec = (unsigned)n;
+		int r = parse_rootdelay(w, &u);
+
+		if (w->val)
+			p->rootdelay_sec = u;
+		return r;
 	} else if (key_is(w, "rd.timeout")) {
-		if (parse_number(w, false, &n) < 0)
+		/* dracut.cmdline(7): 0 waits forever. */
+		if (parse_seconds(w, &u) < 0)
 			return -EINVAL;
-		*rd_timeout = (unsigned)n;
+		*rd_timeout = (int)u;
 	} else if (key_is(w, "panic")) {
-		if (parse_number(w, true, &n) < 0)
+		/* kernel/panic.c: core_param(panic, ..., int), read by kstrtoint(). */
+		if (parse_kernel_int(w, &n) < 0)
 			return -EINVAL;
 		p->panic_sec = n;
 	} else if (key_is(w, "rd.break")) {
@@ -244,9 +418,9 @@ static int parse_word(const struct cmdline_word *w, struct boot_params *p, unsig
 		else
 			return -EINVAL;
 	} else if (key_is(w, "baton.hook_timeout")) {
-		if (parse_number(w, false, &n) < 0 || n == 0)
+		if (parse_seconds(w, &u) < 0 || u == 0)
 			return -EINVAL;
-		p->hook_timeout_sec = (unsigned)n;
+		p->hook_timeout_sec = u;
 	} else if (key_is(w, "baton.log")) {
 		for (int i = 3; i <= 7; i++)
 			if (value_is(w, level_names[i])) {
@@ -262,22 +436,41 @@ static int parse_word(const struct cmdline_word *w, struct boot_params *p, unsig
 	return 0;
 }
 
+/* The string fields, in the order their room is laid out in params->strings. */
+static char **string_field(struct boot_params *p, size_t i)
+{
+	char **const fields[] = {
+		&p->root,   &p->rootfstype, &p->rootflags, &p->init,	     &p->resume,
+		&p->usr,    &p->usrfstype,  &p->usrflags,  &p->load_modules, &p->blacklist,
+	};
+
+	return i < sizeof(fields) / sizeof(fields[0]) ? fields[i] : NULL;
+}
+
 int cmdline_parse(const char *buf, size_t len, struct boot_params *ret)
 {
-	unsigned rd_timeout = CMDLINE_DEFAULT_TIMEOUT_SEC;
-	int rootwait_sec = -1; /* -1: no rootwait; 0: forever; >0: that many seconds */
+	struct boot_params p = { 0 };
+	int rd_timeout = CMDLINE_DEFAULT_TIMEOUT_SEC;
+	int rootwait = ROOTWAIT_NONE;
+	size_t pos = 0, n_strings = 0;
 	int r = 0;
-	size_t pos = 0;
 
-	if (len > CMDLINE_MAX)
-		return -E2BIG;
+	while (string_field(&p, n_strings))
+		n_strings++;
+	p.value_size = len < CMDLINE_VALUE_ROOM ? CMDLINE_VALUE_ROOM : len + 1;
+	if (p.value_size > SIZE_MAX / n_strings)
+		return -ENOMEM;
+	p.strings = calloc(n_strings, p.value_size);
+	if (!p.strings)
+		return -ENOMEM;
+	for (size_t i = 0; i < n_strings; i++)
+		*string_field(&p, i) = p.strings + i * p.value_size;
 
-	memset(ret, 0, sizeof(*ret));
-	ret->wait = CMDLINE_WAIT_DEADLINE;
-	ret->log_level = -1;
-	ret->break_at = STAGE_NONE;
-	ret->shell_allowed = true;
-	ret->hook_timeout_sec = CMDLINE_DEFAULT_HOOK_TIMEOUT_SEC;
+	p.wait = CMDLINE_WAIT_DEADLINE;
+	p.log_level = -1;
+	p.break_at = STAGE_NONE;
+	p.shell_allowed = true;
+	p.hook_timeout_sec = CMDLINE_DEFAULT_HOOK_TIMEOUT_SEC;
 
 	for (;;) {
 		struct cmdline_word w;
@@ -290,17 +483,31 @@ int cmdline_parse(const char *buf, size_t len, struct boot_params *ret)
 		/* "--" ends the kernel's and our parameters: the rest belongs to the real init. */
 		if (key_is(&w, "--") && !w.val)
 			break;
-		if (parse_word(&w, ret, &rd_timeout, &rootwait_sec) < 0)
+		if (parse_word(&w, &p, &rd_timeout, &rootwait) < 0)
 			r = -EINVAL;
 	}
 
-	if (rootwait_sec == 0) {
-		ret->wait = CMDLINE_WAIT_FOREVER;
-		ret->timeout_sec = 0;
-	} else if (rootwait_sec > 0) {
-		ret->timeout_sec = (unsigned)rootwait_sec;
+	if (rootwait == ROOTWAIT_FOREVER || (rootwait == ROOTWAIT_NONE && rd_timeout == 0)) {
+		p.wait = CMDLINE_WAIT_FOREVER;
+		p.timeout_sec = 0;
 	} else {
-		ret->timeout_sec = rd_timeout;
+		p.timeout_sec = (unsigned)(rootwait > 0 ? rootwait : rd_timeout);
 	}
+	*ret = p;
 	return r;
+}
+
+void cmdline_free(struct boot_params *params)
+{
+	free(params->strings);
+	params->strings = NULL;
+	for (size_t i = 0; string_field(params, i); i++)
+		*string_field(params, i) = NULL;
+}
+
+unsigned cmdline_resume_timeout(const struct boot_params *params)
+{
+	if (params->wait == CMDLINE_WAIT_FOREVER || params->timeout_sec == 0)
+		return CMDLINE_DEFAULT_TIMEOUT_SEC;
+	return params->timeout_sec;
 }

@@ -5,8 +5,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* x86's COMMAND_LINE_SIZE (arch/x86/include/asm/setup.h); no value can be longer than this. */
+/*
+ * x86's COMMAND_LINE_SIZE (arch/x86/include/asm/setup.h). Not a limit of the parser: other
+ * architectures allow more, and bootconfig (Documentation/admin-guide/bootconfig.rst) adds its
+ * "kernel" keys to /proc/cmdline beyond it. Kept for buffers sized for ordinary values.
+ */
 #define CMDLINE_MAX 2048
+
+/*
+ * Every string field of struct boot_params has room for at least this many bytes, whatever
+ * the line's length, so that a value handed back later (a hook's root=, hooks.h
+ * HOOKS_RESULT_MAX) fits in place.
+ */
+#define CMDLINE_VALUE_ROOM 256
 
 /* rd.timeout= default: how long to wait for the root when rootwait is not given. */
 #define CMDLINE_DEFAULT_TIMEOUT_SEC 30
@@ -46,22 +57,30 @@ enum cmdline_verbosity {
 };
 
 struct boot_params {
-	char root[CMDLINE_MAX];       /* root=, as written, quotes removed; "" if absent */
-	char rootfstype[CMDLINE_MAX]; /* rootfstype=, comma list; "" = detect */
-	char rootflags[CMDLINE_MAX];  /* rootflags=, handed to libmount unparsed */
-	char init[CMDLINE_MAX];       /* init=; "" = the fallback list */
-	bool read_write;              /* rw (last of ro/rw wins; default ro as the kernel) */
-	enum cmdline_wait wait;
-	unsigned timeout_sec; /* rootwait=SEC, else rd.timeout=, else the default */
-	unsigned rootdelay_sec;
-	int panic_sec; /* panic=: <0 reboot at once, 0 wait forever, >0 wait then reboot */
-	char resume[CMDLINE_MAX];     /* resume=: hibernation image device; "" if absent */
-	char usr[CMDLINE_MAX];        /* mount.usr=: a separate /usr device; "" = see fstab */
-	char usrfstype[CMDLINE_MAX];  /* mount.usrfstype= */
-	char usrflags[CMDLINE_MAX];   /* mount.usrflags= */
+	/*
+	 * Strings: never NULL ("" when absent), each with room for value_size bytes, all in one
+	 * allocation that cmdline_free() releases.
+	 */
+	char *root;       /* root=, as written, quotes removed */
+	char *rootfstype; /* rootfstype=, comma list; "" = detect */
+	char *rootflags;  /* rootflags=, handed to libmount unparsed */
+	char *init;       /* init=; "" = the fallback list */
+	char *resume;     /* resume=: hibernation image device */
+	char *usr;        /* mount.usr=: a separate /usr device; "" = see fstab */
+	char *usrfstype;  /* mount.usrfstype= */
+	char *usrflags;   /* mount.usrflags= */
 	/* Comma lists; repeated keys add to them (as dracut does), in command line order. */
-	char load_modules[CMDLINE_MAX]; /* rd.driver.pre=, rd.modules-load=, modules_load= */
-	char blacklist[CMDLINE_MAX];    /* rd.driver.blacklist=, modprobe.blacklist= */
+	char *load_modules; /* rd.driver.pre=, rd.modules-load=, rd.modules_load=, modules_load= */
+	char *blacklist;    /* rd.driver.blacklist=, modprobe.blacklist=: module names only */
+	size_t value_size;  /* room in each: max(line length + 1, CMDLINE_VALUE_ROOM) */
+	char *strings;      /* the allocation holding them */
+
+	bool read_write; /* rw (last of ro/rw wins; default ro as the kernel) */
+	enum cmdline_wait wait;
+	unsigned timeout_sec; /* rootwait=SEC, else rd.timeout=, else the default; 0 iff forever */
+	unsigned rootdelay_sec;
+	int panic_sec;  /* panic=: <0 reboot at once, 0 wait forever, >0 wait then reboot */
+	bool noresume;  /* noresume: never hand a resume device to the kernel */
 	enum cmdline_verbosity verbosity;
 	int log_level;             /* baton.log=: a syslog level 3..7, or -1 for the default */
 	enum boot_stage break_at;  /* rd.break=, break=: shell before this stage's hooks */
@@ -74,10 +93,31 @@ struct boot_params {
 const char *cmdline_stage_name(enum boot_stage stage);
 
 /*
- * Parses a command line of len bytes (need not be NUL-terminated) into *ret, filling defaults
- * first. Tokenizes as the kernel's next_arg() does (lib/cmdline.c): a value may be quoted, words
- * after "--" are the init's. Repeated keys: the last wins. Unknown keys are ignored.
- * Returns 0, or -E2BIG when len exceeds CMDLINE_MAX (then *ret is untouched), or -EINVAL for a
- * number that does not parse (the key keeps its default; *ret is still filled).
+ * Parses a command line of len bytes (need not be NUL-terminated, any length) into *ret,
+ * filling defaults first. Tokenizes as the kernel's next_arg() does (lib/cmdline.c): a value
+ * may be quoted, words after "--" are the init's. Repeated keys: the last wins. Unknown keys
+ * are ignored. Numbers are read as the kernel reads them (kstrtoint() with base 0: "0x10" and
+ * "010" too, no blanks; rootdelay= as simple_strtoul()). No I/O, no logging; it allocates the
+ * strings (release them with cmdline_free()).
+ * Returns 0; -EINVAL for a value that does not parse (that key falls back as baton(7) says,
+ * *ret is still filled); -ENOMEM (then *ret is untouched).
  */
 int cmdline_parse(const char *buf, size_t len, struct boot_params *ret);
+
+/* Longest module name + 1: the kernel's MODULE_NAME_LEN (64 - sizeof(unsigned long)). */
+#define CMDLINE_MODULE_NAME_MAX 56
+
+/*
+ * Is this a module name (letters, digits, '_', '-', shorter than CMDLINE_MODULE_NAME_MAX)?
+ * The blacklist keeps only those: its names become lines of a modprobe.d file.
+ */
+bool cmdline_module_name_valid(const char *name, size_t len);
+
+/* Releases what cmdline_parse() allocated; the string fields are NULL afterwards. */
+void cmdline_free(struct boot_params *params);
+
+/*
+ * How long to wait for the resume= device: bounded even when the root may be waited for
+ * forever (rootwait, rd.timeout=0), since a missing swap must not hold the boot.
+ */
+unsigned cmdline_resume_timeout(const struct boot_params *params);

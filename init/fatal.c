@@ -22,13 +22,15 @@ static void sleep_sec(unsigned sec)
 
 _Noreturn void fatal(const struct boot_params *params)
 {
-	int panic_sec = params ? params->panic_sec : 0;
 	enum cmdline_emergency emergency = params ? params->emergency : CMDLINE_EMERGENCY_DEFAULT;
+	/* Without the command line, panic= is unknown too: reboot, after time to read why. */
+	int panic_sec = params ? params->panic_sec : FATAL_UNKNOWN_CMDLINE_REBOOT_SEC;
 
 	/* Drivers for everything present: a keyboard for the shell, disks for the hooks. */
 	modules_coldplug();
 	if (params)
 		(void)hooks_run(STAGE_FAILURE, params, NULL);
+	/* shell_run() decides: rd.shell=, or with params NULL the image's SHELL_ALLOWED_MARKER. */
 	if (emergency == CMDLINE_EMERGENCY_DEFAULT || emergency == CMDLINE_EMERGENCY_SHELL)
 		(void)shell_run(params, "boot failed");
 	sync();
@@ -37,7 +39,11 @@ _Noreturn void fatal(const struct boot_params *params)
 		(void)reboot(RB_POWER_OFF);
 	} else {
 		if (panic_sec > 0) {
-			log_error("rebooting in %d s (panic=%d)", panic_sec, panic_sec);
+			if (params)
+				log_error("rebooting in %d s (panic=%d)", panic_sec, panic_sec);
+			else
+				log_error("rebooting in %d s (the command line, and so panic=, is unknown)",
+					  panic_sec);
 			sleep_sec((unsigned)panic_sec);
 		}
 		if (panic_sec != 0 || emergency == CMDLINE_EMERGENCY_REBOOT) {

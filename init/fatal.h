@@ -5,8 +5,17 @@
 #include "cmdline.h"
 
 /*
- * Called after the caller logged what failed, what was seen and what to change. Starts /bin/sh
- * on the console when the image has one, then reboots as panic= says.
- * Never returns: PID 1 exiting is a kernel panic. params may be NULL (no command line yet).
+ * With the command line unknown, how long the failure report stays on the screen before the
+ * reboot: long enough to read it, short enough that an unattended machine comes back.
+ */
+#define FATAL_UNKNOWN_CMDLINE_REBOOT_SEC 15
+
+/*
+ * Called after the caller logged, with a "fatal: " line, what failed, what was seen and what
+ * to change. Runs the failure hooks, starts /bin/sh on the console when the image has one and
+ * rd.shell= allows it, then reboots or halts as rd.emergency= and panic= say.
+ * params NULL means the command line is unknown (it could not be read): then no hooks, no
+ * shell unless the image carries SHELL_ALLOWED_MARKER (shell.h), and a reboot after
+ * FATAL_UNKNOWN_CMDLINE_REBOOT_SEC. Never returns: PID 1 exiting is a kernel panic.
  */
 _Noreturn void fatal(const struct boot_params *params);

@@ -14,7 +14,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +25,9 @@
 #define INIT_ARGS_MAX 64
 
 extern char **environ;
+
+/* A root= handed back by a hook is written over params.root in place. */
+_Static_assert(HOOKS_RESULT_MAX <= CMDLINE_VALUE_ROOM, "a hook's root= must fit params.root");
 
 static struct boot_params params;
 static struct devspec root_spec;
@@ -65,28 +70,65 @@ static void save_init_arguments(int argc, char *argv[], char *envp[])
 	environ = clean_env;
 }
 
+/* First size of the buffer /proc/cmdline is read into; it doubles until the whole line fits. */
+#define CMDLINE_READ_CHUNK 4096
+
+/*
+ * Reads /proc/cmdline whole, whatever its length: x86's limit is 2048 bytes, other
+ * architectures allow more, and bootconfig adds its "kernel" keys beyond it.
+ */
 static int read_cmdline(void)
 {
-	char buf[CMDLINE_MAX + 1];
-	ssize_t n = 0, r;
-	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+	size_t size = CMDLINE_READ_CHUNK, n = 0;
+	char *buf = malloc(size), *bigger;
+	ssize_t got;
+	int fd, r;
 
-	if (fd < 0)
-		return log_error_errno(-errno, "cannot read /proc/cmdline: %m");
-	while ((r = read(fd, buf + n, sizeof(buf) - (size_t)n)) > 0)
-		n += r;
-	close(fd);
-	r = cmdline_parse(buf, (size_t)n, &params);
-	if (r == -E2BIG)
-		return log_error_errno(r, "/proc/cmdline is longer than %d bytes", CMDLINE_MAX);
+	if (!buf)
+		return log_error_errno(-ENOMEM, "fatal: no memory to read /proc/cmdline");
+	fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		r = log_error_errno(-errno, "fatal: cannot open /proc/cmdline (%m): is proc mounted on /proc?");
+		free(buf);
+		return r;
+	}
+	for (;;) {
+		if (n == size) {
+			bigger = size <= SIZE_MAX / 2 ? realloc(buf, size * 2) : NULL;
+			if (!bigger) {
+				r = log_error_errno(-ENOMEM, "fatal: no memory to read /proc/cmdline past %zu bytes", n);
+				goto out;
+			}
+			buf = bigger;
+			size *= 2;
+		}
+		got = read(fd, buf + n, size - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			r = log_error_errno(-errno, "fatal: reading /proc/cmdline failed: %m");
+			goto out;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	r = cmdline_parse(buf, n, &params);
+	if (r == -ENOMEM) {
+		log_error_errno(r, "fatal: no memory to parse the %zu bytes of /proc/cmdline", n);
+		goto out;
+	}
 	if (r < 0)
-		log_warning("a value on the kernel command line did not parse (a number, rd.break=, "
-			    "rd.shell=, rd.emergency= or baton.log=); its default is used");
+		log_warning("a value on the kernel command line is not valid (a number, rd.break=, rd.shell=, rd.emergency=, baton.log= or a module name in a blacklist); baton(7) says what is used instead");
+	r = 0;
 	if (params.log_level >= 0)
 		log_set_max_level((enum log_level)params.log_level);
 	else if (params.verbosity == CMDLINE_VERBOSITY_DEBUG)
 		log_set_max_level(LOG_LEVEL_DEBUG);
-	return 0;
+out:
+	close(fd);
+	free(buf);
+	return r;
 }
 
 /* A hook (LVM, LUKS, RAID) may hand back the device that now holds the root. */
@@ -123,6 +165,16 @@ static void resume_if_asked(void)
 
 	if (!params.resume[0])
 		return;
+	/*
+	 * The kernel clears its own noresume when /sys/power/resume is written (kernel/power/
+	 * hibernate.c, resume_store()): an image left from before would be restored over
+	 * filesystems changed since, so nothing is written at all.
+	 */
+	if (params.noresume) {
+		log_info("resume skipped: noresume is on the kernel command line, resume=%s is not "
+			 "handed to the kernel", params.resume);
+		return;
+	}
 	if (devspec_parse(params.resume, &spec) < 0) {
 		log_warning("resume=%s is not a device form baton understands, not resuming",
 			    params.resume);
@@ -130,10 +182,8 @@ static void resume_if_asked(void)
 	}
 	modules_coldplug();
 	/* Bounded even with rootwait: a missing swap must not hold the boot forever. */
-	if (devices_wait_for(&spec, params.resume, sizeof(params.resume), "resume device",
-			     params.wait == CMDLINE_WAIT_FOREVER ? CMDLINE_DEFAULT_TIMEOUT_SEC
-								 : params.timeout_sec,
-			     NULL, &dev) < 0) {
+	if (devices_wait_for(&spec, params.resume, params.value_size, "resume device",
+			     cmdline_resume_timeout(&params), NULL, &dev) < 0) {
 		log_warning("resume device %s did not appear, booting without resuming",
 			    params.resume);
 		return;
@@ -144,12 +194,12 @@ static void resume_if_asked(void)
 static void parse_root(void)
 {
 	if (!params.root[0]) {
-		log_error("no root= on the kernel command line: add root=UUID=..., root=LABEL=... "
+		log_error("fatal: no root= on the kernel command line: add root=UUID=..., root=LABEL=... "
 			  "or root=/dev/NAME to the boot loader entry");
 		fatal(&params);
 	}
 	if (devspec_parse(params.root, &root_spec) < 0) {
-		log_error("root=%s is not a form baton understands: use /dev/NAME, UUID=, LABEL=, "
+		log_error("fatal: root=%s is not a form baton understands: use /dev/NAME, UUID=, LABEL=, "
 			  "PARTUUID=, PARTLABEL=, MAJOR:MINOR or /dev/disk/by-*/NAME", params.root);
 		fatal(&params);
 	}
@@ -173,7 +223,7 @@ static void find_root(void)
 {
 	int r;
 
-	(void)take_root_from_hooks(&root_spec, params.root, sizeof(params.root));
+	(void)take_root_from_hooks(&root_spec, params.root, params.value_size);
 	if (params.rootdelay_sec) {
 		struct timespec ts = { .tv_sec = params.rootdelay_sec };
 
@@ -183,7 +233,7 @@ static void find_root(void)
 	}
 	log_info("waiting for root device %s%s", params.root,
 		 params.wait == CMDLINE_WAIT_FOREVER ? " (rootwait)" : "");
-	r = devices_wait_for(&root_spec, params.root, sizeof(params.root), "root device",
+	r = devices_wait_for(&root_spec, params.root, params.value_size, "root device",
 			     params.wait == CMDLINE_WAIT_FOREVER ? 0 : params.timeout_sec,
 			     device_hooks, &root_dev);
 	if (r < 0) {

@@ -2,6 +2,7 @@
 /* Kernel modules through libkmod: by name, by alias (coldplug, uevents, filesystems). */
 #include "modules.h"
 
+#include "cmdline.h"
 #include "log.h"
 
 #include <dirent.h>
@@ -131,8 +132,12 @@ static int write_blacklist(const char *list)
 	for (const char *p = list; *p;) {
 		size_t len = strcspn(p, ",");
 
-		if (len)
+		/* One name a line: a newline inside one would add a command (install ...). */
+		if (len && cmdline_module_name_valid(p, len))
 			fprintf(f, "blacklist %.*s\n", (int)len, p);
+		else if (len)
+			log_warning("\"%.*s\" in the blacklist is not a module name, ignoring it",
+				    (int)len, p);
 		p += len + (p[len] == ',');
 	}
 	if (fclose(f) != 0)

@@ -20,6 +20,11 @@ int shell_run(const struct boot_params *params, const char *why)
 		log_error("%s, but rd.shell=0 forbids a shell", why);
 		return -EPERM;
 	}
+	if (!params && access(SHELL_ALLOWED_MARKER, F_OK) < 0) {
+		log_error("%s; the command line is unknown (it may say rd.shell=0), and this image was not built to allow a shell then (mkinitramfs --shell adds %s): no shell",
+			  why, SHELL_ALLOWED_MARKER);
+		return -EPERM;
+	}
 	if (access(SHELL_PATH, X_OK) < 0) {
 		log_error("%s, but this image has no shell (build it with mkinitramfs --shell)", why);
 		return -ENOENT;

@@ -4,13 +4,22 @@
 #include "unit.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 static struct boot_params params;
 
+/* Parses len bytes into params, releasing what the previous parse allocated. */
+static int parse_n(const char *buf, size_t len)
+{
+	cmdline_free(&params);
+	return cmdline_parse(buf, len, &params);
+}
+
 static int parse(const char *line)
 {
-	return cmdline_parse(line, strlen(line), &params);
+	return parse_n(line, strlen(line));
 }
 
 static void test_defaults(void)
@@ -165,30 +174,199 @@ static void test_stages_and_failure(void)
 	CHECK_STR(cmdline_stage_name(STAGE_NONE), "none");
 }
 
-static void test_overlong(void)
+/*
+ * x86's COMMAND_LINE_SIZE is 2048, but other architectures allow more and bootconfig puts its
+ * "kernel" keys in front of the boot loader's line: /proc/cmdline has no fixed limit.
+ */
+static void test_long_line(void)
 {
-	char *line = malloc(CMDLINE_MAX + 2);
+	const size_t len = 3 * CMDLINE_MAX;
+	char *line = malloc(len + 1);
+	size_t pos = 0;
 
-	memset(line, 'a', CMDLINE_MAX + 1);
+	/* Padding words, then root= and init= beyond byte 2048, then a value longer than 2048. */
+	while (pos < 2 * CMDLINE_MAX) {
+		memcpy(line + pos, "batonpad.x=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ", 57);
+		pos += 57;
+	}
+	pos += (size_t)sprintf(line + pos, "root=UUID=5151 rd.shell=0 panic=7 rootflags=");
+	memset(line + pos, 'o', len - pos);
+	line[len] = '\0';
+	CHECK_INT(parse_n(line, len), 0);
+	CHECK_STR(params.root, "UUID=5151");
+	CHECK_INT(params.shell_allowed, 0);
+	CHECK_INT(params.panic_sec, 7);
+	CHECK_INT(strlen(params.rootflags), len - pos);
+	CHECK(params.value_size >= len + 1);
+	/* One value filling the whole line fits. */
 	memcpy(line, "root=", 5);
-	line[CMDLINE_MAX + 1] = '\0';
-	params.root[0] = 'x';
-	params.root[1] = '\0';
-	CHECK_INT(cmdline_parse(line, CMDLINE_MAX + 1, &params), -E2BIG);
-	CHECK_STR(params.root, "x");
-	/* Exactly at the limit: one value filling the whole line still fits. */
-	CHECK_INT(cmdline_parse(line, CMDLINE_MAX, &params), 0);
-	CHECK_INT(strlen(params.root), CMDLINE_MAX - 5);
+	memset(line + 5, 'r', len - 5);
+	CHECK_INT(parse_n(line, len), 0);
+	CHECK_INT(strlen(params.root), len - 5);
 	free(line);
+	/* A short line still leaves room for a root= handed back by a hook. */
+	CHECK_INT(parse("root=/dev/a"), 0);
+	CHECK(params.value_size >= CMDLINE_VALUE_ROOM);
+}
+
+/* Numbers as the kernel reads them: kstrtoint(s, 0) for panic= and rootwait=. */
+static void test_kernel_numbers(void)
+{
+	static const struct {
+		const char *line;
+		int r, panic_sec;
+	} rows[] = {
+		{ "panic=10", 0, 10 },		{ "panic=-1", 0, -1 },
+		{ "panic=+3", 0, 3 },		{ "panic=0x10", 0, 16 },
+		{ "panic=010", 0, 8 },		{ "panic=0", 0, 0 },
+		{ "panic=\" -5\"", -EINVAL, 0 },	{ "panic=\" 5\"", -EINVAL, 0 },
+		{ "panic=5s", -EINVAL, 0 },	{ "panic=08", -EINVAL, 0 },
+		{ "panic=0x", -EINVAL, 0 },	{ "panic=-+5", -EINVAL, 0 },
+		{ "panic=2147483648", -EINVAL, 0 }, { "panic=-2147483648", 0, INT_MIN },
+		{ "panic=7 panic=junk", -EINVAL, 7 },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		CHECK_INT(parse(rows[i].line), rows[i].r);
+		CHECK_INT(params.panic_sec, rows[i].panic_sec);
+		if (unit_case_failed) {
+			fprintf(stderr, "  (row \"%s\")\n", rows[i].line);
+			return;
+		}
+	}
+}
+
+/* rootdelay= is simple_strtoul(s, NULL, 0) in the kernel: leading digits, nothing else. */
+static void test_rootdelay(void)
+{
+	static const struct {
+		const char *line;
+		int r;
+		unsigned delay;
+	} rows[] = {
+		{ "rootdelay=3", 0, 3 },
+		{ "rootdelay=0x10", 0, 16 },
+		/* strtol() skipped the blank and the sign check missed it: 4294967291 s. */
+		{ "rootdelay=\" -5\"", -EINVAL, 0 },
+		{ "rootdelay=-5", -EINVAL, 0 },
+		{ "rootdelay=\" 5\"", -EINVAL, 0 },
+		{ "rootdelay=5s", -EINVAL, 5 },
+		{ "rootdelay=", -EINVAL, 0 },
+		{ "rootdelay=99999999999", -EINVAL, 0 },
+		{ "rootdelay", -EINVAL, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		CHECK_INT(parse(rows[i].line), rows[i].r);
+		CHECK_INT(params.rootdelay_sec, rows[i].delay);
+		if (unit_case_failed) {
+			fprintf(stderr, "  (row \"%s\")\n", rows[i].line);
+			return;
+		}
+	}
+}
+
+/* The kernel's rootwait_timeout_setup() and dracut's rd.timeout=, with what waits forever. */
+static void test_wait_rows(void)
+{
+	static const struct {
+		const char *line;
+		int r;
+		enum cmdline_wait wait;
+		unsigned timeout_sec;
+	} rows[] = {
+		{ "rootwait", 0, CMDLINE_WAIT_FOREVER, 0 },
+		{ "rootwait=5", 0, CMDLINE_WAIT_DEADLINE, 5 },
+		{ "rootwait=0x3c", 0, CMDLINE_WAIT_DEADLINE, 60 },
+		/* 0: the kernel does not wait (root_wait = 0), as without rootwait. */
+		{ "rootwait=0", 0, CMDLINE_WAIT_DEADLINE, CMDLINE_DEFAULT_TIMEOUT_SEC },
+		{ "rootwait=0 rd.timeout=4", 0, CMDLINE_WAIT_DEADLINE, 4 },
+		{ "rootwait rootwait=0", 0, CMDLINE_WAIT_DEADLINE, CMDLINE_DEFAULT_TIMEOUT_SEC },
+		{ "rootwait=0 rootwait", 0, CMDLINE_WAIT_FOREVER, 0 },
+		/* What the kernel cannot read, or negative, or too many milliseconds: forever. */
+		{ "rootwait=-1", -EINVAL, CMDLINE_WAIT_FOREVER, 0 },
+		{ "rootwait=\" 5\"", -EINVAL, CMDLINE_WAIT_FOREVER, 0 },
+		{ "rootwait=2147484", 0, CMDLINE_WAIT_FOREVER, 0 },
+		{ "rootwait=2147483", 0, CMDLINE_WAIT_DEADLINE, 2147483 },
+		/* dracut.cmdline(7): rd.timeout=0 waits forever; never a deadline of 0. */
+		{ "rd.timeout=0", 0, CMDLINE_WAIT_FOREVER, 0 },
+		{ "rd.timeout=\" -5\"", -EINVAL, CMDLINE_WAIT_DEADLINE,
+		  CMDLINE_DEFAULT_TIMEOUT_SEC },
+		{ "rd.timeout=7 rootwait=0", 0, CMDLINE_WAIT_DEADLINE, 7 },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		CHECK_INT(parse(rows[i].line), rows[i].r);
+		CHECK_INT(params.wait, rows[i].wait);
+		CHECK_INT(params.timeout_sec, rows[i].timeout_sec);
+		if (unit_case_failed) {
+			fprintf(stderr, "  (row \"%s\")\n", rows[i].line);
+			return;
+		}
+	}
+}
+
+/* The resume= wait always has a deadline, even when the root may be waited for forever. */
+static void test_resume_timeout(void)
+{
+	CHECK_INT(parse("resume=/dev/vdb"), 0);
+	CHECK_INT(cmdline_resume_timeout(&params), CMDLINE_DEFAULT_TIMEOUT_SEC);
+	CHECK_INT(parse("resume=/dev/vdb rd.timeout=0"), 0);
+	CHECK_INT(cmdline_resume_timeout(&params), CMDLINE_DEFAULT_TIMEOUT_SEC);
+	CHECK_INT(parse("resume=/dev/vdb rootwait"), 0);
+	CHECK_INT(cmdline_resume_timeout(&params), CMDLINE_DEFAULT_TIMEOUT_SEC);
+	CHECK_INT(parse("resume=/dev/vdb rd.timeout=5"), 0);
+	CHECK_INT(cmdline_resume_timeout(&params), 5);
+}
+
+/* Dialects: systemd's rd.modules_load=, the kernel's noresume. */
+static void test_dialects(void)
+{
+	CHECK_INT(parse("rd.modules_load=dm_crypt,xfs modules_load=nvme"), 0);
+	CHECK_STR(params.load_modules, "dm_crypt,xfs,nvme");
+	CHECK_INT(parse("resume=/dev/vdb"), 0);
+	CHECK_INT(params.noresume, 0);
+	CHECK_INT(parse("resume=/dev/vdb noresume"), 0);
+	CHECK_INT(params.noresume, 1);
+	CHECK_STR(params.resume, "/dev/vdb");
+	CHECK_INT(parse("noresume=1"), 0);
+	CHECK_INT(params.noresume, 0);
+}
+
+/* The blacklist becomes a modprobe.d file: a newline in it must not start a line there. */
+static void test_blacklist_names(void)
+{
+	CHECK_INT(parse("modprobe.blacklist=\"floppy\ninstall ext4 /bin/sh\",pcspkr"), -EINVAL);
+	CHECK_STR(params.blacklist, "pcspkr");
+	CHECK(strchr(params.blacklist, '\n') == NULL);
+	CHECK_INT(parse("rd.driver.blacklist=\"nouveau\nblacklist x\""), -EINVAL);
+	CHECK_STR(params.blacklist, "");
+	CHECK_INT(parse("modprobe.blacklist=snd-pcsp,,floppy rd.driver.blacklist=\"a b\",c"),
+		  -EINVAL);
+	CHECK_STR(params.blacklist, "snd-pcsp,floppy,c");
+	CHECK(cmdline_module_name_valid("virtio_blk", 10));
+	CHECK(!cmdline_module_name_valid("virtio blk", 10));
+	CHECK(!cmdline_module_name_valid("", 0));
+	CHECK(!cmdline_module_name_valid("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+					 CMDLINE_MODULE_NAME_MAX));
 }
 
 static void test_not_terminated(void)
 {
 	/* The parser must respect len: the bytes after it are not part of the line. */
-	CHECK_INT(cmdline_parse("root=/dev/vda1XXX", 14, &params), 0);
+	CHECK_INT(parse_n("root=/dev/vda1XXX", 14), 0);
 	CHECK_STR(params.root, "/dev/vda1");
-	CHECK_INT(cmdline_parse("root=/dev/a\0root=/dev/b", 23, &params), 0);
+	CHECK_INT(parse_n("root=/dev/a\0root=/dev/b", 23), 0);
 	CHECK_STR(params.root, "/dev/b");
+}
+
+static void test_free(void)
+{
+	CHECK_INT(parse("root=/dev/a"), 0);
+	cmdline_free(&params);
+	CHECK(params.root == NULL && params.blacklist == NULL && params.strings == NULL);
+	/* Twice is harmless. */
+	cmdline_free(&params);
 }
 
 const struct unit_case cmdline_cases[] = {
@@ -200,7 +378,14 @@ const struct unit_case cmdline_cases[] = {
 	{ "panic_and_verbosity", test_panic_and_verbosity },
 	{ "lists", test_lists },
 	{ "stages_and_failure", test_stages_and_failure },
-	{ "overlong", test_overlong },
+	{ "long_line", test_long_line },
+	{ "kernel_numbers", test_kernel_numbers },
+	{ "rootdelay", test_rootdelay },
+	{ "wait_rows", test_wait_rows },
+	{ "resume_timeout", test_resume_timeout },
+	{ "dialects", test_dialects },
+	{ "blacklist_names", test_blacklist_names },
 	{ "not_terminated", test_not_terminated },
+	{ "free", test_free },
 	{ NULL, NULL },
 };

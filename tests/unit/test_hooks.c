@@ -38,6 +38,7 @@ static void setup(void)
 	snprintf(trace, sizeof(trace), "%s/trace", base);
 	CHECK(mkdir(dir, 0755) == 0);
 	hooks_set_paths(dir, result);
+	cmdline_free(&params);
 	CHECK_INT(cmdline_parse("", 0, &params), 0);
 }
 
