@@ -43,6 +43,13 @@ static const char *const image_dirs[] = {"dev", "proc",	   "sys",	  "run",
 #define IMAGE_MODPROBE "sbin/modprobe"
 #define IMAGE_MODPROBE_TARGET "/init"
 
+/*
+ * Present when the image was built with --shell: the init may start a rescue shell even when it
+ * cannot read the command line (so cannot know rd.shell=). A shell only implied by shell hooks
+ * or --plymouth does not allow that. init/shell.h's SHELL_ALLOWED_MARKER.
+ */
+#define IMAGE_SHELL_ALLOWED "lib/baton/shell-allowed"
+
 /* Where the init finds the modules named with -m, one per line, in order. */
 #define IMAGE_MODULES_LOAD "lib/baton/modules.load"
 
@@ -467,6 +474,11 @@ int image_build(const struct image_spec *spec, struct cpio_archive *a, struct im
 	r = image_add_text(a, IMAGE_INITRD_RELEASE, release);
 	if (r < 0)
 		return r;
+	if (spec->shell_allowed) {
+		r = image_add_text(a, IMAGE_SHELL_ALLOWED, "");
+		if (r < 0)
+			return r;
+	}
 	if (spec->load) {
 		r = image_add_load(a, spec->load, spec->load_count);
 		if (r < 0)

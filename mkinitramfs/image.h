@@ -29,6 +29,7 @@ struct image_spec {
 	const char *const *hook_dirs; /* hook folders, found and checked by hooks_find() */
 	size_t hook_count;
 	bool shell;				/* --shell: busybox and its applets */
+	bool shell_allowed; /* --shell given: IMAGE_SHELL_ALLOWED marks the image */
 	const struct plymouth_plan *plymouth; /* --plymouth, or NULL */
 };
 

@@ -93,7 +93,8 @@ struct main_options {
 	uint32_t mtime;
 	struct main_list binaries; /* --binary */
 	struct main_list hooks;	   /* --hook as given, then the folders found */
-	bool shell;
+	bool shell;		/* busybox in the image: --shell, or implied by shell hooks */
+	bool shell_requested; /* --shell itself: a rescue shell is allowed */
 	bool plymouth;
 	mode_t mode; /* --mode */
 };
@@ -129,7 +130,8 @@ static void main_help(void)
 	    "                         /sbin, /bin) from BASEDIR with the shared libraries it\n"
 	    "                         needs, read from its ELF headers; repeatable\n"
 	    "      --shell            add busybox (Debian's busybox-static) as /bin/sh with its\n"
-	    "                         applets, for the rescue shell and shell hooks\n"
+	    "                         applets, for the rescue shell and shell hooks; allows\n"
+	    "                         a rescue shell even when the command line is unknown\n"
 	    "      --hook=DIR|NAME    add a hook folder (STAGE/NN-name programs, optional\n"
 	    "                         'binaries' and 'files' lists), or baton's stock hook NAME;\n"
 	    "                         repeatable\n"
@@ -372,7 +374,7 @@ static int main_parse(int argc, char **argv, struct main_options *o)
 			}
 			break;
 		case MAIN_OPT_SHELL:
-			o->shell = true;
+			o->shell = o->shell_requested = true;
 			break;
 		case MAIN_OPT_PLYMOUTH:
 			o->plymouth = true;
@@ -577,6 +579,7 @@ static int main_build(const struct main_options *o, const struct modules_source 
 	spec.hook_dirs = (const char *const *)o->hooks.v;
 	spec.hook_count = o->hooks.count;
 	spec.shell = o->shell;
+	spec.shell_allowed = o->shell_requested;
 	spec.plymouth = o->plymouth ? plan : NULL;
 
 	spec.firmware_count =

@@ -248,5 +248,18 @@ check "a live run's staging folder kept" test -e "$TMPDIR/mkinitramfs.LiVe12/loc
 check "a live run's temporary image kept" test -e "$work/.kill.img.LiVe12"
 exec {live_dir}>&- {live_tmp}>&-
 
+# --shell allows a rescue shell when the init cannot read the command line; busybox implied by
+# a shell hook does not (init/shell.c reads lib/baton/shell-allowed).
+mkdir -p "$work/base/bin" "$work/shhook/early"
+cp /bin/busybox "$work/base/bin/busybox"
+printf '#!/bin/sh\necho hi\n' >"$work/shhook/early/10-hi"
+chmod 0755 "$work/shhook/early/10-hi"
+"$gen" -o "$work/s.img" -b "$work/base" -m virtio_blk --shell 2>/dev/null
+check "--shell marks the image shell-allowed" has "$(listing "$work/s.img")" '^lib/baton/shell-allowed$'
+"$gen" -o "$work/h.img" -b "$work/base" -m virtio_blk --hook "$work/shhook" 2>/dev/null
+hlist=$(listing "$work/h.img")
+check "a shell hook brings busybox" has "$hlist" '^bin/sh$'
+check "a shell hook does not allow the unknown-cmdline shell" lacks "$hlist" 'shell-allowed'
+
 printf 'generator: %d passed, %d failed\n' "$passed" "$failed"
 ((failed == 0))

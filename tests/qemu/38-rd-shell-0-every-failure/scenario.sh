@@ -102,10 +102,15 @@ fi
 
 scenario_begin
 initramfs_hooks initrd.img
-# The same image uncompressed, then a second archive whose /proc is a regular file: the kernel
-# unpacks both in turn (a later entry replaces an earlier one of another type, an empty
-# directory included), so proc cannot be mounted and /proc/cmdline cannot be opened.
-initramfs_hooks initrd-noproc.img --compress none
+# An image with busybox brought by a shell hook, not by --shell (so not marked shell-allowed),
+# uncompressed, then a second archive whose /proc is a regular file: the kernel unpacks both in
+# turn (a later entry replaces an earlier one of another type, an empty directory included), so
+# proc cannot be mounted and /proc/cmdline cannot be opened.
+hook noproc-hooks early 10-never-runs <<'HOOK'
+echo "early hooks need the command line"
+HOOK
+initramfs_make initrd-noproc.img -b "$WORK/base" --binary "$KEEPER_PATH" \
+	--hook "$WORK/noproc-hooks" --compress none
 mkdir -p noproc-tree
 : >noproc-tree/proc
 truncate -s "%4" initrd-noproc.img
