@@ -223,7 +223,8 @@ static void remove_children(int dirfd, const struct switchroot_statx *top, unsig
 			if (sub < 0)
 				continue;
 			/* What was opened, again: a mount could have appeared since the statx. */
-			if (kstatx(sub, "", AT_EMPTY_PATH, &sx) < 0 || !switchroot_may_remove(top, &sx)) {
+			if (kstatx(sub, "", AT_EMPTY_PATH, &sx) < 0 ||
+			    !switchroot_may_remove(top, &sx)) {
 				close(sub);
 				continue;
 			}
@@ -298,8 +299,8 @@ static int move_one(struct switchroot_plan *plan, size_t i)
 	target = inroot_open(plan->new_root_fd, src, O_PATH | O_DIRECTORY);
 	if (target < 0) {
 		close(src_fd);
-		return log_error_errno(target, "%s cannot be resolved inside the new root (%m): make "
-					       "it a directory there, or a symlink to one", src);
+		return log_error_errno(target, "%s cannot be resolved inside the new root (%m): "
+					       "make it a directory there, or a symlink to one", src);
 	}
 	if (is_mount_root(target)) {
 		/* The new root mounted its own already (util-linux does the same). */
@@ -410,14 +411,12 @@ static int return_to_initramfs(struct switchroot_plan *plan, int back_fd)
 {
 	int root_fd = plan->old_root_fd;
 
-	if (back_fd >= 0) {
-		if (syscall(SYS_move_mount, back_fd, "", AT_FDCWD, "/", KMOVE_MOUNT_F_EMPTY_PATH) == 0)
-			root_fd = back_fd;
-		else
-			log_error_errno(-errno, "cannot attach the initramfs again after pivot_root "
-						"(%m): the rescue path runs in it without /dev, /proc, "
-						"/sys and /run");
-	}
+	if (back_fd >= 0 &&
+	    syscall(SYS_move_mount, back_fd, "", AT_FDCWD, "/", KMOVE_MOUNT_F_EMPTY_PATH) == 0)
+		root_fd = back_fd;
+	else if (back_fd >= 0)
+		log_error_errno(-errno, "cannot attach the initramfs again after pivot_root (%m): "
+					"the rescue path runs without /dev, /proc, /sys and /run");
 	if (fchdir(root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
 		return log_error_errno(-errno, "cannot return into the initramfs: %m");
 	return 0;
@@ -438,13 +437,13 @@ int switchroot_execute(struct switchroot_plan *plan, char *const argv[], char *c
 
 	/* Linux >= 7.0 puts the initramfs on an empty nullfs, so pivot_root works. */
 	if (syscall(SYS_pivot_root, ".", ".") == 0) {
-		/* Copied while still attached: a detached mount can be neither copied nor mounted. */
+		/* Copied while attached: a detached mount can be neither copied nor mounted. */
 		back_fd = (int)syscall(SYS_open_tree, plan->old_root_fd, "",
 				       KOPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH);
 		if (back_fd < 0)
-			log_warning_errno(-errno, "cannot keep a copy of the initramfs mount (%m): "
-						  "should exec fail, the rescue path has no /dev, /proc, "
-						  "/sys or /run, ignoring");
+			log_warning_errno(-errno, "cannot keep a copy of the initramfs mount "
+						  "(%m): should exec fail, the rescue path has no "
+						  "/dev, /proc, /sys or /run, ignoring");
 		(void)umount2(".", MNT_DETACH);
 		log_info("switched root with pivot_root; the old initramfs is detached");
 	} else if (mount(".", "/", NULL, MS_MOVE, NULL) < 0) {
