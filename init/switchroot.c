@@ -485,8 +485,10 @@ int switchroot_execute(struct switchroot_plan *plan, char *const argv[], char *c
 	}
 	log_error_errno(r, "executing %s failed: %m", plan->init);
 back:
-	/* Back into the intact initramfs, where the rescue shell (if any) lives, with its API
-	 * filesystems: the failure hooks and the shell need /dev, /proc, /sys and /run. */
+	/*
+	 * Back into the intact initramfs, where the rescue shell (if any) lives, with its API
+	 * filesystems: the failure hooks and the shell need /dev, /proc, /sys and /run.
+	 */
 	if (return_to_initramfs(plan, back_fd) == 0 && undo_moves(plan) == 0)
 		log_info("back in the initramfs, with /dev, /proc, /sys and /run moved back");
 	if (back_fd >= 0)
