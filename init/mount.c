@@ -274,19 +274,10 @@ int mount_usr(const struct boot_params *params)
 
 int mount_api_filesystems(void)
 {
-	static const struct {
-		const char *type, *target, *options;
-		unsigned long flags;
-	} api[] = {
-		{ "devtmpfs", "/dev", "mode=0755", MS_NOSUID },
-		{ "proc", "/proc", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC },
-		{ "sysfs", "/sys", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC },
-		/* systemd expects /run as a tmpfs it can keep; mode and nodev as it mounts it. */
-		{ "tmpfs", "/run", "mode=0755", MS_NOSUID | MS_NODEV },
-	};
+	const struct mount_api_fs *api = mount_api_table;
 	int r = 0;
 
-	for (size_t i = 0; i < sizeof(api) / sizeof(api[0]); i++) {
+	for (size_t i = 0; i < sizeof(mount_api_table) / sizeof(mount_api_table[0]); i++) {
 		(void)mkdir(api[i].target, 0755);
 		/* The kernel mounts devtmpfs itself with CONFIG_DEVTMPFS_MOUNT on some configs. */
 		if (mount(api[i].type, api[i].target, api[i].type, api[i].flags, api[i].options) < 0 &&

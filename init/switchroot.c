@@ -4,6 +4,7 @@
 
 #include "inroot.h"
 #include "log.h"
+#include "mount.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -323,12 +324,10 @@ static int move_one(struct switchroot_plan *plan, size_t i)
 /*
  * Puts the moved API mounts back where they were in the initramfs, which must be our root
  * again: the source is "." after fchdir to the mount kept open (whatever path now leads to
- * it), the target our own /dev, /proc, /sys, /run. Returns how many could not come back.
+ * it), the target our own /dev, /proc, /sys, /run. What cannot come back is logged.
  */
-static unsigned undo_moves(struct switchroot_plan *plan)
+static void undo_moves(struct switchroot_plan *plan)
 {
-	unsigned failed = 0;
-
 	for (size_t i = SWITCHROOT_API_MOUNTS; i-- > 0;) {
 		if (!plan->moved[i])
 			continue;
@@ -340,11 +339,40 @@ static unsigned undo_moves(struct switchroot_plan *plan)
 		} else {
 			log_error_errno(-errno, "moving %s back into the initramfs failed: %m",
 					api_mounts[i]);
-			failed++;
 		}
 	}
 	(void)!chdir("/");
-	return failed;
+}
+
+/*
+ * Mounts afresh, as at start, each API filesystem the initramfs lacks after undo_moves(): ours
+ * was detached because the new root had its own, or it could not move back. Returns how many
+ * are still missing.
+ */
+static unsigned mount_missing_api(void)
+{
+	unsigned missing = 0;
+
+	for (size_t i = 0; i < sizeof(mount_api_table) / sizeof(mount_api_table[0]); i++) {
+		const struct mount_api_fs *api = &mount_api_table[i];
+		int fd = open(api->target, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		bool mounted = fd >= 0 && is_mount_root(fd);
+
+		if (fd >= 0)
+			close(fd);
+		if (mounted)
+			continue;
+		(void)mkdir(api->target, 0755);
+		if (mount(api->type, api->target, api->type, api->flags, api->options) == 0) {
+			log_notice("%s was not there to move back into the initramfs: mounted a new "
+				   "%s on it", api->target, api->type);
+		} else {
+			log_error_errno(-errno, "mounting %s on %s for the rescue path failed: %m",
+					api->type, api->target);
+			missing++;
+		}
+	}
+	return missing;
 }
 
 /* MS_MOVE fails with EINVAL under a shared parent (rhbz#847418): make / private first. */
@@ -489,14 +517,18 @@ back:
 	 * Back into the intact initramfs, where the rescue shell (if any) lives, with its API
 	 * filesystems: the failure hooks and the shell need /dev, /proc, /sys and /run.
 	 */
-	if (return_to_initramfs(plan, back_fd) == 0 && undo_moves(plan) == 0)
-		log_info("back in the initramfs, with /dev, /proc, /sys and /run moved back");
+	if (return_to_initramfs(plan, back_fd) == 0) {
+		undo_moves(plan);
+		if (mount_missing_api() == 0)
+			log_info("back in the initramfs, with /dev, /proc, /sys and /run");
+	}
 	if (back_fd >= 0)
 		close(back_fd);
 	/* The failure path logs more than the kernel's default rate limit allows. */
 	log_lift_ratelimit();
 	return r;
 undo:
-	(void)undo_moves(plan);
+	undo_moves(plan);
+	(void)mount_missing_api();
 	return r;
 }
