@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libmount/libmount.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -16,19 +17,6 @@
 #include <unistd.h>
 
 #define FSTYPE_MAX 64 /* longest filesystem type name we try; the kernel's are under 20 */
-
-/* /usr must be a directory in the new root; it is created only if missing (the root may be ro). */
-static int ensure_mount_point(const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st) == 0)
-		return S_ISDIR(st.st_mode) ? 0
-					   : log_error_errno(-ENOTDIR, "%s is not a directory", path);
-	if (mkdir(path, 0755) < 0)
-		return log_error_errno(-errno, "%s is missing and cannot be created: %m", path);
-	return 0;
-}
 
 /* One mount attempt with one type; on failure fills msg with libmount's explanation. */
 static int try_mount(const char *source, const char *fstype, const char *options,
@@ -41,6 +29,8 @@ static int try_mount(const char *source, const char *fstype, const char *options
 		return -ENOMEM;
 	/* No /sbin/mount.TYPE helpers and no fstab in the initramfs: the syscall is all we use. */
 	mnt_context_disable_helpers(cxt, 1);
+	/* Source and target are exact already; a /proc/self/fd/N target must stay as it is. */
+	mnt_context_disable_canonicalize(cxt, 1);
 	mnt_context_set_optsmode(cxt, MNT_OMODE_IGNORE);
 	r = mnt_context_set_source(cxt, source);
 	if (r == 0)
@@ -68,11 +58,11 @@ static int try_mount(const char *source, const char *fstype, const char *options
 
 /*
  * Mounts dev on target, trying each type of a comma list in order (as the kernel does with
- * rootfstype=) or the type libblkid detected. what names the mount for messages ("root",
- * "/usr") and param the command line key that sets its types.
+ * rootfstype=) or the type libblkid detected. where is the target for messages, what names
+ * the mount ("root", "/usr") and param the command line key that sets its types.
  */
 static int mount_device(const struct device_info *dev, const char *fstypes, const char *options,
-			const char *target, const char *what, const char *param)
+			const char *target, const char *where, const char *what, const char *param)
 {
 	char source[sizeof("/dev/") + DEVICE_NAME_MAX];
 	char msg[512] = "";
@@ -104,10 +94,10 @@ static int mount_device(const struct device_info *dev, const char *fstypes, cons
 		snprintf(alias, sizeof(alias), "fs-%s", type);
 		(void)modules_load_alias(alias);
 
-		log_info("mounting %s (%s, %s) on %s", source, type, options, target);
+		log_info("mounting %s (%s, %s) on %s", source, type, options, where);
 		r = try_mount(source, type, options, target, msg, sizeof(msg));
 		if (r == 0) {
-			log_info("mounted %s on %s", source, target);
+			log_info("mounted %s on %s", source, where);
 			return 0;
 		}
 		log_error("mounting %s as %s with options \"%s\" failed: %s", source, type, options,
@@ -146,13 +136,49 @@ int mount_root(const struct boot_params *params, const struct device_info *dev)
 	char options[CMDLINE_MAX + 8];
 
 	with_ro_rw(options, sizeof(options), params->rootflags, params->read_write);
-	return mount_device(dev, params->rootfstype, options, MOUNT_NEW_ROOT, "root",
+	return mount_device(dev, params->rootfstype, options, MOUNT_NEW_ROOT, MOUNT_NEW_ROOT, "root",
 			    "rootfstype=");
 }
 
 /* Where /usr goes, and the new root's fstab that may name it. */
-#define USR_TARGET MOUNT_NEW_ROOT "/usr"
+#define USR_TARGET "/usr"
 #define NEW_ROOT_FSTAB "/etc/fstab"
+/* "/proc/self/fd/" and an int. */
+#define FD_PATH_MAX 32
+
+/*
+ * The /usr mount point, resolved inside the new root (an absolute symlink /usr -> /x there
+ * means the new root's /x, not the initramfs's), created when missing (only then: the root
+ * may be read-only). Returns an O_PATH fd of the directory, and its path as seen from the
+ * initramfs in where (for messages), or -errno having logged why.
+ */
+static int usr_mount_point(char *where, size_t size)
+{
+	char link[FD_PATH_MAX];
+	ssize_t n;
+	int rootfd, fd;
+
+	rootfd = open(MOUNT_NEW_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return log_error_errno(-errno, "cannot open %s: %m", MOUNT_NEW_ROOT);
+	fd = inroot_open(rootfd, USR_TARGET, O_PATH | O_DIRECTORY);
+	if (fd == -ENOENT && mkdirat(rootfd, USR_TARGET + 1, 0755) == 0)
+		fd = inroot_open(rootfd, USR_TARGET, O_PATH | O_DIRECTORY);
+	else if (fd == -ENOENT)
+		fd = -errno;
+	close(rootfd);
+	if (fd < 0)
+		return log_error_errno(fd, "%s in the new root cannot be used as the mount point of "
+					   "/usr (%m): make it a directory, or a symlink to one inside "
+					   "the root filesystem", USR_TARGET);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, where, size - 1);
+	if (n <= 0)
+		(void)snprintf(where, size, "%s%s", MOUNT_NEW_ROOT, USR_TARGET);
+	else
+		where[n] = '\0';
+	return fd;
+}
 
 /*
  * Reads the /usr entry of the new root's /etc/fstab with libmount's parser. The file is
@@ -199,10 +225,11 @@ out:
 int mount_usr(const struct boot_params *params)
 {
 	char source[CMDLINE_MAX], fstype[CMDLINE_MAX], options[CMDLINE_MAX + 8];
+	char target[FD_PATH_MAX], where[PATH_MAX];
 	const struct device_info *dev;
 	struct devspec spec;
 	const char *from;
-	int r;
+	int r, fd;
 
 	if (params->usr[0]) {
 		from = "mount.usr=";
@@ -222,9 +249,9 @@ int mount_usr(const struct boot_params *params)
 		return log_error_errno(-EINVAL, "the /usr device \"%s\" (from %s) is not a form "
 						"baton understands: use UUID=, LABEL=, PARTUUID=, "
 						"PARTLABEL= or /dev/NAME", source, from);
-	r = ensure_mount_point(USR_TARGET);
-	if (r < 0)
-		return r;
+	fd = usr_mount_point(where, sizeof(where));
+	if (fd < 0)
+		return fd;
 	log_info("/usr is %s (from %s)", source, from);
 	/* Its disk may need a driver the root did not. */
 	modules_coldplug();
@@ -234,27 +261,23 @@ int mount_usr(const struct boot_params *params)
 		log_error("the /usr device %s (from %s) did not appear within %u s",
 			  source, from, params->timeout_sec);
 		devices_report(&spec);
+		close(fd);
 		return r;
 	}
-	return mount_device(dev, fstype, options, USR_TARGET, "/usr",
-			    params->usr[0] ? "mount.usrfstype=" : "the fstab type field ");
+	/* The kernel follows /proc/self/fd/N to the very directory resolved above. */
+	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
+	r = mount_device(dev, fstype, options, target, where, "/usr",
+			 params->usr[0] ? "mount.usrfstype=" : "the fstab type field ");
+	close(fd);
+	return r;
 }
 
 int mount_api_filesystems(void)
 {
-	static const struct {
-		const char *type, *target, *options;
-		unsigned long flags;
-	} api[] = {
-		{ "devtmpfs", "/dev", "mode=0755", MS_NOSUID },
-		{ "proc", "/proc", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC },
-		{ "sysfs", "/sys", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC },
-		/* systemd expects /run as a tmpfs it can keep; mode and nodev as it mounts it. */
-		{ "tmpfs", "/run", "mode=0755", MS_NOSUID | MS_NODEV },
-	};
+	const struct mount_api_fs *api = mount_api_table;
 	int r = 0;
 
-	for (size_t i = 0; i < sizeof(api) / sizeof(api[0]); i++) {
+	for (size_t i = 0; i < sizeof(mount_api_table) / sizeof(mount_api_table[0]); i++) {
 		(void)mkdir(api[i].target, 0755);
 		/* The kernel mounts devtmpfs itself with CONFIG_DEVTMPFS_MOUNT on some configs. */
 		if (mount(api[i].type, api[i].target, api[i].type, api[i].flags, api[i].options) < 0 &&

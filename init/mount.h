@@ -5,6 +5,8 @@
 #include "cmdline.h"
 #include "devices.h"
 
+#include <sys/mount.h>
+
 #define MOUNT_NEW_ROOT "/sysroot"
 
 /*
@@ -19,6 +21,19 @@ int mount_root(const struct boot_params *params, const struct device_info *dev);
  * not needed, -errno having logged why.
  */
 int mount_usr(const struct boot_params *params);
+
+/* The API filesystems: what baton mounts at start, and again on the rescue path if one is gone. */
+struct mount_api_fs {
+	const char *type, *target, *options;
+	unsigned long flags;
+};
+static const struct mount_api_fs mount_api_table[] = {
+	{ "devtmpfs", "/dev", "mode=0755", MS_NOSUID },
+	{ "proc", "/proc", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC },
+	{ "sysfs", "/sys", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC },
+	/* systemd expects /run as a tmpfs it can keep; mode and nodev as it mounts it. */
+	{ "tmpfs", "/run", "mode=0755", MS_NOSUID | MS_NODEV },
+};
 
 /* Mounts devtmpfs on /dev, proc, sysfs and a tmpfs on /run, creating the directories. */
 int mount_api_filesystems(void);

@@ -24,48 +24,67 @@
 #define RAMFS_MAGIC 0x858458f6 /* linux/magic.h */
 #define TMPFS_MAGIC 0x01021994
 
-/* statx(2) as the kernel defines it (linux/stat.h); musl 1.2.3 has no wrapper or struct. */
-struct kstatx {
-	uint32_t stx_mask, stx_blksize;
-	uint64_t stx_attributes;
-	uint32_t stx_nlink, stx_uid, stx_gid;
-	uint16_t stx_mode, pad1;
-	uint64_t stx_ino, stx_size, stx_blocks, stx_attributes_mask;
-	struct { int64_t tv_sec; uint32_t tv_nsec; int32_t pad; } times[4];
-	uint32_t stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
-	uint64_t stx_mnt_id;
-	uint64_t spare[13];
-};
-#define KSTATX_MNT_ID 0x1000U
-#define KSTATX_ATTR_MOUNT_ROOT 0x2000U
+/* What statx(2) is asked for: STATX_BASIC_STATS (linux/stat.h) and the mount id. */
+#define KSTATX_REQUEST (0x07ffU | SWITCHROOT_STATX_MNT_ID)
+/* open_tree(2) and move_mount(2) flags (linux/mount.h, which clashes with sys/mount.h). */
+#define KOPEN_TREE_CLONE 1U
+#define KMOVE_MOUNT_F_EMPTY_PATH 0x4U
 
 /* The kernel's own fallbacks when init= fails (init/main.c kernel_init()). */
 static const char *const fallback_inits[] = { "/sbin/init", "/etc/init", "/bin/init", "/bin/sh" };
 /* API filesystems the real init expects already mounted; moved with what is nested below. */
 static const char *const api_mounts[] = { "/dev", "/proc", "/sys", "/run" };
 
-static int kstatx(int dirfd, const char *path, int flags, struct kstatx *ret)
+static int kstatx(int dirfd, const char *path, int flags, struct switchroot_statx *ret)
 {
-	if (syscall(SYS_statx, dirfd, path, flags, KSTATX_MNT_ID, ret) < 0)
+	memset(ret, 0, sizeof(*ret));
+	if (syscall(SYS_statx, dirfd, path, flags, KSTATX_REQUEST, ret) < 0)
 		return -errno;
 	return 0;
 }
 
-/* Is this directory the root of a mount? (statx knows since Linux 5.8; else compare with ..) */
-static bool is_mount_root(int dirfd, const char *path)
+static bool same_dev(const struct switchroot_statx *a, const struct switchroot_statx *b)
 {
-	struct kstatx sx, parent;
-	char up[PATH_MAX];
+	return a->stx_dev_major == b->stx_dev_major && a->stx_dev_minor == b->stx_dev_minor;
+}
 
-	if (kstatx(dirfd, path, AT_SYMLINK_NOFOLLOW, &sx) < 0)
+/* Both results carry a mount id (Linux >= 5.8 fills it and says so in stx_mask). */
+static bool both_have_mnt_id(const struct switchroot_statx *a, const struct switchroot_statx *b)
+{
+	return a->stx_mask & b->stx_mask & SWITCHROOT_STATX_MNT_ID;
+}
+
+bool switchroot_may_remove(const struct switchroot_statx *top,
+			   const struct switchroot_statx *entry)
+{
+	if (!(top->stx_mask & SWITCHROOT_STATX_TYPE) || !(entry->stx_mask & SWITCHROOT_STATX_TYPE))
 		return false;
-	if (sx.stx_attributes_mask & KSTATX_ATTR_MOUNT_ROOT)
-		return sx.stx_attributes & KSTATX_ATTR_MOUNT_ROOT;
-	snprintf(up, sizeof(up), "%s/..", path);
-	if (kstatx(dirfd, up, 0, &parent) < 0)
+	if (!same_dev(top, entry))
 		return false;
-	return sx.stx_mnt_id != parent.stx_mnt_id || sx.stx_dev_major != parent.stx_dev_major ||
-	       sx.stx_dev_minor != parent.stx_dev_minor;
+	if (both_have_mnt_id(top, entry) && top->stx_mnt_id != entry->stx_mnt_id)
+		return false;
+	if ((entry->stx_attributes_mask & SWITCHROOT_ATTR_MOUNT_ROOT) &&
+	    (entry->stx_attributes & SWITCHROOT_ATTR_MOUNT_ROOT))
+		return false;
+	return true;
+}
+
+/*
+ * Is the directory fd the root of a mount? statx says so since Linux 5.8; before, a mount
+ * root's ".." is on another mount or device (a bind mount of the same filesystem is missed).
+ */
+static bool is_mount_root(int fd)
+{
+	struct switchroot_statx sx, parent;
+
+	if (kstatx(fd, "", AT_EMPTY_PATH, &sx) < 0)
+		return false;
+	if (sx.stx_attributes_mask & SWITCHROOT_ATTR_MOUNT_ROOT)
+		return sx.stx_attributes & SWITCHROOT_ATTR_MOUNT_ROOT;
+	if (kstatx(fd, "..", 0, &parent) < 0)
+		return false;
+	return !same_dev(&sx, &parent) ||
+	       (both_have_mnt_id(&sx, &parent) && sx.stx_mnt_id != parent.stx_mnt_id);
 }
 
 static int pick_init(int rootfd, const char *requested, char *ret, size_t size)
@@ -117,10 +136,12 @@ int switchroot_validate(const char *new_root, const char *requested_init,
 			struct switchroot_plan *ret)
 {
 	struct switchroot_plan plan = { .new_root_fd = -1, .old_root_fd = -1 };
-	struct kstatx root_sx, new_sx;
+	struct switchroot_statx root_sx, new_sx;
 	struct statfs sfs;
 	int r;
 
+	for (size_t i = 0; i < SWITCHROOT_API_MOUNTS; i++)
+		plan.api_fd[i] = -1;
 	plan.new_root_fd = open(new_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	plan.old_root_fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (plan.new_root_fd < 0 || plan.old_root_fd < 0) {
@@ -132,10 +153,9 @@ int switchroot_validate(const char *new_root, const char *requested_init,
 		log_error_errno(r, "statx on / or %s failed: %m", new_root);
 		goto fail;
 	}
-	if (!is_mount_root(AT_FDCWD, new_root) ||
-	    (new_sx.stx_dev_major == root_sx.stx_dev_major &&
-	     new_sx.stx_dev_minor == root_sx.stx_dev_minor) ||
-	    new_sx.stx_mnt_id == root_sx.stx_mnt_id) {
+	/* The mount ids only where the kernel fills them: before 5.8 both read 0. */
+	if (!is_mount_root(plan.new_root_fd) || same_dev(&new_sx, &root_sx) ||
+	    (both_have_mnt_id(&new_sx, &root_sx) && new_sx.stx_mnt_id == root_sx.stx_mnt_id)) {
 		r = log_error_errno(-EINVAL, "%s is not a mounted filesystem of its own, refusing to "
 					     "switch to it", new_root);
 		goto fail;
@@ -168,10 +188,11 @@ fail:
 }
 
 /*
- * Empties the directory dirfd without crossing into other filesystems or mounts and without
- * following symlinks. Errors are skipped: whatever cannot be removed stays, harmlessly.
+ * Empties the directory dirfd, on the mount whose root statx gave top, without crossing into
+ * other filesystems or mounts and without following symlinks. Errors are skipped: whatever
+ * cannot be removed, or cannot be shown to be on that mount, stays, harmlessly.
  */
-static void remove_children(int dirfd, uint64_t mnt_id, unsigned depth)
+static void remove_children(int dirfd, const struct switchroot_statx *top, unsigned depth)
 {
 	/* Deeper than any initramfs tree; a bound so a hostile tree cannot exhaust fds. */
 	const unsigned depth_max = 64;
@@ -183,28 +204,32 @@ static void remove_children(int dirfd, uint64_t mnt_id, unsigned depth)
 		return;
 	}
 	while ((de = readdir(dir))) {
-		struct kstatx sx;
+		struct switchroot_statx sx;
 		bool is_dir;
 
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (kstatx(dirfd, de->d_name, AT_SYMLINK_NOFOLLOW, &sx) < 0)
+		/* A mount point, another filesystem, or unknown: never descend, never remove. */
+		if (kstatx(dirfd, de->d_name, AT_SYMLINK_NOFOLLOW, &sx) < 0 ||
+		    !switchroot_may_remove(top, &sx))
 			continue;
 		is_dir = S_ISDIR(sx.stx_mode);
 		if (is_dir) {
 			int sub;
 
-			/* A mount point or another filesystem: never descend, never remove. */
-			if (sx.stx_mnt_id != mnt_id ||
-			    ((sx.stx_attributes_mask & KSTATX_ATTR_MOUNT_ROOT) &&
-			     (sx.stx_attributes & KSTATX_ATTR_MOUNT_ROOT)) ||
-			    depth >= depth_max)
+			if (depth >= depth_max)
 				continue;
 			sub = openat(dirfd, de->d_name,
 				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (sub < 0)
 				continue;
-			remove_children(sub, mnt_id, depth + 1);
+			/* What was opened, again: a mount could have appeared since the statx. */
+			if (kstatx(sub, "", AT_EMPTY_PATH, &sx) < 0 ||
+			    !switchroot_may_remove(top, &sx)) {
+				close(sub);
+				continue;
+			}
+			remove_children(sub, top, depth + 1);
 		}
 		(void)unlinkat(dirfd, de->d_name, is_dir ? AT_REMOVEDIR : 0);
 	}
@@ -232,7 +257,7 @@ static int start_deferred_free(int old_root_fd)
 	if (pid == 0) {
 		/* The lowest real-time priority: runnable = running, ahead of any normal task. */
 		struct sched_param rt = { .sched_priority = 1 };
-		struct kstatx sx;
+		struct switchroot_statx top;
 		char c;
 
 		close(p[1]);
@@ -244,49 +269,110 @@ static int start_deferred_free(int old_root_fd)
 		 */
 		(void)syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &rt);
 		if (read(p[0], &c, 1) == 0 &&
-		    kstatx(old_root_fd, "", AT_EMPTY_PATH, &sx) == 0)
-			remove_children(dup(old_root_fd), sx.stx_mnt_id, 0);
+		    kstatx(old_root_fd, "", AT_EMPTY_PATH, &top) == 0)
+			remove_children(dup(old_root_fd), &top, 0);
 		_exit(0);
 	}
 	close(p[0]);
 	return p[1];
 }
 
-/* Moves one API mount into the new root unless it is there already; records it in plan. */
+/*
+ * Moves one API mount into the new root unless it is there already; records it in plan. The
+ * target is resolved inside the new root (an absolute symlink there, /run -> /var/run, points
+ * into the new root, not into the initramfs) and named to mount(2) as "." after fchdir to it.
+ * The mount is kept open, so it can be moved back however it was reached.
+ */
 static int move_one(struct switchroot_plan *plan, size_t i)
 {
 	const char *src = api_mounts[i];
-	char target[PATH_MAX];
+	int src_fd, target, r = 0;
 
-	if (plan->moved[i] || !is_mount_root(AT_FDCWD, src))
+	if (plan->moved[i])
 		return 0;
-	snprintf(target, sizeof(target), "%s%s", MOUNT_NEW_ROOT, src);
-	if (is_mount_root(AT_FDCWD, target)) {
+	src_fd = open(src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (src_fd < 0)
+		return 0;
+	if (!is_mount_root(src_fd)) {
+		close(src_fd);
+		return 0;
+	}
+	target = inroot_open(plan->new_root_fd, src, O_PATH | O_DIRECTORY);
+	if (target < 0) {
+		close(src_fd);
+		return log_error_errno(target, "%s cannot be resolved inside the new root (%m): "
+					       "make it a directory there, or a symlink to one", src);
+	}
+	if (is_mount_root(target)) {
 		/* The new root mounted its own already (util-linux does the same). */
 		log_debug("%s is already mounted in the new root, detaching ours", src);
 		(void)umount2(src, MNT_DETACH);
-		return 0;
+	} else if (fchdir(target) < 0 || mount(src, ".", NULL, MS_MOVE, NULL) < 0) {
+		r = log_error_errno(-errno, "moving %s into the new root failed: %m", src);
+	} else {
+		plan->moved[i] = true;
+		plan->api_fd[i] = src_fd;
+		src_fd = -1;
 	}
-	if (mount(src, target, NULL, MS_MOVE, NULL) < 0)
-		return log_error_errno(-errno, "moving %s to %s failed: %m", src, target);
-	plan->moved[i] = true;
-	return 0;
+	(void)!chdir("/");
+	close(target);
+	if (src_fd >= 0)
+		close(src_fd);
+	return r;
 }
 
-/* Puts moved API mounts back where they were, so the initramfs works as before. */
+/*
+ * Puts the moved API mounts back where they were in the initramfs, which must be our root
+ * again: the source is "." after fchdir to the mount kept open (whatever path now leads to
+ * it), the target our own /dev, /proc, /sys, /run. What cannot come back is logged.
+ */
 static void undo_moves(struct switchroot_plan *plan)
 {
-	char target[PATH_MAX];
-
 	for (size_t i = SWITCHROOT_API_MOUNTS; i-- > 0;) {
 		if (!plan->moved[i])
 			continue;
-		snprintf(target, sizeof(target), "%s%s", MOUNT_NEW_ROOT, api_mounts[i]);
-		if (mount(target, api_mounts[i], NULL, MS_MOVE, NULL) == 0)
+		if (fchdir(plan->api_fd[i]) == 0 &&
+		    mount(".", api_mounts[i], NULL, MS_MOVE, NULL) == 0) {
 			plan->moved[i] = false;
-		else
-			log_error_errno(-errno, "moving %s back failed: %m", api_mounts[i]);
+			close(plan->api_fd[i]);
+			plan->api_fd[i] = -1;
+		} else {
+			log_error_errno(-errno, "moving %s back into the initramfs failed: %m",
+					api_mounts[i]);
+		}
 	}
+	(void)!chdir("/");
+}
+
+/*
+ * Mounts afresh, as at start, each API filesystem the initramfs lacks after undo_moves(): ours
+ * was detached because the new root had its own, or it could not move back. Returns how many
+ * are still missing.
+ */
+static unsigned mount_missing_api(void)
+{
+	unsigned missing = 0;
+
+	for (size_t i = 0; i < sizeof(mount_api_table) / sizeof(mount_api_table[0]); i++) {
+		const struct mount_api_fs *api = &mount_api_table[i];
+		int fd = open(api->target, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		bool mounted = fd >= 0 && is_mount_root(fd);
+
+		if (fd >= 0)
+			close(fd);
+		if (mounted)
+			continue;
+		(void)mkdir(api->target, 0755);
+		if (mount(api->type, api->target, api->type, api->flags, api->options) == 0) {
+			log_notice("%s was not there to move back into the initramfs: mounted a new "
+				   "%s on it", api->target, api->type);
+		} else {
+			log_error_errno(-errno, "mounting %s on %s for the rescue path failed: %m",
+					api->type, api->target);
+			missing++;
+		}
+	}
+	return missing;
 }
 
 /* MS_MOVE fails with EINVAL under a shared parent (rhbz#847418): make / private first. */
@@ -343,9 +429,30 @@ static void reopen_console(void)
 		close(fd);
 }
 
+/*
+ * Makes the initramfs our root again after exec failed. On the MS_MOVE path it is still
+ * attached, under the new root. pivot_root detached it, and a detached mount can take no
+ * mounts: back_fd is a copy of it made before the detach (open_tree), attached now on top of
+ * the new root's / so the API filesystems can move back into it. Returns 0 or -errno.
+ */
+static int return_to_initramfs(struct switchroot_plan *plan, int back_fd)
+{
+	int root_fd = plan->old_root_fd;
+
+	if (back_fd >= 0 &&
+	    syscall(SYS_move_mount, back_fd, "", AT_FDCWD, "/", KMOVE_MOUNT_F_EMPTY_PATH) == 0)
+		root_fd = back_fd;
+	else if (back_fd >= 0)
+		log_error_errno(-errno, "cannot attach the initramfs again after pivot_root (%m): "
+					"the rescue path runs without /dev, /proc, /sys and /run");
+	if (fchdir(root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		return log_error_errno(-errno, "cannot return into the initramfs: %m");
+	return 0;
+}
+
 int switchroot_execute(struct switchroot_plan *plan, char *const argv[], char *const envp[])
 {
-	int free_fd = -1, r;
+	int free_fd = -1, back_fd = -1, r;
 	char byte = 1;
 
 	r = make_private();
@@ -358,6 +465,13 @@ int switchroot_execute(struct switchroot_plan *plan, char *const argv[], char *c
 
 	/* Linux >= 7.0 puts the initramfs on an empty nullfs, so pivot_root works. */
 	if (syscall(SYS_pivot_root, ".", ".") == 0) {
+		/* Copied while attached: a detached mount can be neither copied nor mounted. */
+		back_fd = (int)syscall(SYS_open_tree, plan->old_root_fd, "",
+				       KOPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH);
+		if (back_fd < 0)
+			log_warning_errno(-errno, "cannot keep a copy of the initramfs mount "
+						  "(%m): should exec fail, the rescue path has no "
+						  "/dev, /proc, /sys or /run, ignoring");
 		(void)umount2(".", MNT_DETACH);
 		log_info("switched root with pivot_root; the old initramfs is detached");
 	} else if (mount(".", "/", NULL, MS_MOVE, NULL) < 0) {
@@ -399,13 +513,22 @@ int switchroot_execute(struct switchroot_plan *plan, char *const argv[], char *c
 	}
 	log_error_errno(r, "executing %s failed: %m", plan->init);
 back:
-	/* Back into the intact initramfs, where the rescue shell (if any) lives. */
-	if (fchdir(plan->old_root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
-		log_error_errno(-errno, "cannot return into the initramfs: %m");
+	/*
+	 * Back into the intact initramfs, where the rescue shell (if any) lives, with its API
+	 * filesystems: the failure hooks and the shell need /dev, /proc, /sys and /run.
+	 */
+	if (return_to_initramfs(plan, back_fd) == 0) {
+		undo_moves(plan);
+		if (mount_missing_api() == 0)
+			log_info("back in the initramfs, with /dev, /proc, /sys and /run");
+	}
+	if (back_fd >= 0)
+		close(back_fd);
 	/* The failure path logs more than the kernel's default rate limit allows. */
 	log_lift_ratelimit();
 	return r;
 undo:
 	undo_moves(plan);
+	(void)mount_missing_api();
 	return r;
 }

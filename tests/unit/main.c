@@ -12,6 +12,7 @@ static const struct {
 	{ "devspec", devspec_cases },
 	{ "cpio", cpio_cases },
 	{ "inroot", inroot_cases },
+	{ "switchroot", switchroot_cases },
 	{ "hooks", hooks_cases },
 	{ "compress", compress_cases },
 };

@@ -49,5 +49,6 @@ extern const struct unit_case cmdline_cases[];
 extern const struct unit_case devspec_cases[];
 extern const struct unit_case cpio_cases[];
 extern const struct unit_case inroot_cases[];
+extern const struct unit_case switchroot_cases[];
 extern const struct unit_case hooks_cases[];
 extern const struct unit_case compress_cases[];
