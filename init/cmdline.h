@@ -6,11 +6,11 @@
 #include <stddef.h>
 
 /*
- * x86's COMMAND_LINE_SIZE (arch/x86/include/asm/setup.h). Not a limit of the parser: other
- * architectures allow more, and bootconfig (Documentation/admin-guide/bootconfig.rst) adds its
- * "kernel" keys to /proc/cmdline beyond it. Kept for buffers sized for ordinary values.
+ * x86's COMMAND_LINE_SIZE (arch/x86/include/asm/setup.h). Not a limit of the parser or of any
+ * buffer: other architectures allow more, and bootconfig (Documentation/admin-guide/
+ * bootconfig.rst) adds its "kernel" keys to /proc/cmdline beyond it. Tests go past it.
  */
-#define CMDLINE_MAX 2048
+#define CMDLINE_X86_SIZE 2048
 
 /*
  * Every string field of struct boot_params has room for at least this many bytes, whatever

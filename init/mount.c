@@ -11,6 +11,7 @@
 #include <libmount/libmount.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -122,22 +123,29 @@ static int mount_device(const struct device_info *dev, const char *fstypes, cons
  * (asked through libmount's option parser): systemd-fstab-generator's rule for /sysroot and
  * /sysroot/usr, so that rootflags=rw or mount.usrflags=ro wins.
  */
-static void with_ro_rw(char *buf, size_t size, const char *flags, bool read_write)
+static char *with_ro_rw(const char *flags, bool read_write)
 {
+	char *buf;
+
 	if (flags[0] && (mnt_optstr_get_option(flags, "ro", NULL, NULL) == 0 ||
 			 mnt_optstr_get_option(flags, "rw", NULL, NULL) == 0))
-		snprintf(buf, size, "%s", flags);
-	else
-		snprintf(buf, size, "%s%s%s", flags, flags[0] ? "," : "", read_write ? "rw" : "ro");
+		return strdup(flags);
+	if (asprintf(&buf, "%s%s%s", flags, flags[0] ? "," : "", read_write ? "rw" : "ro") < 0)
+		return NULL;
+	return buf;
 }
 
 int mount_root(const struct boot_params *params, const struct device_info *dev)
 {
-	char options[CMDLINE_MAX + 8];
+	char *options = with_ro_rw(params->rootflags, params->read_write);
+	int r;
 
-	with_ro_rw(options, sizeof(options), params->rootflags, params->read_write);
-	return mount_device(dev, params->rootfstype, options, MOUNT_NEW_ROOT, MOUNT_NEW_ROOT, "root",
-			    "rootfstype=");
+	if (!options)
+		return log_error_errno(-ENOMEM, "out of memory");
+	r = mount_device(dev, params->rootfstype, options, MOUNT_NEW_ROOT, MOUNT_NEW_ROOT, "root",
+			 "rootfstype=");
+	free(options);
+	return r;
 }
 
 /* Where /usr goes, and the new root's fstab that may name it. */
@@ -180,12 +188,19 @@ static int usr_mount_point(char *where, size_t size)
 	return fd;
 }
 
+/* A copy of s, or of "" for NULL; NULL only when out of memory. */
+static char *dup_or_empty(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
 /*
  * Reads the /usr entry of the new root's /etc/fstab with libmount's parser. The file is
  * opened inside the new root, so an absolute symlink cannot lead out of it. Returns 1 and
- * fills the fields when there is one, 0 when not, -errno on a broken fstab.
+ * sets the fields (allocated, of any length) when there is one, 0 when not, -errno on a broken
+ * fstab.
  */
-static int fstab_usr(char *source, char *fstype, char *options, size_t size)
+static int fstab_usr(char **ret_source, char **ret_fstype, char **ret_options)
 {
 	struct libmnt_table *tb = NULL;
 	struct libmnt_fs *fs;
@@ -212,10 +227,12 @@ static int fstab_usr(char *source, char *fstype, char *options, size_t size)
 	fs = mnt_table_find_target(tb, "/usr", MNT_ITER_FORWARD);
 	r = 0;
 	if (fs && mnt_fs_get_source(fs)) {
-		snprintf(source, size, "%s", mnt_fs_get_source(fs));
-		snprintf(fstype, size, "%s", mnt_fs_get_fstype(fs) && strcmp(mnt_fs_get_fstype(fs), "auto") ? mnt_fs_get_fstype(fs) : "");
-		snprintf(options, size, "%s", mnt_fs_get_options(fs) ? mnt_fs_get_options(fs) : "");
-		r = 1;
+		const char *type = mnt_fs_get_fstype(fs);
+
+		*ret_source = dup_or_empty(mnt_fs_get_source(fs));
+		*ret_fstype = dup_or_empty(type && strcmp(type, "auto") != 0 ? type : NULL);
+		*ret_options = dup_or_empty(mnt_fs_get_options(fs));
+		r = *ret_source && *ret_fstype && *ret_options ? 1 : -ENOMEM;
 	}
 out:
 	mnt_unref_table(tb);
@@ -224,52 +241,65 @@ out:
 
 int mount_usr(const struct boot_params *params)
 {
-	char source[CMDLINE_MAX], fstype[CMDLINE_MAX], options[CMDLINE_MAX + 8];
+	char *source = NULL, *fstype = NULL, *options = NULL;
 	char target[FD_PATH_MAX], where[PATH_MAX];
 	const struct device_info *dev;
 	struct devspec spec;
 	const char *from;
-	int r, fd;
+	int r, fd = -1;
 
 	if (params->usr[0]) {
 		from = "mount.usr=";
-		snprintf(source, sizeof(source), "%s", params->usr);
-		snprintf(fstype, sizeof(fstype), "%s", params->usrfstype);
-		with_ro_rw(options, sizeof(options), params->usrflags, params->read_write);
+		source = strdup(params->usr);
+		fstype = strdup(params->usrfstype);
+		options = with_ro_rw(params->usrflags, params->read_write);
+		r = source && fstype && options ? 1 : -ENOMEM;
 	} else {
 		from = "/etc/fstab of the new root";
-		r = fstab_usr(source, fstype, options, sizeof(source));
-		if (r < 0)
-			return log_error_errno(r, "cannot read %s%s: %m", MOUNT_NEW_ROOT,
-					       NEW_ROOT_FSTAB);
-		if (r == 0)
-			return 0;
+		r = fstab_usr(&source, &fstype, &options);
 	}
-	if (devspec_parse(source, &spec) < 0)
-		return log_error_errno(-EINVAL, "the /usr device \"%s\" (from %s) is not a form "
-						"baton understands: use UUID=, LABEL=, PARTUUID=, "
-						"PARTLABEL= or /dev/NAME", source, from);
+	if (r == -ENOMEM) {
+		log_error_errno(r, "out of memory");
+		goto out;
+	}
+	if (r < 0) {
+		log_error_errno(r, "cannot read %s%s: %m", MOUNT_NEW_ROOT, NEW_ROOT_FSTAB);
+		goto out;
+	}
+	if (r == 0)
+		goto out;
+	if (devspec_parse(source, &spec) < 0) {
+		r = log_error_errno(-EINVAL, "the /usr device \"%s\" (from %s) is not a form baton understands: use UUID=, LABEL=, PARTUUID=, PARTLABEL= or /dev/NAME", source, from);
+		goto out;
+	}
 	fd = usr_mount_point(where, sizeof(where));
-	if (fd < 0)
-		return fd;
+	if (fd < 0) {
+		r = fd;
+		goto out;
+	}
 	log_info("/usr is %s (from %s)", source, from);
 	/* Its disk may need a driver the root did not. */
 	modules_coldplug();
-	r = devices_wait_for(&spec, source, sizeof(source), "/usr device",
+	/* No hook runs in this wait, so source is only read. */
+	r = devices_wait_for(&spec, source, strlen(source) + 1, "/usr device",
 			     params->wait == CMDLINE_WAIT_FOREVER ? 0 : params->timeout_sec, NULL, &dev);
 	if (r < 0) {
-		log_error("the /usr device %s (from %s) did not appear within %u s",
-			  source, from, params->timeout_sec);
+		log_error("the /usr device %s (from %s) did not appear within %u s", source, from,
+			  params->timeout_sec);
 		devices_report(&spec);
-		close(fd);
-		return r;
+		goto out;
 	}
 	/* The kernel follows /proc/self/fd/N to the very directory resolved above. */
 	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
 	r = mount_device(dev, fstype, options, target, where, "/usr",
 			 params->usr[0] ? "mount.usrfstype=" : "the fstab type field ");
-	close(fd);
-	return r;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(source);
+	free(fstype);
+	free(options);
+	return r < 0 ? r : 0;
 }
 
 int mount_api_filesystems(void)

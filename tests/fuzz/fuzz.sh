@@ -16,7 +16,7 @@ mkdir -p "$corpus" "$crashes"
 rm -f "$crashes"/*
 cp "$here/corpus/$name"/* "$corpus"/
 
-# -max_len: past CMDLINE_MAX (2048) and DEVSPEC_VALUE_MAX (256), so the too-long paths run.
+# -max_len: past x86's command line size (2048) and DEVSPEC_VALUE_MAX (256), so the too-long paths run.
 # -timeout: a parser that spends seconds on 4 KiB is hung.
 status=0
 "$binary" -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=1 \

@@ -180,12 +180,12 @@ static void test_stages_and_failure(void)
  */
 static void test_long_line(void)
 {
-	const size_t len = 3 * CMDLINE_MAX;
+	const size_t len = 3 * CMDLINE_X86_SIZE;
 	char *line = malloc(len + 1);
 	size_t pos = 0;
 
 	/* Padding words, then root= and init= beyond byte 2048, then a value longer than 2048. */
-	while (pos < 2 * CMDLINE_MAX) {
+	while (pos < 2 * CMDLINE_X86_SIZE) {
 		memcpy(line + pos, "batonpad.x=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ", 57);
 		pos += 57;
 	}
