@@ -268,6 +268,26 @@ static void output_hand_over(struct hook_output *out, int fd)
 	_exit(0);
 }
 
+/*
+ * The result file's folder (/run/baton) is made by nothing else unless the command line has a
+ * blacklist (modules.c): without it a hook's "echo root=... > $BATON_RESULT" fails.
+ */
+static void make_result_dir(void)
+{
+	char parent[PATH_MAX];
+	char *slash;
+
+	if (snprintf(parent, sizeof(parent), "%s", result_path) >= (int)sizeof(parent))
+		return;
+	slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return;
+	*slash = '\0';
+	if (mkdir(parent, 0755) < 0 && errno != EEXIST)
+		log_warning("cannot create %s (%m): hooks cannot hand results back in %s, ignoring",
+			    parent, result_path);
+}
+
 /* Reads the result file a hook may have written: "root=SPEC" lines. */
 static void read_result(const char *who)
 {
@@ -404,6 +424,8 @@ int hooks_run(enum boot_stage stage, const struct boot_params *params, const cha
 	}
 	snprintf(dir, sizeof(dir), "%s/%s", hooks_dir, stage_name);
 	n = list_hooks(dir, names);
+	if (n)
+		make_result_dir();
 	for (unsigned i = 0; i < n; i++) {
 		struct stat st;
 		long long start;

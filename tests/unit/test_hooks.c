@@ -175,6 +175,20 @@ static void test_failures_and_results(void)
 	teardown();
 }
 
+/* The result file's folder need not exist beforehand: in the image /run/baton does not. */
+static void test_result_folder_made(void)
+{
+	char where[192];
+
+	setup();
+	snprintf(where, sizeof(where), "%s/baton/hook-result", base);
+	hooks_set_paths(dir, where);
+	put_hook("device", "10-hands-back", "echo root=LABEL=fresh > \"$BATON_RESULT\"");
+	CHECK_INT(hooks_run(STAGE_DEVICE, &params, NULL), 0);
+	CHECK_STR(hooks_result_root(), "LABEL=fresh");
+	teardown();
+}
+
 static void test_time_limit(void)
 {
 	struct timespec a, b;
@@ -264,6 +278,7 @@ const struct unit_case hooks_cases[] = {
 	{ "order_and_environment", test_order_and_environment },
 	{ "clean_environment", test_clean_environment },
 	{ "failures_and_results", test_failures_and_results },
+	{ "result_folder_made", test_result_folder_made },
 	{ "time_limit", test_time_limit },
 	{ "flood_time_limit", test_flood_time_limit },
 	{ "daemon_keeps_output", test_daemon_keeps_output },
