@@ -147,7 +147,8 @@ static void output_lines(struct hook_output *out, bool flush)
 		output_line(out, buf + start, i - start);
 		start = i + 1;
 	}
-	if (start < len && (flush || len == sizeof(out->buf))) {
+	/* Only a line longer than the buffer is logged in pieces, or the last one at the end. */
+	if (start < len && (flush || (start == 0 && len == sizeof(out->buf)))) {
 		output_line(out, buf + start, len - start);
 		start = len;
 	}
