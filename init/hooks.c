@@ -42,6 +42,8 @@
  * emulation: 100 lines keep a flood's logging near a second, far more than a hook's normal talk.
  */
 #define HOOK_LOG_LINES_MAX 100
+/* Space kept for the result file before each hook: one page, far more than a few root= lines. */
+#define HOOK_RESULT_RESERVE 4096
 /* /dev/kmsg is character device 1:11 (Documentation/admin-guide/devices.txt). */
 #define KMSG_MAJOR 1
 #define KMSG_MINOR 11
@@ -289,6 +291,22 @@ static void make_result_dir(void)
 			    parent, result_path);
 }
 
+/*
+ * Creates the (empty) result file with a page allocated to it, so that a hook can still hand
+ * its result back when /run is full (a hook that filled it, or a daemon): the hook's "> FILE"
+ * frees the page and its write takes it back, its ">> FILE" writes into it (tmpfs charges
+ * fallocate()d pages to the filesystem, KEEP_SIZE leaves the file empty).
+ */
+static void reserve_result(void)
+{
+	int fd = open(result_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return;
+	(void)fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, HOOK_RESULT_RESERVE);
+	close(fd);
+}
+
 /* Reads the result file a hook may have written: "root=SPEC" lines. */
 static void read_result(const char *who)
 {
@@ -325,7 +343,7 @@ static int run_one(const char *path, const char *who, enum boot_stage stage,
 	long long deadline = now_ms() + (long long)params->hook_timeout_sec * 1000;
 	struct hook_output out = { .who = who };
 	enum read_state state = OUTPUT_EMPTY;
-	bool killed = false;
+	bool killed = false, unkillable = false;
 	int p[2], status = 0;
 	pid_t pid;
 
@@ -335,7 +353,7 @@ static int run_one(const char *path, const char *who, enum boot_stage stage,
 	snprintf(env_result, sizeof(env_result), "BATON_RESULT=%s", result_path);
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return log_error_errno(-errno, "%s: cannot create a pipe: %m", who);
-	(void)unlink(result_path);
+	reserve_result();
 
 	pid = fork();
 	if (pid < 0) {
@@ -387,9 +405,15 @@ static int run_one(const char *path, const char *who, enum boot_stage stage,
 				(void)kill(-pid, SIGTERM);
 				killed = true;
 				deadline = now_ms() + HOOK_KILL_GRACE_MS;
-			} else {
+			} else if (!unkillable) {
 				(void)kill(-pid, SIGKILL);
-				(void)waitpid(pid, &status, 0);
+				unkillable = true;
+				deadline = now_ms() + HOOK_KILL_GRACE_MS;
+			} else {
+				/* Asleep in the kernel (a dead disk or NFS): waiting could be forever. */
+				log_error("%s: still there %d ms after SIGKILL, going on without it",
+					  who, HOOK_KILL_GRACE_MS);
+				status = SIGKILL;
 				break;
 			}
 		}

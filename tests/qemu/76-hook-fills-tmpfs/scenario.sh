@@ -3,7 +3,8 @@
 # A hook that fills the initramfs's filesystems: /run (tmpfs, half the memory by default) until
 # ENOSPC, then the rootfs (tmpfs, or ramfs without any limit when root= is given before Linux 7:
 # there a quarter of the memory left, so the guest is not simply run out of memory). The boot
-# still reaches the real init; the switch frees the rootfs's share.
+# still reaches the real init; the switch frees the rootfs's share; a later hook can still hand
+# its result back through BATON_RESULT on the full /run.
 # kernels: bookworm sid
 set -euo pipefail
 # shellcheck source=../lib.sh
@@ -36,4 +37,7 @@ expect_probe_ok ext4 /dev/vda
 expect_hook early/10-fill "dd: error writing '/run/fill': No space left on device$" "/run is full"
 expect_hook early/10-fill 'filled$'
 expect_hook premount/10-after 'after the fill: [0-9]+ kB available$'
+# baton keeps a page for the result file before each hook: /run being full does not lose it.
+expect_hook premount/10-after "hands back root=UUID=$uuid\$" "the result file was written"
+expect_not 'no result handed back' "writing the result file failed"
 expect_not 'Out of memory' "nothing was killed for memory"
