@@ -343,7 +343,7 @@ static int run_one(const char *path, const char *who, enum boot_stage stage,
 	long long deadline = now_ms() + (long long)params->hook_timeout_sec * 1000;
 	struct hook_output out = { .who = who };
 	enum read_state state = OUTPUT_EMPTY;
-	bool killed = false, unkillable = false;
+	bool killed = false, sigkilled = false;
 	int p[2], status = 0;
 	pid_t pid;
 
@@ -405,9 +405,9 @@ static int run_one(const char *path, const char *who, enum boot_stage stage,
 				(void)kill(-pid, SIGTERM);
 				killed = true;
 				deadline = now_ms() + HOOK_KILL_GRACE_MS;
-			} else if (!unkillable) {
+			} else if (!sigkilled) {
 				(void)kill(-pid, SIGKILL);
-				unkillable = true;
+				sigkilled = true;
 				deadline = now_ms() + HOOK_KILL_GRACE_MS;
 			} else {
 				/* Asleep in the kernel (a dead disk or NFS): waiting could be forever. */
