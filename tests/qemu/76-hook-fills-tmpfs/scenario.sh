@@ -19,7 +19,8 @@ echo "rootfs is $(stat -f -c %T /)"
 dd if=/dev/zero of=/run/fill bs=1M 2>&1 | grep -v records
 mb=$(awk '/^MemAvailable:/ { print int($2 / 4096) }' /proc/meminfo)
 dd if=/dev/zero of=/fill bs=1M count="$mb" 2>&1 | grep -v records
-df -k / /run | awk 'NR > 1 { print "df " $6 " used_kb=" $3 " avail_kb=" $4 }'
+df -k /run | awk 'NR > 1 { print "df " $6 " used_kb=" $3 " avail_kb=" $4 }'
+echo "/fill: $(wc -c </fill) bytes"
 echo "filled"
 HOOK
 # A later hook still runs and can hand its result back, though /run is full.
