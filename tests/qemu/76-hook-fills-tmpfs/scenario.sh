@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # A hook that fills the initramfs's filesystems: /run (tmpfs, half the memory by default) until
-# ENOSPC, then the rootfs (tmpfs, or ramfs without any limit when root= is given before Linux 7:
-# there a quarter of the memory left, so the guest is not simply run out of memory). The boot
-# still reaches the real init; the switch frees the rootfs's share; a later hook can still hand
-# its result back through BATON_RESULT on the full /run.
+# ENOSPC, then the rootfs (ramfs, without any limit, whenever root= is on the command line, on
+# 6.1 and 7.x alike; tmpfs otherwise): there a quarter of the memory left, so the guest is not
+# simply run out of memory. The boot still reaches the real init; the switch frees the rootfs's
+# share; a later hook can still hand its result back through BATON_RESULT on the full /run.
 # kernels: bookworm sid
 set -euo pipefail
 # shellcheck source=../lib.sh
