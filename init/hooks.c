@@ -232,14 +232,14 @@ static void output_hand_over(struct hook_output *out, int fd)
 	pid_t pid = fork();
 
 	if (pid < 0) {
-		log_warning("%s: left processes writing to its output, and no reader could be "
-			    "started for them (fork: %m); they get SIGPIPE when they write, ignoring",
+		/* They get SIGPIPE at their next write: the behaviour before readers. */
+		log_warning("%s: cannot start a reader for its daemons (fork: %m), ignoring",
 			    out->who);
 		return;
 	}
 	if (pid > 0) {
-		log_info("%s: left processes holding its output; reader %d logs it until they "
-			 "close it", out->who, (int)pid);
+		log_info("%s: processes it left hold its output; reader %d logs it", out->who,
+			 (int)pid);
 		return;
 	}
 	{

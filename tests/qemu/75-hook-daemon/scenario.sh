@@ -42,8 +42,8 @@ attach root.img
 boot --initrd initrd.img "root=UUID=$uuid" probe.wait=3
 expect_probe_ok ext4 /dev/vda
 expect_hook early/10-plain 'started the plain daemon$'
-expect_hook early/10-plain 'left processes holding its output; reader [0-9]+ logs it until they close it$'
-expect_hook early/20-at 'left processes holding its output; reader [0-9]+ logs it until they close it$'
+expect_hook early/10-plain 'processes it left hold its output; reader [0-9]+ logs it$'
+expect_hook early/20-at 'processes it left hold its output; reader [0-9]+ logs it$'
 # Output written after the hook returned is logged (the plain daemon's, before the switch).
 expect_hook early/10-plain 'plain [5-9]$' "the plain daemon wrote on after its hook returned"
 expect_hook pre-switch/90-check 'plain daemon alive: [0-9]+ -> [0-9]+$' \
