@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +31,32 @@
 #define HOOK_KILL_GRACE_MS 1000
 /* How often a running hook is checked for exit while its output is read. */
 #define HOOK_POLL_MS 50
+/*
+ * Bytes read from a hook's output between two looks at its exit and its deadline: one default
+ * pipe buffer (16 pages, pipe(7)), so a hook that never pauses cannot starve the clock.
+ */
+#define HOOK_READ_BURST (16 * 4096)
+/*
+ * Lines of one hook's output that are logged; the rest is counted and summarised. Each record
+ * is printed on the console as it is written, and a real 115200-baud serial line carries about
+ * 11 KB/s: 100 lines of 80 bytes take under a second there (100 of HOOK_LINE_MAX bytes about
+ * 4.5 s), while a flood would be printed for as long as it lasts. Far more than hooks say.
+ */
+#define HOOK_LOG_LINES_MAX 100
+/* Space kept for the result file before each hook: one page, far more than a few root= lines. */
+#define HOOK_RESULT_RESERVE 4096
+/* /dev/kmsg is character device 1:11 (Documentation/admin-guide/devices.txt). */
+#define KMSG_MAJOR 1
+#define KMSG_MINOR 11
+
+/* A hook's output on its way to the log: a partial line, and what was logged or dropped. */
+struct hook_output {
+	const char *who;
+	char buf[HOOK_LINE_MAX];
+	size_t kept;
+	unsigned lines;
+	unsigned long long dropped_lines, dropped_bytes;
+};
 
 static char result_root[HOOKS_RESULT_MAX];
 /* Where hooks and their result file are; only the unit tests point them elsewhere. */
@@ -96,23 +124,188 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Logs complete lines from buf; keeps a partial last line unless flush. Returns bytes kept. */
-static size_t log_lines(const char *who, char *buf, size_t len, bool flush)
+/* Logs one line of output, or only counts it once the hook has said enough. */
+static void output_line(struct hook_output *out, const char *text, size_t len)
 {
-	size_t start = 0;
+	if (out->lines < HOOK_LOG_LINES_MAX) {
+		log_info("%s: %.*s", out->who, (int)len, text);
+		if (++out->lines == HOOK_LOG_LINES_MAX)
+			log_warning("%s: %d lines of output logged; the rest is counted, not logged",
+				    out->who, HOOK_LOG_LINES_MAX);
+		return;
+	}
+	out->dropped_lines++;
+	out->dropped_bytes += len + 1;
+}
+
+/* Logs the complete lines of out->buf; keeps a partial last line unless flush or full. */
+static void output_lines(struct hook_output *out, bool flush)
+{
+	char *buf = out->buf;
+	size_t start = 0, len = out->kept;
 
 	for (size_t i = 0; i < len; i++) {
 		if (buf[i] != '\n')
 			continue;
-		log_info("%s: %.*s", who, (int)(i - start), buf + start);
+		output_line(out, buf + start, i - start);
 		start = i + 1;
 	}
-	if (start < len && (flush || len == HOOK_LINE_MAX)) {
-		log_info("%s: %.*s", who, (int)(len - start), buf + start);
+	/* Only a line longer than the buffer is logged in pieces, or the last one at the end. */
+	if (start < len && (flush || (start == 0 && len == sizeof(out->buf)))) {
+		output_line(out, buf + start, len - start);
 		start = len;
 	}
 	memmove(buf, buf + start, len - start);
-	return len - start;
+	out->kept = len - start;
+}
+
+/* Flushes a partial line and says how much was not logged. */
+static void output_end(struct hook_output *out)
+{
+	output_lines(out, true);
+	if (out->dropped_lines)
+		log_warning("%s: %llu more lines of output not logged (%llu bytes)", out->who,
+			    out->dropped_lines, out->dropped_bytes);
+	out->dropped_lines = out->dropped_bytes = 0;
+}
+
+enum read_state { OUTPUT_EMPTY, OUTPUT_MORE, OUTPUT_EOF };
+
+/*
+ * Reads at most HOOK_READ_BURST bytes of a non-blocking pipe into the log. Returns OUTPUT_EOF
+ * when no writer is left (or the pipe failed), OUTPUT_EMPTY when it is drained for now, and
+ * OUTPUT_MORE when the burst ran out first.
+ */
+static enum read_state output_read(struct hook_output *out, int fd)
+{
+	size_t total = 0;
+
+	while (total < HOOK_READ_BURST) {
+		ssize_t n = read(fd, out->buf + out->kept, sizeof(out->buf) - out->kept);
+
+		if (n == 0)
+			return OUTPUT_EOF;
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? OUTPUT_EMPTY : OUTPUT_EOF;
+		out->kept += (size_t)n;
+		total += (size_t)n;
+		output_lines(out, false);
+	}
+	return OUTPUT_MORE;
+}
+
+/* In the reader: closes every fd but the pipe, stdin/out/err and the log's /dev/kmsg. */
+static void close_other_fds(int keep)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		struct stat st;
+		char *end;
+		long fd = strtol(de->d_name, &end, 10);
+
+		if (*end || fd <= STDERR_FILENO || fd == keep || fd == dirfd(d))
+			continue;
+		if (fstat((int)fd, &st) == 0 && S_ISCHR(st.st_mode) &&
+		    st.st_rdev == makedev(KMSG_MAJOR, KMSG_MINOR))
+			continue;
+		close((int)fd);
+	}
+	closedir(d);
+}
+
+/*
+ * The hook has returned but processes it started (a daemon) still hold its output open. Closing
+ * the pipe would kill them with SIGPIPE at their next write, and PID 1 cannot keep reading it
+ * past the exec of the real init (its fds close then). So a child of ours reads on until the
+ * last writer closes the pipe, logging as before, then exits. Other designs fail: sending late
+ * output straight to /dev/kmsg loses the hook's name, the rate limit and, after /dev moves, the
+ * device; keeping the pipe in PID 1 blocks a daemon that writes 64 KiB between two stages.
+ * The reader's argv[0] starts with '@' (it shows as "@init") so procs_stop_initramfs() spares
+ * it like an '@' daemon: it ends by itself when its writers end, at the switch for the others.
+ */
+static void output_hand_over(struct hook_output *out, int fd)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		/* They get SIGPIPE at their next write: the behaviour before readers. */
+		log_warning("%s: cannot start a reader for its daemons (fork: %m), ignoring",
+			    out->who);
+		return;
+	}
+	if (pid > 0) {
+		log_info("%s: processes it left hold its output; reader %d logs it", out->who,
+			 (int)pid);
+		return;
+	}
+	{
+		struct sigaction sa = { .sa_handler = SIG_DFL };
+		sigset_t none;
+
+		for (int sig = 1; sig < NSIG; sig++)
+			(void)sigaction(sig, &sa, NULL);
+		sigemptyset(&none);
+		(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	}
+	if (program_invocation_name && program_invocation_name[0])
+		program_invocation_name[0] = '@';
+	(void)prctl(PR_SET_NAME, "baton-hook-out");
+	/* Its own group, so a later hook's time-out or a shell's job control never reaches it. */
+	(void)setpgid(0, 0);
+	close_other_fds(fd);
+	(void)fcntl(fd, F_SETFL, 0);
+	for (;;) {
+		ssize_t n = read(fd, out->buf + out->kept, sizeof(out->buf) - out->kept);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		out->kept += (size_t)n;
+		output_lines(out, false);
+	}
+	output_end(out);
+	_exit(0);
+}
+
+/*
+ * The result file's folder (/run/baton) is made by nothing else unless the command line has a
+ * blacklist (modules.c): without it a hook's "echo root=... > $BATON_RESULT" fails.
+ */
+static void make_result_dir(void)
+{
+	char parent[PATH_MAX];
+	char *slash;
+
+	if (snprintf(parent, sizeof(parent), "%s", result_path) >= (int)sizeof(parent))
+		return;
+	slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return;
+	*slash = '\0';
+	if (mkdir(parent, 0755) < 0 && errno != EEXIST)
+		log_warning("cannot create %s (%m): hooks cannot hand results back in %s, ignoring",
+			    parent, result_path);
+}
+
+/*
+ * Creates the (empty) result file with a page allocated to it, so that a hook can still hand
+ * its result back when /run is full (a hook that filled it, or a daemon): the hook's "> FILE"
+ * frees the page and its write takes it back, its ">> FILE" writes into it (tmpfs charges
+ * fallocate()d pages to the filesystem, KEEP_SIZE leaves the file empty).
+ */
+static void reserve_result(void)
+{
+	int fd = open(result_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return;
+	(void)fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, HOOK_RESULT_RESERVE);
+	close(fd);
 }
 
 /* Reads the result file a hook may have written: "root=SPEC" lines. */
@@ -149,9 +342,9 @@ static int run_one(const char *path, const char *who, enum boot_stage stage,
 			       "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 	char *const argv[] = { (char *)path, NULL };
 	long long deadline = now_ms() + (long long)params->hook_timeout_sec * 1000;
-	char buf[HOOK_LINE_MAX];
-	size_t kept = 0;
-	bool killed = false;
+	struct hook_output out = { .who = who };
+	enum read_state state = OUTPUT_EMPTY;
+	bool killed = false, sigkilled = false;
 	int p[2], status = 0;
 	pid_t pid;
 
@@ -161,7 +354,7 @@ static int run_one(const char *path, const char *who, enum boot_stage stage,
 	snprintf(env_result, sizeof(env_result), "BATON_RESULT=%s", result_path);
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return log_error_errno(-errno, "%s: cannot create a pipe: %m", who);
-	(void)unlink(result_path);
+	reserve_result();
 
 	pid = fork();
 	if (pid < 0) {
@@ -189,16 +382,20 @@ static int run_one(const char *path, const char *who, enum boot_stage stage,
 
 	/*
 	 * Wait for the hook itself, not for end-of-file: a daemon it starts (plymouthd) may keep
-	 * the pipe open for the rest of the boot.
+	 * the pipe open for the rest of the boot. The reading is bounded per round, so the
+	 * deadline holds however fast the hook writes.
 	 */
 	for (;;) {
 		struct pollfd pfd = { .fd = p[0], .events = POLLIN };
 		pid_t r;
-		ssize_t n;
 
-		(void)poll(&pfd, 1, HOOK_POLL_MS);
-		while ((n = read(p[0], buf + kept, sizeof(buf) - kept)) > 0)
-			kept = log_lines(who, buf, kept + (size_t)n, false);
+		/* At end-of-file poll() returns at once: then it only paces the loop. */
+		if (state == OUTPUT_EMPTY)
+			(void)poll(&pfd, 1, HOOK_POLL_MS);
+		else if (state == OUTPUT_EOF)
+			(void)poll(NULL, 0, HOOK_POLL_MS);
+		if (state != OUTPUT_EOF)
+			state = output_read(&out, p[0]);
 		r = waitpid(pid, &status, WNOHANG);
 		if (r == pid)
 			break;
@@ -209,22 +406,26 @@ static int run_one(const char *path, const char *who, enum boot_stage stage,
 				(void)kill(-pid, SIGTERM);
 				killed = true;
 				deadline = now_ms() + HOOK_KILL_GRACE_MS;
-			} else {
+			} else if (!sigkilled) {
 				(void)kill(-pid, SIGKILL);
-				(void)waitpid(pid, &status, 0);
+				sigkilled = true;
+				deadline = now_ms() + HOOK_KILL_GRACE_MS;
+			} else {
+				/* Asleep in the kernel (a dead disk or NFS): waiting could be forever. */
+				log_error("%s: still there %d ms after SIGKILL, going on without it",
+					  who, HOOK_KILL_GRACE_MS);
+				status = SIGKILL;
 				break;
 			}
 		}
 	}
-	while (kept < sizeof(buf)) {
-		ssize_t n = read(p[0], buf + kept, sizeof(buf) - kept);
-
-		if (n <= 0)
-			break;
-		kept += (size_t)n;
-		kept = log_lines(who, buf, kept, false);
-	}
-	(void)log_lines(who, buf, kept, true);
+	/* What the hook wrote last; one burst at most, a daemon may write on forever. */
+	if (state != OUTPUT_EOF)
+		state = output_read(&out, p[0]);
+	if (state == OUTPUT_EOF)
+		output_end(&out);
+	else
+		output_hand_over(&out, p[0]);
 	close(p[0]);
 	read_result(who);
 
@@ -249,6 +450,8 @@ int hooks_run(enum boot_stage stage, const struct boot_params *params, const cha
 	}
 	snprintf(dir, sizeof(dir), "%s/%s", hooks_dir, stage_name);
 	n = list_hooks(dir, names);
+	if (n)
+		make_result_dir();
 	for (unsigned i = 0; i < n; i++) {
 		struct stat st;
 		long long start;
