@@ -1025,7 +1025,7 @@ initramfs_repack() {
 	(
 		cd "$dir" || exit 1
 		{
-			find . -mindepth 1 ! -path "./$last" | sed 's|^\./||' | LC_ALL=C sort
+			find . -mindepth 1 | sed 's|^\./||' | grep -vxF -- "${last:-./}" | LC_ALL=C sort
 			[[ -z $last ]] || printf '%s\n' "$last"
 		} | cpio --quiet -o -H newc -R 0:0
 	) >"$out.cpio" || die "initramfs_repack: cpio failed in $dir"
