@@ -21,7 +21,7 @@ note "kept $((size / 2)) of the $size bytes of $BATON_INITRD"
 boot --initrd cut.img --timeout 90 "root=UUID=$uuid" rd.timeout=5
 expect '^\[ *[0-9.]+\] Initramfs unpacking failed: ' "the kernel reports the damage"
 expect_baton 'started, root=' "/init was unpacked before the damage, so baton ran"
-expect_baton "module index /lib/modules/$KVER/modules\\.dep\\.bin is missing: the image is incomplete or damaged .*regenerate the image" \
+expect_baton "module index /lib/modules/$(re_quote "$KVER")/modules\\.dep\\.bin is missing: the image is incomplete or damaged .*regenerate the image" \
 	"baton names the index it lacks and what to do"
 expect_not 'baton: module [^ ]+ is not in this image' "no advice to add a module the image has"
 expect_fatal "fatal: root device UUID=$uuid did not appear within 5 s"

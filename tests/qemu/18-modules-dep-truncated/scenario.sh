@@ -25,7 +25,7 @@ initramfs_repack tree damaged.img
 
 boot --initrd damaged.img --timeout 90 "root=UUID=$uuid" rd.timeout=5
 expect_not '^\[ *[0-9.]+\] Initramfs unpacking failed' "the image itself is whole"
-expect_baton "module index /lib/modules/$KVER/modules\\.dep\\.bin is damaged .*regenerate the image" \
+expect_baton "module index /lib/modules/$(re_quote "$KVER")/modules\\.dep\\.bin is damaged .*regenerate the image" \
 	"baton names the damaged index and what to do"
 expect_not 'baton: module virtio_blk is not in this image' \
 	"no advice to add a module the image has"
