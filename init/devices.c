@@ -67,7 +67,7 @@ int devices_listen(void)
 	return 0;
 }
 
-/* The slot of a device present under that name, or NULL. */
+/* The slot of a device present under that name, or -1. */
 static int find_slot(const char *name)
 {
 	for (unsigned i = 0; i < n_devices; i++)
