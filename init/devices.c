@@ -33,6 +33,15 @@
 
 static struct device_info devices[DEVICES_MAX];
 static unsigned n_devices;
+/*
+ * Slots of devices the kernel removed (a "remove" uevent, or gone from sysfs): kept so pointers
+ * handed out stay valid, skipped by every lookup, and reused when the name comes back (the
+ * kernel gives the next disk the lowest free name: vda unplugged, the new disk is vda again),
+ * which before was found under the old name and never probed.
+ */
+static bool gone[DEVICES_MAX];
+/* Devices added since the start, for the device hooks: a reused slot is a new device too. */
+static unsigned n_added;
 static int uevent_fd = -1;
 
 int devices_listen(void)
@@ -58,12 +67,41 @@ int devices_listen(void)
 	return 0;
 }
 
-static struct device_info *find_device(const char *name)
+/* The slot of a device present under that name, or -1. */
+static int find_slot(const char *name)
 {
 	for (unsigned i = 0; i < n_devices; i++)
-		if (strcmp(devices[i].name, name) == 0)
-			return &devices[i];
-	return NULL;
+		if (!gone[i] && strcmp(devices[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static struct device_info *find_device(const char *name)
+{
+	int i = find_slot(name);
+
+	return i < 0 ? NULL : &devices[i];
+}
+
+/* How many devices are present now. */
+static unsigned count_present(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < n_devices; i++)
+		n += !gone[i];
+	return n;
+}
+
+/* The kernel removed a block device: forget its tags, so nothing matches or reports it. */
+static void remove_device(const char *name)
+{
+	int i = find_slot(name);
+
+	if (i < 0)
+		return;
+	gone[i] = true;
+	log_info("block device /dev/%s was removed", name);
 }
 
 static void copy_tag(blkid_probe pr, const char *tag, char *dst)
@@ -136,21 +174,32 @@ static struct device_info *add_device(const char *name)
 {
 	struct device_info *dev = find_device(name);
 	char buf[64], link[256];
-	unsigned maj, min;
+	unsigned maj, min, slot;
 	ssize_t n;
 
 	if (dev)
 		return dev;
 	if (strlen(name) >= DEVICE_NAME_MAX)
 		return NULL;
-	if (n_devices >= DEVICES_MAX) {
-		log_warning("more than %d block devices, %s not considered", DEVICES_MAX, name);
-		return NULL;
-	}
 	if (diskid_read_attr(name, "dev", buf, sizeof(buf)) < 0 || sscanf(buf, "%u:%u", &maj, &min) != 2)
 		return NULL;
-
-	dev = &devices[n_devices++];
+	/*
+	 * The slot of a removed device of the same name, else a new one: never another name's,
+	 * which a caller may still hold (the root found, while resume= is waited for).
+	 */
+	for (slot = 0; slot < n_devices; slot++)
+		if (gone[slot] && strcmp(devices[slot].name, name) == 0)
+			break;
+	if (slot == n_devices) {
+		if (n_devices >= DEVICES_MAX) {
+			log_warning("more than %d block devices, %s not considered", DEVICES_MAX, name);
+			return NULL;
+		}
+		n_devices++;
+	}
+	gone[slot] = false;
+	n_added++;
+	dev = &devices[slot];
 	memset(dev, 0, sizeof(*dev));
 	strcpy(dev->name, name);
 	dev->major = maj;
@@ -182,7 +231,14 @@ static void scan_sysfs(void)
 {
 	DIR *dir = opendir("/sys/class/block");
 	struct dirent *de;
+	char path[sizeof("/sys/class/block/") + DEVICE_NAME_MAX];
 
+	/* Removals whose uevent was lost (ENOBUFS) or never came (no uevent socket). */
+	for (unsigned i = 0; i < n_devices; i++) {
+		snprintf(path, sizeof(path), "/sys/class/block/%s", devices[i].name);
+		if (!gone[i] && access(path, F_OK) < 0 && errno == ENOENT)
+			remove_device(devices[i].name);
+	}
 	if (!dir) {
 		log_warning_errno(-errno, "cannot list /sys/class/block: %m");
 		return;
@@ -254,14 +310,14 @@ static const struct device_info *lookup(const struct devspec *spec)
 	for (unsigned i = 0; i < n_devices; i++) {
 		struct device_info *dev = &devices[i];
 
-		if (!device_matches(spec, dev))
+		if (gone[i] || !device_matches(spec, dev))
 			continue;
 		if (spec->partnroff == 0)
 			return dev;
 		/* PARTNROFF: the partition partnroff after this one, on the same disk. */
 		for (unsigned j = 0; j < n_devices; j++)
-			if (devices[j].partno == dev->partno + spec->partnroff && dev->disk[0] &&
-			    strcmp(devices[j].disk, dev->disk) == 0)
+			if (!gone[j] && devices[j].partno == dev->partno + spec->partnroff &&
+			    dev->disk[0] && strcmp(devices[j].disk, dev->disk) == 0)
 				return &devices[j];
 	}
 	return NULL;
@@ -284,6 +340,9 @@ static void handle_uevent(const char *buf, size_t len)
 		else if (strncmp(kv, "MODALIAS=", 9) == 0)
 			modalias = kv + 9;
 	}
+	if (action && strcmp(action, "remove") == 0 && subsystem && devname &&
+	    strcmp(subsystem, "block") == 0)
+		remove_device(devname);
 	if (!action || strcmp(action, "add") != 0)
 		return;
 	if (modalias)
@@ -339,7 +398,7 @@ int devices_wait_for(struct devspec *spec, char *spec_text, size_t spec_size, co
 	long long start = now_ms();
 	long long deadline = timeout_sec ? start + (long long)timeout_sec * 1000 : -1;
 	long long next_progress = start + PROGRESS_INTERVAL_MS;
-	unsigned hooked_devices = 0;
+	unsigned hooked_devices = 0; /* n_added when the hook last ran */
 	const struct device_info *dev;
 
 	scan_sysfs();
@@ -350,8 +409,8 @@ int devices_wait_for(struct devspec *spec, char *spec_text, size_t spec_size, co
 		if (uevent_fd >= 0 && drain_uevents() == -ENOBUFS)
 			scan_sysfs();
 		dev = lookup(spec);
-		if (!dev && hook && n_devices != hooked_devices) {
-			hooked_devices = n_devices;
+		if (!dev && hook && n_added != hooked_devices) {
+			hooked_devices = n_added;
 			if (hook(spec, spec_text, spec_size))
 				continue;
 		}
@@ -370,10 +429,11 @@ int devices_wait_for(struct devspec *spec, char *spec_text, size_t spec_size, co
 			if (deadline >= 0)
 				log_notice("still waiting for %s %s: %u block devices seen, "
 					   "giving up in %lld s",
-					   role, spec_text, n_devices, (deadline - now + 999) / 1000);
+					   role, spec_text, count_present(),
+					   (deadline - now + 999) / 1000);
 			else
 				log_notice("still waiting for %s %s (rootwait: no deadline), "
-					   "%u block devices seen", role, spec_text, n_devices);
+					   "%u block devices seen", role, spec_text, count_present());
 			next_progress = now + PROGRESS_INTERVAL_MS;
 			/* Also on the progress tick: a hook may wait for something other than disks. */
 			if (hook && hook(spec, spec_text, spec_size))
@@ -417,6 +477,8 @@ static void report_near_miss(const struct devspec *spec)
 		const struct device_info *d = &devices[i];
 		const char *have = NULL;
 
+		if (gone[i])
+			continue;
 		switch (spec->kind) {
 		case DEVSPEC_UUID:
 			have = d->uuid;
@@ -448,10 +510,15 @@ void devices_report(const struct devspec *spec)
 			  "the image or the disk is not attached");
 		return;
 	}
-	log_error("block devices seen (%u):", n_devices);
+	if (count_present() < n_devices)
+		log_error("block devices that were removed since they appeared: %u",
+			  n_devices - count_present());
+	log_error("block devices seen (%u):", count_present());
 	for (unsigned i = 0; i < n_devices; i++) {
 		struct device_info *d = &devices[i];
 
+		if (gone[i])
+			continue;
 		need_partition_entry(d);
 		log_error("  /dev/%s %u:%u TYPE=\"%s\" UUID=\"%s\" LABEL=\"%s\" PARTUUID=\"%s\" "
 			  "PARTLABEL=\"%s\"",

@@ -10,8 +10,10 @@
 #include <fcntl.h>
 #include <libkmod.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,6 +27,9 @@
 
 
 static struct kmod_ctx *kmod;
+/* The module index that made modules_init() give up, for the fatal report; empty if none. */
+static char index_broken[PATH_MAX];
+static const char *index_broken_why = "";
 static char unclaimed[UNCLAIMED_MAX][UNCLAIMED_ALIAS_MAX];
 static unsigned n_unclaimed, n_unclaimed_dropped;
 
@@ -79,6 +84,9 @@ static const char *describe_alias(const char *alias)
 
 void modules_report_unclaimed(void)
 {
+	if (index_broken[0])
+		log_error("no driver could be loaded: the module index %s %s; regenerate the image "
+			  "with mkinitramfs", index_broken, index_broken_why);
 	if (n_unclaimed == 0)
 		return;
 	log_error("hardware that no module in this image claims:");
@@ -145,6 +153,190 @@ static int write_blacklist(const char *list)
 	return 0;
 }
 
+/*
+ * The binary index format depmod writes and libkmod reads (kmod's libkmod-index.c): a header
+ * (magic, version, root node offset), then a trie whose nodes each come after their children.
+ */
+#define INDEX_MAGIC 0xB007F457u
+#define INDEX_VERSION_MAJOR 0x0002u
+#define INDEX_HEADER_SIZE 12
+#define INDEX_NODE_PREFIX 0x80000000u
+#define INDEX_NODE_VALUES 0x40000000u
+#define INDEX_NODE_CHILDS 0x20000000u
+#define INDEX_NODE_MASK 0x0FFFFFFFu
+/* libkmod keeps a node's children in an array of INDEX_CHILDMAX (128): one per ASCII byte. */
+#define INDEX_CHILDMAX 128
+/* A key (a module name, an alias) is at most a modalias long, and each trie level eats a byte. */
+#define INDEX_DEPTH_MAX MODALIAS_MAX
+
+/* The indexes kmod_load_resources() maps (kmod 30's index_files[]). */
+static const char *const index_names[] = { "modules.dep", "modules.alias", "modules.symbols",
+					   "modules.builtin.alias", "modules.builtin" };
+
+struct index_map {
+	const unsigned char *data;
+	size_t size;
+	size_t budget; /* nodes left to visit: a tree has fewer nodes than bytes */
+};
+
+static uint32_t index_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Skips a NUL-terminated string at *pos; -EBADMSG if it runs past the end. */
+static int index_skip_string(const struct index_map *m, size_t *pos)
+{
+	const unsigned char *nul;
+
+	if (*pos >= m->size)
+		return -EBADMSG;
+	nul = memchr(m->data + *pos, '\0', m->size - *pos);
+	if (!nul)
+		return -EBADMSG;
+	*pos = (size_t)(nul - m->data) + 1;
+	return 0;
+}
+
+/*
+ * Checks that the node at offset node and everything below it lies inside the file, the way
+ * libkmod will read it: libkmod reads the mapping without bounds, so a cut-short index makes
+ * it read past its end (garbage, or SIGSEGV: a kernel panic in PID 1).
+ */
+static int index_check_node(struct index_map *m, uint32_t node, unsigned depth)
+{
+	size_t pos = node & INDEX_NODE_MASK, children = 0;
+	unsigned first = 0, last = 0;
+	int r;
+
+	if (depth > INDEX_DEPTH_MAX || m->budget == 0)
+		return -ELOOP;
+	m->budget--;
+	if (pos < INDEX_HEADER_SIZE || pos >= m->size)
+		return -EBADMSG;
+	if (node & INDEX_NODE_PREFIX) {
+		r = index_skip_string(m, &pos);
+		if (r < 0)
+			return r;
+	}
+	if (node & INDEX_NODE_CHILDS) {
+		if (m->size - pos < 2)
+			return -EBADMSG;
+		first = m->data[pos];
+		last = m->data[pos + 1];
+		pos += 2;
+		if (first > last || last >= INDEX_CHILDMAX ||
+		    (m->size - pos) / 4 < (size_t)(last - first + 1))
+			return -EBADMSG;
+		children = pos;
+		pos += 4 * (size_t)(last - first + 1);
+	}
+	if (node & INDEX_NODE_VALUES) {
+		uint32_t count;
+
+		if (m->size - pos < 4)
+			return -EBADMSG;
+		count = index_u32(m->data + pos);
+		pos += 4;
+		/* Each value is a 4-byte priority and a string of at least its NUL. */
+		if (count > (m->size - pos) / 5)
+			return -EBADMSG;
+		for (uint32_t i = 0; i < count; i++) {
+			if (m->size - pos < 4)
+				return -EBADMSG;
+			pos += 4;
+			r = index_skip_string(m, &pos);
+			if (r < 0)
+				return r;
+		}
+	}
+	for (unsigned i = 0; children && i <= last - first; i++) {
+		uint32_t child = index_u32(m->data + children + 4 * i);
+
+		if ((child & INDEX_NODE_MASK) == 0)
+			continue;
+		/* depmod writes children first: a child at or after its parent is damage. */
+		if ((child & INDEX_NODE_MASK) >= (node & INDEX_NODE_MASK))
+			return -EBADMSG;
+		r = index_check_node(m, child, depth + 1);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * Checks one index file of the image before libkmod maps it. Returns 0 when it is whole (or
+ * absent while the image has no module folder at all), else -errno with *ret_why saying what.
+ */
+static int index_check(const char *path, bool required, const char **ret_why)
+{
+	struct index_map m = { 0 };
+	struct stat st;
+	void *map;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		if (r == -ENOENT && !required)
+			return 0;
+		*ret_why = r == -ENOENT ? "is missing" : "cannot be read";
+		return r;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < INDEX_HEADER_SIZE) {
+		close(fd);
+		*ret_why = "is damaged (shorter than its header)";
+		return -EBADMSG;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	r = map == MAP_FAILED ? -errno : 0;
+	close(fd);
+	if (r < 0) {
+		*ret_why = "cannot be read";
+		return r;
+	}
+	m.data = map;
+	m.size = (size_t)st.st_size;
+	m.budget = m.size;
+	if (index_u32(m.data) != INDEX_MAGIC || index_u32(m.data + 4) >> 16 != INDEX_VERSION_MAJOR) {
+		*ret_why = "is damaged (not a kmod index of version 2)";
+		r = -EBADMSG;
+	} else {
+		r = index_check_node(&m, index_u32(m.data + 8), 0);
+		if (r < 0)
+			*ret_why = "is damaged (cut short, or a node points outside it)";
+	}
+	munmap(map, m.size);
+	return r;
+}
+
+/*
+ * Checks every index libkmod will map. modules.dep.bin must be there when the image has a
+ * module folder (mkinitramfs always writes it); the others only need to be whole.
+ */
+static int indexes_check(const char *dir)
+{
+	bool have_dir = access(dir, F_OK) == 0;
+
+	for (size_t i = 0; i < sizeof(index_names) / sizeof(index_names[0]); i++) {
+		const char *why = "";
+		int r;
+
+		snprintf(index_broken, sizeof(index_broken), "%s/%s.bin", dir, index_names[i]);
+		r = index_check(index_broken, have_dir && i == 0, &why);
+		if (r < 0) {
+			index_broken_why = why;
+			return log_error_errno(r, "module index %s %s: the image is incomplete or "
+						  "damaged (\"Initramfs unpacking failed\" above?), so no "
+						  "module can be looked up; regenerate the image with "
+						  "mkinitramfs", index_broken, why);
+		}
+	}
+	index_broken[0] = '\0';
+	return 0;
+}
+
 int modules_init(const char *blacklist)
 {
 	/* libkmod's default folders, after ours. */
@@ -160,6 +352,13 @@ int modules_init(const char *blacklist)
 	kmod_set_log_fn(kmod, kmod_log, NULL);
 	kmod_set_log_priority(kmod, log_get_max_level() >= LOG_LEVEL_DEBUG ? LOG_LEVEL_DEBUG
 									  : LOG_LEVEL_ERR);
+	/* libkmod trusts the indexes; a damaged one must never reach it. */
+	r = indexes_check(kmod_get_dirname(kmod));
+	if (r < 0) {
+		kmod_unref(kmod);
+		kmod = NULL;
+		return r;
+	}
 	r = kmod_load_resources(kmod);
 	if (r < 0)
 		log_warning_errno(r, "cannot load the module indexes of the image (%m); module lookups "
@@ -180,6 +379,24 @@ static int insert_instead(struct kmod_module *mod, const char *cmdline, void *da
 		   kmod_module_get_name(mod), cmdline);
 	r = kmod_module_insert_module(mod, 0, kmod_module_get_options(mod));
 	return r == -EEXIST ? 0 : r;
+}
+
+/*
+ * What a failed insertion says about the image: a cut-short initramfs ("Initramfs unpacking
+ * failed") leaves the module it stopped in still open for writing by the kernel's unpacker
+ * (finit_module gives ETXTBSY), and the modules after it missing though the index lists them.
+ */
+static const char *damage_hint(struct kmod_module *mod, int r)
+{
+	const char *path = kmod_module_get_path(mod);
+
+	if (r == -ETXTBSY)
+		return " (the kernel stopped unpacking the initramfs inside this module's file, see "
+		       "\"Initramfs unpacking failed\" above: regenerate the image)";
+	if (path && access(path, F_OK) < 0)
+		return " (its file is missing from the image although the index lists it: the "
+		       "image is incomplete, regenerate it)";
+	return "";
 }
 
 /* Inserts every module in a lookup result; returns how many there were, or -errno. */
@@ -206,12 +423,12 @@ static int insert_list(struct kmod_list *list, const char *what, unsigned flags,
 			log_debug("module %s (for %s) is blacklisted, skipped", name, what);
 		else if (r == 0)
 			log_debug("module %s loaded (for %s)", name, what);
-		else if (quiet && (r == -ENODEV || r == -ENOENT))
+		else if (quiet && (r == -ENODEV || r == -ENOENT) && !damage_hint(mod, r)[0])
 			/* e.g. a CPU-specific crc32c that does not fit this CPU: normal */
 			log_debug("module %s (for %s) declined: %s", name, what, strerror(-r));
 		else
-			log_warning_errno(r, "loading module %s (for %s) failed: %m, ignoring", name,
-					  what);
+			log_warning_errno(r, "loading module %s (for %s) failed: %m%s, ignoring", name,
+					  what, damage_hint(mod, r));
 		kmod_module_unref(mod);
 	}
 	return count;

@@ -286,6 +286,8 @@ _usb_bus=0
 _hotplug_img=''
 _hotplug_after=''
 _hotplug_delay=0
+# A function that drives the monitor beside the next boot instead of _hotplug_beside (unplug).
+_monitor_beside=''
 QEMU_DISK_ARGS=()
 
 # scenario_begin: shared pieces, a fresh work dir (also the current directory from here on),
@@ -839,14 +841,14 @@ boot() {
 	printf '%s\n' "console=ttyS0 panic=-1 $*" >"$WORK/cmdline"
 	while :; do
 		rm -f "$LOG" "$WORK/console.log"
-		if [[ -n $_hotplug_img ]]; then
+		if [[ -n $_hotplug_img || -n $_monitor_beside ]]; then
 			# QEMU's pipe chardev opens monitor.in and monitor.out read-write; holding them
 			# read-write here too means no open ever blocks, whoever is gone first.
 			rm -f "$WORK/monitor.in" "$WORK/monitor.out"
 			mkfifo "$WORK/monitor.in" "$WORK/monitor.out"
 			exec {_monitor_in}<>"$WORK/monitor.in" {monitor_out}<>"$WORK/monitor.out"
 			extra=(-monitor "pipe:$WORK/monitor")
-			_qemu_beside=_hotplug_beside
+			_qemu_beside=${_monitor_beside:-_hotplug_beside}
 		fi
 		local start=$SECONDS
 		rc=0
@@ -999,5 +1001,110 @@ expect_switch_path() {
 	else
 		expect_not 'baton: switched root with pivot_root' \
 			"Linux $KVER: pivot_root cannot leave the initramfs, MS_MOVE is the way"
+	fi
+}
+
+# --- damaged images, disks pulled out (fault scenarios 17, 18, 93, 94) ---------------------
+
+# initramfs_unpack IMG DIR: the files of the gzip image IMG, as mkinitramfs wrote it, in DIR.
+initramfs_unpack() {
+	local img=$1 dir=$2
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	zcat "$img" | (cd "$dir" && cpio --quiet -idm --no-absolute-filenames) ||
+		die "initramfs_unpack: cannot unpack $img"
+}
+
+# initramfs_repack DIR OUT [LAST]: DIR as an image the way mkinitramfs writes one (newc cpio,
+# sorted paths, owner 0:0, gzip), except that the file LAST (a path relative to DIR) is moved
+# to the end of the archive, where a cut-short image loses it first. OUT.cpio keeps the
+# uncompressed archive.
+initramfs_repack() {
+	local dir=$1 out=$2 last=${3:-}
+	[[ -z $last || -f $dir/$last ]] || die "initramfs_repack: no file $last in $dir"
+	(
+		cd "$dir" || exit 1
+		{
+			find . -mindepth 1 | sed 's|^\./||' | grep -vxF -- "${last:-./}" | LC_ALL=C sort
+			[[ -z $last ]] || printf '%s\n' "$last"
+		} | cpio --quiet -o -H newc -R 0:0
+	) >"$out.cpio" || die "initramfs_repack: cpio failed in $dir"
+	gzip -n -9 -c "$out.cpio" >"$out" || die "initramfs_repack: gzip failed"
+}
+
+# cpio_data_offset CPIO PATH: the byte offset where the data of the last archive member named
+# PATH begins in the uncompressed newc archive CPIO (header, name and padding to 4 bytes).
+cpio_data_offset() {
+	local cpio=$1 path=$2 at
+	at=$(grep -obUaF -- "$path" "$cpio" | tail -n 1 | cut -d: -f1)
+	[[ -n $at ]] || die "cpio_data_offset: $path is not in $cpio"
+	printf '%s\n' $(((at + ${#path} + 1 + 3) / 4 * 4))
+}
+
+# gzip_cut IMG OUT UNPACKED: OUT is the gzip stream IMG cut short, at the shortest length from
+# which zcat recovers at least UNPACKED bytes before "unexpected end of file". Prints the
+# number of compressed bytes kept.
+gzip_cut() {
+	local img=$1 out=$2 want=$3 lo=0 hi mid got
+	hi=$(stat -c %s "$img")
+	while ((hi - lo > 1)); do
+		mid=$(((lo + hi) / 2))
+		got=$(head -c "$mid" "$img" | { zcat 2>/dev/null || true; } | wc -c)
+		if ((got < want)); then
+			lo=$mid
+		else
+			hi=$mid
+		fi
+	done
+	head -c "$hi" "$img" >"$out"
+	printf '%s\n' "$hi"
+}
+
+# attach_unpluggable IMG ID: IMG as a virtio-blk disk with the QEMU id ID, behind a PCIe root
+# port of its own (q35 unplugs PCIe devices only from one), so unplug can take it away.
+attach_unpluggable() {
+	local img=$1 id=$2 drive
+	[[ -f $img ]] || die "attach_unpluggable: no image $img"
+	drive=u$_disk_n
+	_disk_n=$((_disk_n + 1))
+	QEMU_DISK_ARGS+=(-device "pcie-root-port,id=port-$id,chassis=$((10 + _disk_n))"
+		-drive "file=$img,if=none,format=raw,id=$drive"
+		-device "virtio-blk-pci,drive=$drive,bus=port-$id,id=$id")
+}
+
+# unplug ID --after REGEX [--delay S]: once the console shows REGEX and S seconds more have
+# passed (default 0), the device ID (see attach_unpluggable) is taken out through the monitor
+# (device_del, as a person pulling the disk would), during the next boot. With hotplug too, its
+# disk goes in after that, as hotplug's --after and --delay say: a disk swapped for another.
+_unplug_id=''
+_unplug_after=''
+_unplug_delay=0
+unplug() {
+	_unplug_id=$1
+	shift
+	while (($#)); do
+		case $1 in
+		--after) _unplug_after=$2 ;;
+		--delay) _unplug_delay=$2 ;;
+		*) die "unplug: unknown argument '$1'" ;;
+		esac
+		shift 2
+	done
+	[[ -n $_unplug_after ]] || die "unplug: --after REGEX is needed"
+	_monitor_beside=_unplug_beside
+}
+
+# _unplug_beside SERIAL QEMU_PID: unplug's side of the boot (see _hotplug_beside).
+_unplug_beside() {
+	local serial=$1 pid=$2
+	until grep -Eq -- "$_unplug_after" "$serial" 2>/dev/null; do
+		kill -0 "$pid" 2>/dev/null || exit 0
+		sleep 0.2
+	done
+	sleep "$_unplug_delay"
+	note "unplugging $_unplug_id ${_unplug_delay}s after /$_unplug_after/"
+	printf '%s\n' "device_del $_unplug_id" >&"$_monitor_in"
+	if [[ -n $_hotplug_img ]]; then
+		_hotplug_beside "$serial" "$pid"
 	fi
 }
