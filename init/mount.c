@@ -137,9 +137,16 @@ static char *with_ro_rw(const char *flags, bool read_write)
 
 int mount_root(const struct boot_params *params, const struct device_info *dev)
 {
-	char *options = with_ro_rw(params->rootflags, params->read_write);
+	struct stat st;
+	char *options;
 	int r;
 
+	/* Every image mkinitramfs makes has it; only a cut-short or hand-made one lacks it. */
+	if (stat(MOUNT_NEW_ROOT, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		log_error("%s, where the root is mounted, is missing from the initramfs: the image is incomplete (the kernel says \"Initramfs unpacking failed\" above when it is cut short) or was not made by mkinitramfs; regenerate it with mkinitramfs", MOUNT_NEW_ROOT);
+		return -ENOENT;
+	}
+	options = with_ro_rw(params->rootflags, params->read_write);
 	if (!options)
 		return log_error_errno(-ENOMEM, "out of memory");
 	r = mount_device(dev, params->rootfstype, options, MOUNT_NEW_ROOT, MOUNT_NEW_ROOT, "root",

@@ -124,6 +124,8 @@ static int ensure_dir(int rootfd, const char *name)
 		close(fd);
 		return 0;
 	}
+	if (fd == -EIO)
+		return log_error_errno(fd, "the new root cannot be read (looking up %s: %m): its disk failed or was removed after the mount", name);
 	if (fd != -ENOENT)
 		return log_error_errno(fd, "%s in the new root is unusable as a mount point: %m", name);
 	if (mkdirat(rootfd, name + 1, 0755) < 0)

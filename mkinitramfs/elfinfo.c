@@ -40,19 +40,27 @@ bool elfinfo_is_elf(const void *data, size_t len)
 	return len >= EI_NIDENT && memcmp(data, ELFMAG, SELFMAG) == 0;
 }
 
+/* Checks e's identification bytes and header size; sets its class and byte order. */
+static int elf_reader_init(struct elf_reader *e)
+{
+	if (!elfinfo_is_elf(e->data, e->len))
+		return -ENOEXEC;
+	if (e->data[EI_CLASS] != ELFCLASS32 && e->data[EI_CLASS] != ELFCLASS64)
+		return -ENOEXEC;
+	if (e->data[EI_DATA] != ELFDATA2LSB && e->data[EI_DATA] != ELFDATA2MSB)
+		return -ENOEXEC;
+	e->is64 = e->data[EI_CLASS] == ELFCLASS64;
+	e->big = e->data[EI_DATA] == ELFDATA2MSB;
+	if (e->len < (e->is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)))
+		return -ENOEXEC;
+	return 0;
+}
+
 int elfinfo_header(const void *data, size_t len, struct elfinfo_header *ret)
 {
 	struct elf_reader e = {.data = data, .len = len};
 
-	if (!elfinfo_is_elf(data, len))
-		return -ENOEXEC;
-	if (e.data[EI_CLASS] != ELFCLASS32 && e.data[EI_CLASS] != ELFCLASS64)
-		return -ENOEXEC;
-	if (e.data[EI_DATA] != ELFDATA2LSB && e.data[EI_DATA] != ELFDATA2MSB)
-		return -ENOEXEC;
-	e.is64 = e.data[EI_CLASS] == ELFCLASS64;
-	e.big = e.data[EI_DATA] == ELFDATA2MSB;
-	if (len < (e.is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)))
+	if (elf_reader_init(&e) < 0)
 		return -ENOEXEC;
 	/* e_type and e_machine follow e_ident in both classes. */
 	*ret = (struct elfinfo_header){
@@ -118,15 +126,7 @@ int elfinfo_parse(const void *data, size_t len, struct elfinfo *ret)
 	bool has_dyn = false, has_strtab = false;
 	int r = -ENOEXEC;
 
-	if (!elfinfo_is_elf(data, len))
-		return -ENOEXEC;
-	if (e.data[EI_CLASS] != ELFCLASS32 && e.data[EI_CLASS] != ELFCLASS64)
-		return -ENOEXEC;
-	if (e.data[EI_DATA] != ELFDATA2LSB && e.data[EI_DATA] != ELFDATA2MSB)
-		return -ENOEXEC;
-	e.is64 = e.data[EI_CLASS] == ELFCLASS64;
-	e.big = e.data[EI_DATA] == ELFDATA2MSB;
-	if (len < (e.is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)))
+	if (elf_reader_init(&e) < 0)
 		return -ENOEXEC;
 	info.elf_class = e.data[EI_CLASS];
 	info.machine = (uint16_t)elf_get(&e, 18, 2);
