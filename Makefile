@@ -29,11 +29,15 @@ GEN_HDR   := $(wildcard mkinitramfs/*.h)
 GEN_CFLAGS := -std=gnu11 -O2 -g $(CFLAGS_WARN) -D_GNU_SOURCE
 GEN_LIBS  := -lkmod -ldeflate -lz -llzma -lzstd
 
-.PHONY: all host-packages deps check unit docs-check generator-test qemu-test demo bench clean
+.PHONY: all host-packages test-packages deps check lint unit docs-check generator-test qemu-test demo bench clean
 all: $(BUILD)/init $(BUILD)/mkinitramfs
 
+# Packages: the build side for make, the rest (QEMU, filesystems, linters) for the checks.
 host-packages:
-	@scripts/host-packages.sh
+	@scripts/host-packages.sh --build
+
+test-packages:
+	@scripts/host-packages.sh --test
 
 $(DEPS)/.done: scripts/build-deps.sh scripts/apt-private.sh | host-packages
 	scripts/build-deps.sh $(DEPS)
@@ -63,23 +67,40 @@ unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
 
 # The generator from the outside, on Debian's kernel: contents, reproducibility, errors.
-generator-test: all
+generator-test: all | test-packages
 	tests/generator/run.sh
 
-qemu-test: all
+qemu-test: all | test-packages
 	tests/qemu/run.sh
 
 check: unit fuzz-replay docs-check generator-test qemu-test
+
+# Style: clang-format (dry run) on every C file, shellcheck on every shell script.
+lint: | test-packages
+	scripts/lint.sh
 
 # Every command line key the parser knows is documented (baton(7), README).
 docs-check:
 	tests/check-docs.sh
 
-demo: all
+demo: all | test-packages
 	tests/qemu/demo.sh
 
-bench: all
+bench: all | test-packages
 	bench/run.sh
+
+# For editors and clangd: every C file of the two programs with the flags it is built with.
+compile_commands.json: Makefile $(INIT_SRC) $(GEN_SRC)
+	@{ printf '['; sep=''; \
+	for f in $(INIT_SRC); do \
+		printf '%s\n{"directory": "%s", "file": "%s", "command": "%s %s -c %s"}' \
+			"$$sep" "$(CURDIR)" "$$f" "$(MUSL_CC)" "$(INIT_CFLAGS)" "$$f"; sep=,; \
+	done; \
+	for f in $(GEN_SRC); do \
+		printf '%s\n{"directory": "%s", "file": "%s", "command": "%s %s -c %s"}' \
+			"$$sep" "$(CURDIR)" "$$f" "$(CC)" "$(GEN_CFLAGS)" "$$f"; sep=,; \
+	done; printf '\n]\n'; } >$@
+	@echo "wrote $@"
 
 clean:
 	rm -rf $(BUILD)

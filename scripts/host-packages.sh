@@ -1,15 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# host-packages.sh: install the Debian packages that building and testing baton need, when any is
-# missing. Prints nothing and returns at once when everything is installed.
+# host-packages.sh: install the Debian packages that building (--build) or also testing (--test,
+# the default) baton needs, when any is missing. Prints nothing and returns at once when
+# everything is installed. `make` asks only for the build side; the checks ask for the rest.
 #
-#   scripts/host-packages.sh           install what is missing (needs root)
-#   scripts/host-packages.sh --list    print the package list
-#   scripts/host-packages.sh --check   exit 1 (and name them) if any is missing; install nothing
+#   scripts/host-packages.sh [--build|--test]          install what is missing (needs root)
+#   scripts/host-packages.sh [--build|--test] --list   print the package list
+#   scripts/host-packages.sh [--build|--test] --check  exit 1 (and name them) if any is missing
 set -euo pipefail
 
-packages=(
+build_packages=(
 	# The PID-1 init: static musl binary.
 	musl-tools build-essential
 	# Building util-linux (libmount, libblkid) and kmod (libkmod) from Debian's source packages:
@@ -19,14 +20,25 @@ packages=(
 	autoconf automake libtool pkg-config gettext autopoint bison flex
 	# mkinitramfs (host program): libkmod for the module closure, compressors' libraries.
 	kmod libkmod-dev libdeflate-dev zlib1g-dev liblzma-dev libzstd-dev
+)
+test_packages=(
 	# Tests: QEMU, real filesystems and partitions, busybox for test images, archive tools.
 	qemu-system-x86 e2fsprogs fdisk busybox-static zstd cpio
 	# QEMU scenarios: more filesystems, plymouth for --plymouth, debootstrap for the Debian
 	# system boot and the benchmark peers.
 	xfsprogs btrfs-progs dosfstools plymouth plymouth-themes debootstrap
-	# Linters used by the checks.
-	clang shellcheck
+	# Generator tests: a signal delivered at the rename of the image.
+	strace
+	# Fuzzing and the linters used by the checks.
+	clang shellcheck clang-format
 )
+
+packages=("${build_packages[@]}")
+case ${1:-} in
+--build) shift ;;
+--test) shift; packages+=("${test_packages[@]}") ;;
+*) packages+=("${test_packages[@]}") ;;
+esac
 
 if [[ ${1:-} == --list ]]; then
 	printf '%s\n' "${packages[@]}"
