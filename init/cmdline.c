@@ -331,9 +331,9 @@ char *cmdline_key_string(const struct boot_params *params, const struct cmdline_
 }
 
 /* store_int() writes a bool or an int-sized field: enums must be ints. */
-_Static_assert(sizeof(enum boot_stage) == sizeof(int), "enum boot_stage is not an int");
-_Static_assert(sizeof(enum cmdline_emergency) == sizeof(int), "enum cmdline_emergency is not an int");
-_Static_assert(sizeof(enum cmdline_verbosity) == sizeof(int), "enum cmdline_verbosity is not an int");
+_Static_assert(sizeof(enum boot_stage) == sizeof(int), "enum boot_stage");
+_Static_assert(sizeof(enum cmdline_emergency) == sizeof(int), "enum cmdline_emergency");
+_Static_assert(sizeof(enum cmdline_verbosity) == sizeof(int), "enum cmdline_verbosity");
 
 /* The fields behind the other kinds are bools or int-sized (ints, unsigneds, enums). */
 int cmdline_key_int(const struct boot_params *params, const struct cmdline_key *key)

@@ -22,7 +22,9 @@ static const struct cmdline_choice level_choices[] = {
 	{ "err", 3 }, { "warning", 4 }, { "notice", 5 }, { "info", 6 }, { "debug", 7 }, { NULL, 0 },
 };
 
-#define FIELD(f) .offset = offsetof(struct boot_params, f), .size = sizeof(((struct boot_params *)0)->f)
+/* A key's destination: where in struct boot_params, and how wide. */
+#define FIELD(f) \
+	.offset = offsetof(struct boot_params, f), .size = sizeof(((struct boot_params *)0)->f)
 #define KERNEL(n) { n, CMDLINE_KERNEL }
 #define DRACUT(n) { n, CMDLINE_DRACUT }
 #define SYSTEMD(n) { n, CMDLINE_SYSTEMD }

@@ -84,7 +84,8 @@ static void warn_invalid(void)
 
 		if (cmdline_invalid_explain(&params, word, why, sizeof(why)) < 0)
 			continue;
-		log_warning("%.*s%s: %s", (int)(len < WARN_WORD_MAX ? len : WARN_WORD_MAX), word, len > WARN_WORD_MAX ? "..." : "", why);
+		log_warning("%.*s%s: %s", (int)(len < WARN_WORD_MAX ? len : WARN_WORD_MAX), word,
+			    len > WARN_WORD_MAX ? "..." : "", why);
 	}
 }
 
