@@ -34,7 +34,7 @@ static const struct cmdline_choice level_choices[] = {
 /*
  * Every key baton reads, one row each: its names in every dialect, how its value is read,
  * where it goes, its default and what it means. The parser, the unit test that walks this
- * table and the docs check (tests/check-docs.sh, through tests/cmdline-keys.c) all read it.
+ * table and the docs check (tests/check-docs.sh, through tests/docs/cmdline_keys.c) all read it.
  * Adding a key is one row here plus its line in doc/baton.7 and in the README's table; a new
  * field of struct boot_params if it needs one (a string field also in string_field()).
  * A name belongs to one row only.
