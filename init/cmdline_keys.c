@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+/* clang-format off */
+/* Laid out by hand down to "clang-format on": one row per key, the choices of a key together. */
 static const struct cmdline_choice shell_choices[] = {
 	{ "1", true }, { "yes", true }, { "0", false }, { "no", false }, { NULL, 0 },
 };
@@ -113,6 +115,8 @@ const struct cmdline_key cmdline_keys[] = {
 	{ .names = { DRACUT("rd.debug") }, .kind = CMDLINE_FLAG, FIELD(verbosity),
 	  .value = CMDLINE_VERBOSITY_DEBUG, .meaning = "debug messages" },
 };
+
+/* clang-format on */
 
 const size_t cmdline_keys_count = sizeof(cmdline_keys) / sizeof(cmdline_keys[0]);
 
