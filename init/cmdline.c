@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,9 +26,6 @@ static const struct {
 	{ "initqueue", STAGE_DEVICE },	  { "mountroot", STAGE_MOUNT },	   { "pre-pivot", STAGE_PRE_SWITCH },
 	{ "bottom", STAGE_PRE_SWITCH },	  { "init", STAGE_PRE_SWITCH },	   { "cleanup", STAGE_PRE_SWITCH },
 };
-
-static const char *const level_names[] = { [3] = "err", [4] = "warning", [5] = "notice",
-					   [6] = "info", [7] = "debug" };
 
 const char *cmdline_stage_name(enum boot_stage stage)
 {
@@ -174,21 +172,21 @@ static bool value_is(const struct cmdline_word *w, const char *val)
 	return w->val && w->val_len == strlen(val) && memcmp(w->val, val, w->val_len) == 0;
 }
 
-/* A stage by our name or a dracut/initramfs-tools alias; dflt for a bare key. */
-static int parse_stage(const struct cmdline_word *w, enum boot_stage dflt, enum boot_stage *ret)
+/* A stage by our name or a dracut/initramfs-tools alias; bare for a bare key. */
+static int parse_stage(const struct cmdline_word *w, int bare, int *ret)
 {
 	if (!w->val) {
-		*ret = dflt;
+		*ret = bare;
 		return 0;
 	}
 	for (int i = 0; i < STAGE_COUNT; i++)
 		if (value_is(w, stage_names[i])) {
-			*ret = (enum boot_stage)i;
+			*ret = i;
 			return 0;
 		}
 	for (size_t i = 0; i < sizeof(stage_aliases) / sizeof(stage_aliases[0]); i++)
 		if (value_is(w, stage_aliases[i].name)) {
-			*ret = stage_aliases[i].stage;
+			*ret = (int)stage_aliases[i].stage;
 			return 0;
 		}
 	return -EINVAL;
@@ -319,160 +317,208 @@ static int parse_rootdelay(const struct cmdline_word *w, unsigned *ret)
 	return n > 0 && pos + digits == n && !too_big ? 0 : -EINVAL;
 }
 
-/* rootwait as parsed so far: the kernel's root_wait, in seconds. */
-enum {
-	ROOTWAIT_NONE = -2,    /* absent, or rootwait=0: the kernel does not wait */
-	ROOTWAIT_FOREVER = -1, /* rootwait, or a rootwait= the kernel cannot read */
-};
+bool cmdline_kind_is_string(enum cmdline_kind kind)
+{
+	return kind == CMDLINE_STRING || kind == CMDLINE_LIST || kind == CMDLINE_MODULES;
+}
 
-static int parse_word(const struct cmdline_word *w, struct boot_params *p, int *rd_timeout,
-		      int *rootwait)
+char *cmdline_key_string(const struct boot_params *params, const struct cmdline_key *key)
+{
+	char *s;
+
+	memcpy(&s, (const char *)params + key->offset, sizeof(s));
+	return s;
+}
+
+/* store_int() writes a bool or an int-sized field: enums must be ints. */
+_Static_assert(sizeof(enum boot_stage) == sizeof(int), "enum boot_stage");
+_Static_assert(sizeof(enum cmdline_emergency) == sizeof(int), "enum cmdline_emergency");
+_Static_assert(sizeof(enum cmdline_verbosity) == sizeof(int), "enum cmdline_verbosity");
+
+/* The fields behind the other kinds are bools or int-sized (ints, unsigneds, enums). */
+int cmdline_key_int(const struct boot_params *params, const struct cmdline_key *key)
+{
+	const char *src = (const char *)params + key->offset;
+	bool b;
+	int v;
+
+	if (key->size == sizeof(bool)) {
+		memcpy(&b, src, sizeof(b));
+		return b;
+	}
+	memcpy(&v, src, sizeof(v));
+	return v;
+}
+
+static void store_int(struct boot_params *p, const struct cmdline_key *k, int v)
+{
+	char *dst = (char *)p + k->offset;
+	bool b = v != 0;
+
+	if (k->size == sizeof(bool))
+		memcpy(dst, &b, sizeof(b));
+	else
+		memcpy(dst, &v, sizeof(v));
+}
+
+/* Reads a number by its key's rule into *v; *v is left alone when nothing is to be stored. */
+static int parse_number(const struct cmdline_key *k, const struct cmdline_word *w, int *v)
 {
 	unsigned u;
-	int n;
+	int n, r;
 
-	if (key_is(w, "root") && w->val) {
-		copy_value(p->root, w);
-	} else if (key_is(w, "rootfstype") && w->val) {
-		copy_value(p->rootfstype, w);
-	} else if (key_is(w, "rootflags") && w->val) {
-		copy_value(p->rootflags, w);
-	} else if (key_is(w, "init") && w->val) {
-		copy_value(p->init, w);
-	} else if (key_is(w, "mount.usr") && w->val) {
-		copy_value(p->usr, w);
-	} else if (key_is(w, "mount.usrfstype") && w->val) {
-		copy_value(p->usrfstype, w);
-	} else if (key_is(w, "mount.usrflags") && w->val) {
-		copy_value(p->usrflags, w);
-	} else if (key_is(w, "resume") && w->val) {
-		copy_value(p->resume, w);
-	} else if (key_is(w, "noresume") && !w->val) {
-		/* kernel/power/hibernate.c: noresume disables resume for the whole boot. */
-		p->noresume = true;
-	} else if (key_is(w, "rd.driver.pre") || key_is(w, "rd.modules-load") ||
-		   key_is(w, "rd.modules_load") || key_is(w, "modules_load") ||
-		   key_is(w, "modules-load")) {
-		/* systemd-modules-load.service(8) spells them with '_'; '-' works there too. */
-		append_list(p->load_modules, w);
-	} else if (key_is(w, "rd.driver.blacklist") || key_is(w, "modprobe.blacklist")) {
-		return append_module_names(p->blacklist, w);
-	} else if (key_is(w, "ro") && !w->val) {
-		p->read_write = false;
-	} else if (key_is(w, "rw") && !w->val) {
-		p->read_write = true;
-	} else if (key_is(w, "rootwait")) {
-		/*
-		 * Linux 6.3 added rootwait=SEC (init/do_mounts.c, rootwait_timeout_setup()): a
-		 * value it cannot read, a negative one, or one whose milliseconds overflow an int
-		 * waits forever; 0 does not wait at all, as without rootwait.
-		 */
+	switch (k->rule) {
+	case CMDLINE_RULE_INT:
+		return parse_kernel_int(w, v);
+	case CMDLINE_RULE_SECONDS:
+	case CMDLINE_RULE_POSITIVE:
+		if (parse_seconds(w, &u) < 0 || (k->rule == CMDLINE_RULE_POSITIVE && u == 0))
+			return -EINVAL;
+		*v = (int)u;
+		return 0;
+	case CMDLINE_RULE_ROOTDELAY:
+		r = parse_rootdelay(w, &u);
+		if (w->val)
+			*v = (int)u;
+		return r;
+	case CMDLINE_RULE_ROOTWAIT:
 		if (!w->val) {
-			*rootwait = ROOTWAIT_FOREVER;
+			*v = CMDLINE_ROOTWAIT_FOREVER;
 			return 0;
 		}
 		if (parse_kernel_int(w, &n) < 0 || n < 0) {
-			*rootwait = ROOTWAIT_FOREVER;
+			*v = CMDLINE_ROOTWAIT_FOREVER;
 			return -EINVAL;
 		}
 		if (n > INT_MAX / 1000)
-			*rootwait = ROOTWAIT_FOREVER;
+			*v = CMDLINE_ROOTWAIT_FOREVER;
 		else
-			*rootwait = n == 0 ? ROOTWAIT_NONE : n;
-	} else if (key_is(w, "rootdelay")) {
-		int r = parse_rootdelay(w, &u);
-
-		if (w->val)
-			p->rootdelay_sec = u;
-		return r;
-	} else if (key_is(w, "rd.timeout")) {
-		/* dracut.cmdline(7): 0 waits forever. */
-		if (parse_seconds(w, &u) < 0)
-			return -EINVAL;
-		*rd_timeout = (int)u;
-	} else if (key_is(w, "panic")) {
-		/* kernel/panic.c: core_param(panic, ..., int), read by kstrtoint(). */
-		if (parse_kernel_int(w, &n) < 0)
-			return -EINVAL;
-		p->panic_sec = n;
-	} else if (key_is(w, "rd.break")) {
-		/* dracut: a bare rd.break stops just before the switch. */
-		return parse_stage(w, STAGE_PRE_SWITCH, &p->break_at);
-	} else if (key_is(w, "break")) {
-		/* initramfs-tools: a bare break stops before mounting. */
-		return parse_stage(w, STAGE_PREMOUNT, &p->break_at);
-	} else if (key_is(w, "rd.shell")) {
-		if (!w->val || value_is(w, "1") || value_is(w, "yes"))
-			p->shell_allowed = true;
-		else if (value_is(w, "0") || value_is(w, "no"))
-			p->shell_allowed = false;
-		else
-			return -EINVAL;
-	} else if (key_is(w, "rd.emergency")) {
-		if (value_is(w, "reboot"))
-			p->emergency = CMDLINE_EMERGENCY_REBOOT;
-		else if (value_is(w, "halt") || value_is(w, "poweroff"))
-			p->emergency = CMDLINE_EMERGENCY_HALT;
-		else if (value_is(w, "shell"))
-			p->emergency = CMDLINE_EMERGENCY_SHELL;
-		else
-			return -EINVAL;
-	} else if (key_is(w, "baton.hook_timeout")) {
-		if (parse_seconds(w, &u) < 0 || u == 0)
-			return -EINVAL;
-		p->hook_timeout_sec = u;
-	} else if (key_is(w, "baton.log")) {
-		for (int i = 3; i <= 7; i++)
-			if (value_is(w, level_names[i])) {
-				p->log_level = i;
-				return 0;
-			}
-		return -EINVAL;
-	} else if (key_is(w, "quiet") && !w->val) {
-		p->verbosity = CMDLINE_VERBOSITY_QUIET;
-	} else if (key_is(w, "rd.debug") && !w->val) {
-		p->verbosity = CMDLINE_VERBOSITY_DEBUG;
+			*v = n == 0 ? CMDLINE_ROOTWAIT_NONE : n;
+		return 0;
 	}
-	return 0;
+	return -EINVAL;
+}
+
+static int parse_choice(const struct cmdline_key *k, const struct cmdline_word *w, int *v)
+{
+	if (!w->val) {
+		if (!k->bare_ok)
+			return -EINVAL;
+		*v = k->value;
+		return 0;
+	}
+	for (const struct cmdline_choice *c = k->choices; c->name; c++)
+		if (value_is(w, c->name)) {
+			*v = c->value;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* Applies one word to its key's destination. Returns -EINVAL when its value did not parse. */
+static int parse_key(const struct cmdline_key *k, const struct cmdline_word *w,
+		     struct boot_params *p)
+{
+	int v = cmdline_kind_is_string(k->kind) ? 0 : cmdline_key_int(p, k), r = 0;
+
+	switch (k->kind) {
+	case CMDLINE_STRING:
+		if (w->val)
+			copy_value(cmdline_key_string(p, k), w);
+		return 0;
+	case CMDLINE_LIST:
+		append_list(cmdline_key_string(p, k), w);
+		return 0;
+	case CMDLINE_MODULES:
+		return append_module_names(cmdline_key_string(p, k), w);
+	case CMDLINE_FLAG:
+		if (w->val)
+			return 0;
+		v = k->value;
+		break;
+	case CMDLINE_NUMBER:
+		r = parse_number(k, w, &v);
+		break;
+	case CMDLINE_ENUM:
+		r = parse_choice(k, w, &v);
+		break;
+	case CMDLINE_STAGE:
+		r = parse_stage(w, k->value, &v);
+		break;
+	}
+	store_int(p, k, v);
+	return r;
+}
+
+/*
+ * Adds a word to p->invalid as "name=value". It always fits: each word recorded is a distinct
+ * word of the line, no longer than written, and its NUL takes the place of the blank after it.
+ */
+static void record_invalid(struct boot_params *p, const char *end, const struct cmdline_word *w)
+{
+	char *dst = (char *)end;
+	size_t n = 0;
+
+	memcpy(dst, w->key, w->key_len);
+	n = w->key_len;
+	if (w->val) {
+		dst[n++] = '=';
+		memcpy(dst + n, w->val, w->val_len);
+		n += w->val_len;
+	}
+	/* The warning is one line of the log: no newline or escape from the line in it. */
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)dst[i] < 0x20 || dst[i] == 0x7f)
+			dst[i] = '?';
+	dst[n] = '\0';
+	p->invalid_count++;
 }
 
 /* The string fields, in the order their room is laid out in params->strings. */
 static char **string_field(struct boot_params *p, size_t i)
 {
 	char **const fields[] = {
-		&p->root,   &p->rootfstype, &p->rootflags, &p->init,	     &p->resume,
-		&p->usr,    &p->usrfstype,  &p->usrflags,  &p->load_modules, &p->blacklist,
+		&p->root,	  &p->rootfstype, &p->rootflags, &p->init,	&p->resume, &p->usr,
+		&p->usrfstype, &p->usrflags,	  &p->load_modules, &p->blacklist, &p->invalid,
 	};
 
 	return i < sizeof(fields) / sizeof(fields[0]) ? fields[i] : NULL;
 }
 
+/* Lays out the string fields (all "") and stores every key's default. */
+static int params_init(struct boot_params *p, size_t len)
+{
+	size_t n_strings = 0;
+
+	while (string_field(p, n_strings))
+		n_strings++;
+	p->value_size = len < CMDLINE_VALUE_ROOM ? CMDLINE_VALUE_ROOM : len + 1;
+	if (p->value_size > SIZE_MAX / n_strings)
+		return -ENOMEM;
+	p->strings = calloc(n_strings, p->value_size);
+	if (!p->strings)
+		return -ENOMEM;
+	for (size_t i = 0; i < n_strings; i++)
+		*string_field(p, i) = p->strings + i * p->value_size;
+	for (size_t i = 0; i < cmdline_keys_count; i++)
+		if (!cmdline_kind_is_string(cmdline_keys[i].kind))
+			store_int(p, &cmdline_keys[i], cmdline_keys[i].dflt);
+	return 0;
+}
+
 int cmdline_parse(const char *buf, size_t len, struct boot_params *ret)
 {
 	struct boot_params p = { 0 };
-	int rd_timeout = CMDLINE_DEFAULT_TIMEOUT_SEC;
-	int rootwait = ROOTWAIT_NONE;
-	size_t pos = 0, n_strings = 0;
-	int r = 0;
+	char *invalid_end;
+	size_t pos = 0;
+	int r;
 
-	while (string_field(&p, n_strings))
-		n_strings++;
-	p.value_size = len < CMDLINE_VALUE_ROOM ? CMDLINE_VALUE_ROOM : len + 1;
-	if (p.value_size > SIZE_MAX / n_strings)
-		return -ENOMEM;
-	p.strings = calloc(n_strings, p.value_size);
-	if (!p.strings)
-		return -ENOMEM;
-	for (size_t i = 0; i < n_strings; i++)
-		*string_field(&p, i) = p.strings + i * p.value_size;
-
-	p.wait = CMDLINE_WAIT_DEADLINE;
-	p.log_level = -1;
-	p.break_at = STAGE_NONE;
-	p.shell_allowed = true;
-	p.hook_timeout_sec = CMDLINE_DEFAULT_HOOK_TIMEOUT_SEC;
-
+	r = params_init(&p, len);
+	if (r < 0)
+		return r;
+	invalid_end = p.invalid;
 	for (;;) {
+		const struct cmdline_key *k;
 		struct cmdline_word w;
 
 		while (pos < len && (isspace((unsigned char)buf[pos]) || buf[pos] == '\0'))
@@ -483,15 +529,22 @@ int cmdline_parse(const char *buf, size_t len, struct boot_params *ret)
 		/* "--" ends the kernel's and our parameters: the rest belongs to the real init. */
 		if (key_is(&w, "--") && !w.val)
 			break;
-		if (parse_word(&w, &p, &rd_timeout, &rootwait) < 0)
+		/* Unknown keys are the kernel's, a module's or the real init's. */
+		k = cmdline_key_find(w.key, w.key_len);
+		if (k && parse_key(k, &w, &p) < 0) {
+			record_invalid(&p, invalid_end, &w);
+			invalid_end += strlen(invalid_end) + 1;
 			r = -EINVAL;
+		}
 	}
 
-	if (rootwait == ROOTWAIT_FOREVER || (rootwait == ROOTWAIT_NONE && rd_timeout == 0)) {
+	if (p.rootwait_sec == CMDLINE_ROOTWAIT_FOREVER ||
+	    (p.rootwait_sec == CMDLINE_ROOTWAIT_NONE && p.rd_timeout_sec == 0)) {
 		p.wait = CMDLINE_WAIT_FOREVER;
 		p.timeout_sec = 0;
 	} else {
-		p.timeout_sec = (unsigned)(rootwait > 0 ? rootwait : rd_timeout);
+		p.wait = CMDLINE_WAIT_DEADLINE;
+		p.timeout_sec = (unsigned)(p.rootwait_sec > 0 ? p.rootwait_sec : p.rd_timeout_sec);
 	}
 	*ret = p;
 	return r;

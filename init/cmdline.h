@@ -87,7 +87,106 @@ struct boot_params {
 	bool shell_allowed;        /* rd.shell=0 forbids every shell */
 	enum cmdline_emergency emergency;
 	unsigned hook_timeout_sec; /* baton.hook_timeout= */
+
+	/* As read, before they are combined into wait and timeout_sec (which are what count). */
+	int rd_timeout_sec; /* rd.timeout= */
+	int rootwait_sec;   /* rootwait: seconds, or CMDLINE_ROOTWAIT_NONE or _FOREVER */
+
+	/*
+	 * The words whose value did not parse, in line order, as "name=value" with control
+	 * characters shown as '?', each ended by a NUL; room for value_size bytes. main.c names
+	 * each in a warning (cmdline_invalid_explain()).
+	 */
+	char *invalid;
+	unsigned invalid_count;
 };
+
+/* rootwait_sec besides seconds: the kernel's root_wait (init/do_mounts.c). */
+enum {
+	CMDLINE_ROOTWAIT_NONE = -2,    /* absent, or rootwait=0: the kernel does not wait */
+	CMDLINE_ROOTWAIT_FOREVER = -1, /* rootwait, or a rootwait= the kernel cannot read */
+};
+
+/* Which boot loader or init dialect a key's name comes from. */
+enum cmdline_dialect {
+	CMDLINE_KERNEL,
+	CMDLINE_DRACUT,
+	CMDLINE_SYSTEMD,
+	CMDLINE_INITRAMFS_TOOLS,
+	CMDLINE_BATON,
+};
+
+/* How a key's value is read and where it goes. */
+enum cmdline_kind {
+	CMDLINE_STRING,  /* name=value: the value as written; a bare name is not this key */
+	CMDLINE_LIST,    /* name=a,b: added to a comma list; repeats add up */
+	CMDLINE_MODULES, /* a list that keeps module names only, -EINVAL for the rest */
+	CMDLINE_FLAG,    /* a bare name stores .value; name=x is not this key */
+	CMDLINE_NUMBER,  /* name=N read by .rule */
+	CMDLINE_ENUM,    /* name=one of .choices; a bare name stores .value if .bare_ok */
+	CMDLINE_STAGE,   /* name=a stage or a dracut/initramfs-tools alias; bare stores .value */
+};
+
+/* How the kernel (or dracut) reads a number; each is one function in cmdline.c. */
+enum cmdline_rule {
+	CMDLINE_RULE_INT,       /* kstrtoint(s, 0): panic= */
+	CMDLINE_RULE_SECONDS,   /* kstrtoint(s, 0), not negative */
+	CMDLINE_RULE_POSITIVE,  /* kstrtoint(s, 0), above 0 */
+	CMDLINE_RULE_ROOTDELAY, /* simple_strtoul(s, NULL, 0): the leading digits */
+	CMDLINE_RULE_ROOTWAIT,  /* rootwait_timeout_setup(): bare or unreadable waits forever */
+};
+
+struct cmdline_name {
+	const char *name; /* NULL ends the list */
+	enum cmdline_dialect dialect;
+};
+
+struct cmdline_choice {
+	const char *name; /* NULL ends the list */
+	int value;
+};
+
+/* The most names one key has (the module list: dracut's and systemd's spellings). */
+#define CMDLINE_NAMES_MAX 5
+
+/* One key of the command line: one row of cmdline_keys[]. */
+struct cmdline_key {
+	struct cmdline_name names[CMDLINE_NAMES_MAX]; /* baton(7) leads with the first */
+	enum cmdline_kind kind;
+	size_t offset; /* of the destination in struct boot_params */
+	size_t size;   /* of the destination: a char * for strings, else a bool or an int */
+	enum cmdline_rule rule;
+	const struct cmdline_choice *choices;
+	bool bare_ok;
+	int value; /* what a bare name stores (FLAG, STAGE, ENUM with bare_ok) */
+	int dflt;  /* the default, for every kind but the strings (always "") */
+	const char *meaning;
+};
+
+/* Every key baton reads; the parser, its unit test and the docs check walk it. */
+extern const struct cmdline_key cmdline_keys[];
+extern const size_t cmdline_keys_count;
+
+/* The key with this name (len bytes) in any dialect, or NULL. */
+const struct cmdline_key *cmdline_key_find(const char *name, size_t len);
+
+/* Strings, lists and module lists: the kinds whose destination is a char *. */
+bool cmdline_kind_is_string(enum cmdline_kind kind);
+
+/* The value of a key's destination: its string, or its bool or int-sized field as an int. */
+char *cmdline_key_string(const struct boot_params *params, const struct cmdline_key *key);
+int cmdline_key_int(const struct boot_params *params, const struct cmdline_key *key);
+
+/* Room for what cmdline_invalid_explain() writes: its longest text with a number. */
+#define CMDLINE_EXPLAIN_MAX 96
+
+/*
+ * For a word of params->invalid, writes what was wrong and what is used instead into buf
+ * ("not a number, using the default 0"), truncated to size. Returns 0, or -ENOENT when the
+ * word is not a key's.
+ */
+int cmdline_invalid_explain(const struct boot_params *params, const char *word, char *buf,
+			    size_t size);
 
 /* The name of a stage as hook folders and messages use it ("pre-switch"). */
 const char *cmdline_stage_name(enum boot_stage stage);
@@ -100,7 +199,8 @@ const char *cmdline_stage_name(enum boot_stage stage);
  * "010" too, no blanks; rootdelay= as simple_strtoul()). No I/O, no logging; it allocates the
  * strings (release them with cmdline_free()).
  * Returns 0; -EINVAL for a value that does not parse (that key falls back as baton(7) says,
- * *ret is still filled); -ENOMEM (then *ret is untouched).
+ * the word is recorded in ret->invalid, *ret is still filled); -ENOMEM (then *ret is
+ * untouched).
  */
 int cmdline_parse(const char *buf, size_t len, struct boot_params *ret);
 

@@ -70,6 +70,25 @@ static void save_init_arguments(int argc, char *argv[], char *envp[])
 	environ = clean_env;
 }
 
+/* Most of a bad word shown in its warning: with the reason, well inside one kmsg record. */
+#define WARN_WORD_MAX 256
+
+/* Names each word of the command line whose value did not parse, and what is used instead. */
+static void warn_invalid(void)
+{
+	const char *word = params.invalid;
+	char why[CMDLINE_EXPLAIN_MAX];
+
+	for (unsigned i = 0; i < params.invalid_count; i++, word += strlen(word) + 1) {
+		size_t len = strlen(word);
+
+		if (cmdline_invalid_explain(&params, word, why, sizeof(why)) < 0)
+			continue;
+		log_warning("%.*s%s: %s", (int)(len < WARN_WORD_MAX ? len : WARN_WORD_MAX), word,
+			    len > WARN_WORD_MAX ? "..." : "", why);
+	}
+}
+
 /* First size of the buffer /proc/cmdline is read into; it doubles until the whole line fits. */
 #define CMDLINE_READ_CHUNK 4096
 
@@ -119,7 +138,7 @@ static int read_cmdline(void)
 		goto out;
 	}
 	if (r < 0)
-		log_warning("a value on the kernel command line is not valid (a number, rd.break=, rd.shell=, rd.emergency=, baton.log= or a module name in a blacklist); baton(7) says what is used instead");
+		warn_invalid();
 	r = 0;
 	if (params.log_level >= 0)
 		log_set_max_level((enum log_level)params.log_level);

@@ -27,6 +27,9 @@ $(FUZZ_BUILD)/fuzz-%: $(FUZZ_DIR)/fuzz_%.c init/%.c init/%.h $(FUZZ_DIR)/fuzz.h
 	@mkdir -p $(@D)
 	$(FUZZ_CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $(filter %.c,$^)
 
+# The command line parser reads its keys from a table of their own.
+$(FUZZ_BUILD)/replay-cmdline $(FUZZ_BUILD)/fuzz-cmdline: init/cmdline_keys.c
+
 fuzz-replay: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/replay-%)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		$(FUZZ_ENV) $(FUZZ_BUILD)/replay-$$t $(FUZZ_DIR)/corpus/$$t; \

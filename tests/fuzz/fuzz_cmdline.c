@@ -44,6 +44,29 @@ static void check_module_list(const char *list, size_t room, size_t size)
 	}
 }
 
+/*
+ * The words recorded as invalid fit their room, hold no control character (they go into one
+ * log line), and each is a key's, which the warning can explain.
+ */
+static void check_invalid(const struct boot_params *p, size_t room)
+{
+	char why[CMDLINE_EXPLAIN_MAX];
+	size_t used = 0;
+
+	for (unsigned i = 0; i < p->invalid_count; i++) {
+		const char *word = p->invalid + used;
+		size_t n = strnlen(word, room - used);
+
+		FUZZ_CHECK(n < room - used);
+		for (size_t j = 0; j < n; j++)
+			FUZZ_CHECK((unsigned char)word[j] >= 0x20 && word[j] != 0x7f);
+		FUZZ_CHECK(cmdline_key_find(word, strcspn(word, "=")) != NULL);
+		FUZZ_CHECK(cmdline_invalid_explain(p, word, why, sizeof(why)) == 0);
+		FUZZ_CHECK(strnlen(why, sizeof(why)) < sizeof(why));
+		used += n + 1;
+	}
+}
+
 static void check_params(const struct boot_params *p, const uint8_t *data, size_t size)
 {
 	size_t room = p->value_size;
@@ -59,6 +82,7 @@ static void check_params(const struct boot_params *p, const uint8_t *data, size_
 	check_copied(p->usrflags, room, data, size);
 	check_string(p->load_modules, room, size);
 	check_module_list(p->blacklist, room, size);
+	check_invalid(p, room);
 
 	FUZZ_CHECK(p->wait == CMDLINE_WAIT_DEADLINE || p->wait == CMDLINE_WAIT_FOREVER);
 	FUZZ_CHECK(p->verbosity == CMDLINE_VERBOSITY_DEFAULT ||
@@ -124,6 +148,9 @@ static void check_same(const struct boot_params *a, const struct boot_params *b)
 	FUZZ_CHECK(strcmp(a->usrflags, b->usrflags) == 0);
 	FUZZ_CHECK(strcmp(a->load_modules, b->load_modules) == 0);
 	FUZZ_CHECK(strcmp(a->blacklist, b->blacklist) == 0);
+	FUZZ_CHECK(a->invalid_count == b->invalid_count);
+	FUZZ_CHECK(memcmp(a->invalid, b->invalid, a->value_size) == 0);
+	FUZZ_CHECK(a->rd_timeout_sec == b->rd_timeout_sec && a->rootwait_sec == b->rootwait_sec);
 	FUZZ_CHECK(a->read_write == b->read_write && a->wait == b->wait &&
 		   a->timeout_sec == b->timeout_sec && a->rootdelay_sec == b->rootdelay_sec &&
 		   a->panic_sec == b->panic_sec && a->noresume == b->noresume &&
@@ -144,6 +171,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = cmdline_parse((const char *)data, size, p);
 	/* Any length parses: there is no -E2BIG any more; -ENOMEM only without memory. */
 	FUZZ_CHECK(r == 0 || r == -EINVAL);
+	/* A value that did not parse is one the warning can name. */
+	FUZZ_CHECK((r == -EINVAL) == (p->invalid_count > 0));
 	/* -EINVAL still fills *ret, so both results must be sound. */
 	check_params(p, data, size);
 	memset(again, 0x5a, sizeof(*again));

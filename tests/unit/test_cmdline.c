@@ -351,6 +351,167 @@ static void test_blacklist_names(void)
 					 CMDLINE_MODULE_NAME_MAX));
 }
 
+/* One name=value or bare word through the parser; the row's field must hold want. */
+static void check_key_int(const struct cmdline_key *k, const char *line, int want)
+{
+	CHECK_INT(parse(line), 0);
+	CHECK_INT(cmdline_key_int(&params, k), want);
+	if (unit_case_failed)
+		fprintf(stderr, "  (line \"%s\")\n", line);
+}
+
+/* Another FLAG row with this one's field and a different value, so that its effect shows. */
+static const char *other_flag(const struct cmdline_key *k)
+{
+	for (size_t i = 0; i < cmdline_keys_count; i++)
+		if (cmdline_keys[i].kind == CMDLINE_FLAG && cmdline_keys[i].offset == k->offset &&
+		    cmdline_keys[i].value != k->value)
+			return cmdline_keys[i].names[0].name;
+	return NULL;
+}
+
+/* Each name of a key, written as the key's kind is written, reaches the key's field. */
+static void check_name(const struct cmdline_key *k, const char *name)
+{
+	char line[256];
+
+	switch (k->kind) {
+	case CMDLINE_STRING:
+	case CMDLINE_LIST:
+	case CMDLINE_MODULES:
+		snprintf(line, sizeof(line), "%s=virtio_blk", name);
+		CHECK_INT(parse(line), 0);
+		CHECK_STR(cmdline_key_string(&params, k), "virtio_blk");
+		break;
+	case CMDLINE_FLAG:
+		snprintf(line, sizeof(line), "%s %s", other_flag(k) ? other_flag(k) : "", name);
+		check_key_int(k, line, k->value);
+		/* name=value is another word, not the flag. */
+		snprintf(line, sizeof(line), "%s=1", name);
+		check_key_int(k, line, k->dflt);
+		break;
+	case CMDLINE_NUMBER:
+		snprintf(line, sizeof(line), "%s=0x7", name);
+		check_key_int(k, line, 7);
+		snprintf(line, sizeof(line), "%s=x", name);
+		CHECK_INT(parse(line), -EINVAL);
+		break;
+	case CMDLINE_ENUM:
+		for (const struct cmdline_choice *c = k->choices; c->name; c++) {
+			snprintf(line, sizeof(line), "%s=%s", name, c->name);
+			check_key_int(k, line, c->value);
+		}
+		if (k->bare_ok)
+			check_key_int(k, name, k->value);
+		else
+			CHECK_INT(parse(name), -EINVAL);
+		break;
+	case CMDLINE_STAGE:
+		for (int st = 0; st < STAGE_COUNT; st++) {
+			snprintf(line, sizeof(line), "%s=%s", name, cmdline_stage_name(st));
+			check_key_int(k, line, st);
+		}
+		check_key_int(k, name, k->value);
+		break;
+	}
+	if (unit_case_failed)
+		fprintf(stderr, "  (key \"%s\")\n", name);
+}
+
+/* Walks cmdline_keys[]: every row is sound, has its default, and each of its names parses. */
+static void test_every_key(void)
+{
+	CHECK(cmdline_keys_count > 0);
+	for (size_t i = 0; i < cmdline_keys_count && !unit_case_failed; i++) {
+		const struct cmdline_key *k = &cmdline_keys[i];
+
+		CHECK(k->names[0].name != NULL && k->meaning != NULL && k->meaning[0] != '\0');
+		CHECK(k->offset + k->size <= sizeof(struct boot_params));
+		if (cmdline_kind_is_string(k->kind)) {
+			CHECK_INT(k->size, sizeof(char *));
+		} else {
+			CHECK(k->size == sizeof(bool) || k->size == sizeof(int));
+			check_key_int(k, "", k->dflt);
+		}
+		CHECK(k->kind != CMDLINE_ENUM || k->choices != NULL);
+		for (size_t j = 0; j < CMDLINE_NAMES_MAX && k->names[j].name; j++) {
+			/* A name belongs to one row. */
+			CHECK(cmdline_key_find(k->names[j].name, strlen(k->names[j].name)) == k);
+			check_name(k, k->names[j].name);
+		}
+	}
+	CHECK(cmdline_key_find("module.param", 12) == NULL);
+	CHECK(cmdline_key_find("roo", 3) == NULL);
+}
+
+/* Each word whose value did not parse is recorded, and the warning can name it. */
+static void test_invalid_words(void)
+{
+	static const struct {
+		const char *line;
+		unsigned count;
+		const char *first, *why;
+	} rows[] = {
+		{ "root=/dev/a", 0, "", NULL },
+		{ "rootdelay=abc", 1, "rootdelay=abc", "not a number, using the default 0" },
+		{ "rootdelay=5s", 1, "rootdelay=5s", "not a number, using 5" },
+		{ "rootdelay", 1, "rootdelay", "not a number, using the default 0" },
+		{ "panic=7 panic=junk", 1, "panic=junk", "not a number, using 7" },
+		{ "rd.timeout=-5", 1, "rd.timeout=-5",
+		  "not a number of seconds, using the default 30" },
+		{ "baton.hook_timeout=0", 1, "baton.hook_timeout=0",
+		  "not a number of seconds above 0, using the default 60" },
+		{ "rootwait=5s", 1, "rootwait=5s",
+		  "not a number of seconds, waiting forever as the kernel does" },
+		{ "rd.shell=maybe", 1, "rd.shell=maybe", "not one of its values, using the default 1" },
+		{ "rd.emergency=explode", 1, "rd.emergency=explode",
+		  "not one of its values, using the default" },
+		{ "baton.log=loud baton.log=info", 1, "baton.log=loud",
+		  "not one of its values, using info" },
+		{ "rd.break=nonsense", 1, "rd.break=nonsense", "not a stage, so no break" },
+		{ "break rd.break=x", 1, "rd.break=x", "not a stage, breaking before premount" },
+		{ "modprobe.blacklist=\"a\nb\" x", 1, "modprobe.blacklist=a?b",
+		  "not a list of module names, leaving out what is not one" },
+		{ "\"panic=x\" rd.timeout=y", 2, "panic=x", "not a number, using the default 0" },
+	};
+	char why[CMDLINE_EXPLAIN_MAX];
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		CHECK_INT(parse(rows[i].line), rows[i].count ? -EINVAL : 0);
+		CHECK_INT(params.invalid_count, rows[i].count);
+		CHECK_STR(params.invalid, rows[i].first);
+		if (rows[i].why) {
+			CHECK_INT(cmdline_invalid_explain(&params, params.invalid, why, sizeof(why)),
+				  0);
+			CHECK_STR(why, rows[i].why);
+		}
+		if (unit_case_failed) {
+			fprintf(stderr, "  (row \"%s\")\n", rows[i].line);
+			return;
+		}
+	}
+	/* The second word follows the first's NUL. */
+	CHECK_STR(params.invalid + strlen(params.invalid) + 1, "rd.timeout=y");
+	CHECK_INT(cmdline_invalid_explain(&params, "nokey=1", why, sizeof(why)), -ENOENT);
+}
+
+/* Every word of a long line invalid: the record still fits in its room. */
+static void test_invalid_room(void)
+{
+	const size_t len = 2 * CMDLINE_X86_SIZE;
+	char *line = malloc(len + 1);
+	size_t n = 0;
+
+	for (size_t pos = 0; pos + 8 <= len; pos += 8, n++)
+		memcpy(line + pos, "panic=x ", 8);
+	/* The last word ends the line without a blank after it. */
+	line[len - 1] = 'x';
+	line[len] = '\0';
+	CHECK_INT(parse_n(line, len), -EINVAL);
+	CHECK_INT(params.invalid_count, n);
+	free(line);
+}
+
 static void test_not_terminated(void)
 {
 	/* The parser must respect len: the bytes after it are not part of the line. */
@@ -387,5 +548,8 @@ const struct unit_case cmdline_cases[] = {
 	{ "blacklist_names", test_blacklist_names },
 	{ "not_terminated", test_not_terminated },
 	{ "free", test_free },
+	{ "every_key", test_every_key },
+	{ "invalid_words", test_invalid_words },
+	{ "invalid_room", test_invalid_room },
 	{ NULL, NULL },
 };
