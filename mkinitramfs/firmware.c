@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 #include "compress.h"
-#include "log.h"
+#include "genlog.h"
 #include "util.h"
 
 /*

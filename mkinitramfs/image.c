@@ -19,9 +19,9 @@
 #include "compress.h"
 #include "elfinfo.h"
 #include "firmware.h"
-#include "hooks.h"
-#include "log.h"
-#include "shell.h"
+#include "hookdirs.h"
+#include "genlog.h"
+#include "busybox.h"
 #include "tree.h"
 #include "util.h"
 
@@ -401,7 +401,7 @@ static int image_add_programs(const struct image_spec *spec, struct tree *tree,
 		return r;
 	if (spec->shell) {
 		log_debug("--shell: busybox:");
-		r = shell_add_busybox(tree, b);
+		r = busybox_add(tree, b);
 		if (r < 0)
 			goto out;
 	}
@@ -422,13 +422,13 @@ static int image_add_programs(const struct image_spec *spec, struct tree *tree,
 		size_t n = 0;
 
 		log_debug("hook folder %s:", spec->hook_dirs[i]);
-		r = hooks_add(tree, b, spec->hook_dirs[i], &n);
+		r = hookdirs_add(tree, b, spec->hook_dirs[i], &n);
 		if (r < 0)
 			goto out;
 		ret->hooks += n;
 	}
 	if (spec->shell) {
-		r = shell_add_applets(tree, &ret->applets);
+		r = busybox_add_applets(tree, &ret->applets);
 		if (r < 0)
 			goto out;
 	}

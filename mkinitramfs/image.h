@@ -26,7 +26,7 @@ struct image_spec {
 	size_t firmware_count;
 	const char *const *binaries; /* --binary paths or names */
 	size_t binary_count;
-	const char *const *hook_dirs; /* hook folders, found and checked by hooks_find() */
+	const char *const *hook_dirs; /* hook folders, found and checked by hookdirs_find() */
 	size_t hook_count;
 	bool shell;				/* --shell: busybox and its applets */
 	bool shell_allowed; /* --shell given: IMAGE_SHELL_ALLOWED marks the image */

@@ -16,12 +16,12 @@
 
 #include "compress.h"
 #include "cpio.h"
-#include "hooks.h"
+#include "hookdirs.h"
 #include "image.h"
-#include "log.h"
+#include "genlog.h"
 #include "modules.h"
 #include "plymouth.h"
-#include "shell.h"
+#include "busybox.h"
 #include "tree.h"
 #include "util.h"
 
@@ -496,7 +496,7 @@ static int main_check_extras(struct main_options *o, const struct modules_source
 		char dir[PATH_MAX];
 		char *copy;
 
-		r = hooks_find(o->hooks.v[i], dir);
+		r = hookdirs_find(o->hooks.v[i], dir);
 		if (r < 0)
 			return r;
 		for (size_t j = 0; j < i; j++)
@@ -504,7 +504,7 @@ static int main_check_extras(struct main_options *o, const struct modules_source
 				log_error("--hook %s: folder %s given twice", o->hooks.v[i], dir);
 				return -EINVAL;
 			}
-		if (!o->shell && hooks_need_shell(dir)) {
+		if (!o->shell && hookdirs_need_shell(dir)) {
 			log_note("hook folder %s has /bin/sh scripts: adding busybox as with --shell",
 				 dir);
 			o->shell = true;
@@ -516,7 +516,7 @@ static int main_check_extras(struct main_options *o, const struct modules_source
 		o->hooks.v[i] = copy;
 	}
 	if (o->shell)
-		return shell_check(&t);
+		return busybox_check(&t);
 	return 0;
 }
 

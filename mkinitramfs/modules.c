@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "compress.h"
-#include "log.h"
+#include "genlog.h"
 #include "softdep.h"
 #include "util.h"
 

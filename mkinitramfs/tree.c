@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "genlog.h"
 #include "util.h"
 
 /* Mode of the directories the generator creates itself. */
