@@ -16,12 +16,12 @@
 #include <unistd.h>
 
 #include "binaries.h"
+#include "busybox.h"
 #include "compress.h"
 #include "elfinfo.h"
 #include "firmware.h"
-#include "hookdirs.h"
 #include "genlog.h"
-#include "busybox.h"
+#include "hookdirs.h"
 #include "tree.h"
 #include "util.h"
 
@@ -298,7 +298,7 @@ static void image_arch_name(char *buf, size_t size, const struct elfinfo_header 
 		 h->machine);
 }
 
-int image_check_init(const char *path, const struct modules_source *src)
+int image_check_init(const char *path, const struct kernel_source *src)
 {
 	struct elfinfo_header h, k;
 	struct elfinfo info = {0};
@@ -443,9 +443,9 @@ out:
 
 int image_build(const struct image_spec *spec, struct cpio_archive *a, struct image_stats *ret)
 {
-	const struct modules_source *src = spec->src;
+	const struct kernel_source *src = spec->src;
 	struct tree tree = {.a = a, .basedir = src->basedir, .shown_basedir = src->shown_basedir};
-	struct modules_conf_dir confs[MODULES_CONF_DIRS];
+	struct kernel_conf_dir confs[KERNEL_CONF_DIRS];
 	char image_moddir[PATH_MAX], stage_moddir[PATH_MAX], release[PATH_MAX];
 	const char *failed = NULL;
 	int n, r;
@@ -485,7 +485,7 @@ int image_build(const struct image_spec *spec, struct cpio_archive *a, struct im
 			return r;
 	}
 
-	n = modules_conf_dirs(src, confs);
+	n = kernel_conf_dirs(src, confs);
 	for (int i = 0; i < n; i++) {
 		r = image_add_confs(a, confs[i].src, confs[i].image_dir);
 		if (r < 0)

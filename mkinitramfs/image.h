@@ -7,7 +7,7 @@
 #include <sys/types.h>
 
 #include "cpio.h"
-#include "modules.h"
+#include "kernel.h"
 #include "plymouth.h"
 
 /* VERSION_ID of /etc/initrd-release; the build may define it from the release tag. */
@@ -17,8 +17,8 @@
 
 struct image_spec {
 	const char *init_path;		  /* becomes /init */
-	const struct modules_source *src; /* kernel version and modprobe.d sources */
-	const char *stage_root;		  /* holds lib/modules/KVER from modules_stage() */
+	const struct kernel_source *src; /* kernel version and modprobe.d sources */
+	const char *stage_root;		  /* holds lib/modules/KVER from modstage_write() */
 	const char *const *load;	  /* lines of /lib/baton/modules.load; NULL: no file */
 	size_t load_count;
 	const char *const *firmware;	      /* firmware the modules name ... */
@@ -46,7 +46,7 @@ struct image_stats {
  * PT_INTERP, no DT_NEEDED) of the class, byte order and machine of the kernel's modules in
  * src->moddir (not checked when it holds none). Logs what is wrong; -ENOEXEC.
  */
-int image_check_init(const char *path, const struct modules_source *src);
+int image_check_init(const char *path, const struct kernel_source *src);
 
 /* Adds every entry of the image to an empty archive. Logs what failed. */
 int image_build(const struct image_spec *spec, struct cpio_archive *a, struct image_stats *ret);

@@ -14,14 +14,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "busybox.h"
+#include "closure.h"
 #include "compress.h"
 #include "cpio.h"
+#include "genlog.h"
 #include "hookdirs.h"
 #include "image.h"
-#include "genlog.h"
-#include "modules.h"
+#include "kernel.h"
+#include "modstage.h"
 #include "plymouth.h"
-#include "busybox.h"
 #include "tree.h"
 #include "util.h"
 
@@ -405,7 +407,7 @@ static int main_parse(int argc, char **argv, struct main_options *o)
 	if (!o->output[0])
 		return main_usage_error("-o: empty file name");
 	if (o->kver && (!o->kver[0] || strchr(o->kver, '/') || strcmp(o->kver, ".") == 0 ||
-			strcmp(o->kver, "..") == 0 || strlen(o->kver) >= MODULES_KVER_MAX))
+			strcmp(o->kver, "..") == 0 || strlen(o->kver) >= KERNEL_KVER_MAX))
 		return main_usage_error("-k '%s': not a kernel version (a directory name under "
 					"lib/modules, as uname -r prints it)",
 					o->kver);
@@ -472,7 +474,7 @@ static void main_size(char *buf, size_t size, size_t bytes)
  * Checks the hook folders, plymouth and busybox before anything is built, and turns --hook
  * arguments into folders. --plymouth adds its stock hook; shell hooks need --shell.
  */
-static int main_check_extras(struct main_options *o, const struct modules_source *src,
+static int main_check_extras(struct main_options *o, const struct kernel_source *src,
 			     struct plymouth_plan *plan)
 {
 	const struct tree t = {.basedir = src->basedir, .shown_basedir = src->shown_basedir};
@@ -520,11 +522,11 @@ static int main_check_extras(struct main_options *o, const struct modules_source
 	return 0;
 }
 
-static int main_build(const struct main_options *o, const struct modules_source *src,
+static int main_build(const struct main_options *o, const struct kernel_source *src,
 		      const struct plymouth_plan *plan, const char *workdir,
 		      const struct timespec *start, bool *ret_written)
 {
-	struct modules_resolver *res = NULL;
+	struct closure *res = NULL;
 	struct cpio_archive *a = NULL;
 	struct cpio_buf buf = {0};
 	unsigned char *gz = NULL;
@@ -532,20 +534,20 @@ static int main_build(const struct main_options *o, const struct modules_source 
 	char stage[PATH_MAX], raw_size[32], out_size[32], extras[160];
 	int r;
 
-	r = modules_resolver_new(src, workdir, &res);
+	r = closure_new(src, workdir, &res);
 	if (r < 0)
 		goto out;
 	if (o->module_count) {
 		log_debug("modules named with -m, with what they need:");
 		for (size_t i = 0; i < o->module_count; i++) {
-			r = modules_resolver_add(res, o->modules[i], true);
+			r = closure_add(res, o->modules[i], true);
 			if (r < 0)
 				goto out;
 		}
 	} else {
 		log_debug("no -m: the generic set, with what it needs:");
 		for (size_t i = 0; i < MAIN_GENERIC_MODULES; i++) {
-			r = modules_resolver_add(res, main_generic_modules[i], false);
+			r = closure_add(res, main_generic_modules[i], false);
 			if (r < 0)
 				goto out;
 		}
@@ -556,7 +558,7 @@ static int main_build(const struct main_options *o, const struct modules_source 
 	r = util_pathf(stage, "%s/root", workdir);
 	if (r < 0)
 		goto out;
-	r = modules_stage(res, stage);
+	r = modstage_write(res, stage);
 	if (r < 0)
 		goto out;
 
@@ -583,7 +585,7 @@ static int main_build(const struct main_options *o, const struct modules_source 
 	spec.plymouth = o->plymouth ? plan : NULL;
 
 	spec.firmware_count =
-	    modules_resolver_firmware(res, &spec.firmware, &spec.firmware_modules);
+	    closure_firmware(res, &spec.firmware, &spec.firmware_modules);
 	r = image_build(&spec, a, &stats);
 	if (r < 0)
 		goto out;
@@ -620,18 +622,18 @@ static int main_build(const struct main_options *o, const struct modules_source 
 	if (gz) {
 		main_size(out_size, sizeof(out_size), gz_len);
 		log_note("wrote %s: kernel %s, %zu modules, %s, %s uncompressed, %s gzip, %.2f s",
-			 o->output, src->kver, modules_resolver_count(res), extras, raw_size,
+			 o->output, src->kver, closure_count(res), extras, raw_size,
 			 out_size, main_elapsed(start));
 	} else {
 		log_note("wrote %s: kernel %s, %zu modules, %s, %s, not compressed, %.2f s",
-			 o->output, src->kver, modules_resolver_count(res), extras, raw_size,
+			 o->output, src->kver, closure_count(res), extras, raw_size,
 			 main_elapsed(start));
 	}
 out:
 	free(gz);
 	cpio_buf_free(&buf);
 	cpio_free(a);
-	modules_resolver_free(res);
+	closure_free(res);
 	return r;
 }
 
@@ -639,7 +641,7 @@ int main(int argc, char **argv)
 {
 	struct main_options o = {0};
 	struct plymouth_plan plan = {0};
-	struct modules_source src;
+	struct kernel_source src;
 	struct timespec start;
 	char workdir[PATH_MAX];
 	const char *tmpdir;
@@ -671,7 +673,7 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (modules_find(o.basedir, o.kver, &src) < 0)
+	if (kernel_find(o.basedir, o.kver, &src) < 0)
 		goto out;
 	if (image_check_init(o.init, &src) < 0)
 		goto out;
