@@ -92,17 +92,13 @@ static bool kernel_kver_valid(const char *kver)
 	       strcmp(kver, ".") != 0 && strcmp(kver, "..") != 0;
 }
 
-int kernel_find(const char *basedir, const char *kver, struct kernel_source *ret)
+/* Fills s->shown_basedir and s->basedir (resolved, "" for "/") from the -b argument. */
+static int kernel_open_basedir(const char *basedir, struct kernel_source *s)
 {
-	struct kernel_source s = {0};
-	char real[PATH_MAX], list[PATH_MAX];
-	const char *why = "given with -k";
-	char **kvers = NULL;
-	size_t count = 0;
-	struct utsname u;
-	int roots = 0, r;
+	char real[PATH_MAX];
+	int r;
 
-	r = util_pathf(s.shown_basedir, "%s", basedir);
+	r = util_pathf(s->shown_basedir, "%s", basedir);
 	if (r < 0)
 		return log_error_errno(r, "base directory name too long: %s", basedir);
 	if (!realpath(basedir, real))
@@ -117,10 +113,97 @@ int kernel_find(const char *basedir, const char *kver, struct kernel_source *ret
 		    "directory (the root of a system or an unpacked kernel package)",
 		    basedir);
 	/* "/" becomes "" so that joined paths read "/lib/modules", not "//lib/modules". */
-	r = util_pathf(s.basedir, "%s", strcmp(real, "/") == 0 ? "" : real);
+	r = util_pathf(s->basedir, "%s", strcmp(real, "/") == 0 ? "" : real);
 	if (r < 0)
 		return log_error_errno(r, "base directory name too long: %s", real);
+	return 0;
+}
 
+/*
+ * Fills s->kver: kver when given, else the only version installed, else uname -r. *ret_why
+ * gets the reason, for messages; list names the versions found, for the error.
+ */
+static int kernel_choose(const char *kver, char **kvers, size_t count, const char *list,
+			 struct kernel_source *s, const char **ret_why)
+{
+	const char *why = "given with -k";
+	struct utsname u;
+
+	if (!kver && count == 1) {
+		kver = kvers[0];
+		why = "the only version installed";
+	} else if (!kver) {
+		if (uname(&u) < 0)
+			return log_error_errno(-errno, "uname: %m");
+		kver = u.release;
+		why =
+		    count ? "from uname -r, since several versions are installed" : "from uname -r";
+	}
+	if (!kernel_kver_valid(kver)) {
+		log_error("invalid kernel version '%s': it must be a directory name under "
+			  "lib/modules (versions found: %s)",
+			  kver, list);
+		return -EINVAL;
+	}
+	snprintf(s->kver, sizeof(s->kver), "%s", kver);
+	*ret_why = why;
+	return 0;
+}
+
+/* Fills s->moddir: the first of the module roots that holds s->kver, and checks it is readable. */
+static int kernel_find_moddir(struct kernel_source *s, const char *basedir, const char *why,
+			      const char *list)
+{
+	const char *kver = s->kver;
+	int r;
+
+	for (size_t i = 0; i < KERNEL_ROOTS; i++) {
+		char dir[PATH_MAX];
+		struct stat a, b;
+
+		r = util_pathf(dir, "%s/%s/%s", s->basedir, kernel_roots[i], kver);
+		if (r < 0)
+			return r;
+		if (!util_is_dir(dir))
+			continue;
+		if (!s->moddir[0]) {
+			memcpy(s->moddir, dir, sizeof(dir));
+			continue;
+		}
+		/* Both exist: fine when they are the same directory (merged /usr). */
+		if (stat(s->moddir, &a) == 0 && stat(dir, &b) == 0 &&
+		    (a.st_dev != b.st_dev || a.st_ino != b.st_ino))
+			log_warn("modules for %s in both %s and %s; using the first, ignoring the "
+				 "second",
+				 kver, s->moddir, dir);
+	}
+	if (!s->moddir[0]) {
+		log_error("kernel version %s (%s) not found: no directory %s/lib/modules/%s or "
+			  "%s/usr/lib/modules/%s; versions found there: %s; choose one with -k, "
+			  "or -b another tree",
+			  kver, why, basedir, kver, basedir, kver, list);
+		return -ENOENT;
+	}
+	if (access(s->moddir, R_OK | X_OK) < 0)
+		return log_error_errno(-errno,
+				       "cannot read the module directory %s: %m; run as a "
+				       "user who can, or -b a copy of the tree",
+				       s->moddir);
+	return 0;
+}
+
+int kernel_find(const char *basedir, const char *kver, struct kernel_source *ret)
+{
+	struct kernel_source s = {0};
+	char list[PATH_MAX];
+	const char *why = NULL;
+	char **kvers = NULL;
+	size_t count = 0;
+	int roots = 0, r;
+
+	r = kernel_open_basedir(basedir, &s);
+	if (r < 0)
+		return r;
 	r = kernel_list_kvers(s.basedir, &kvers, &count, &roots);
 	if (r < 0)
 		return log_error_errno(r, "cannot list kernel versions under %s: %m", basedir);
@@ -134,63 +217,12 @@ int kernel_find(const char *basedir, const char *kver, struct kernel_source *ret
 		r = -ENOENT;
 		goto out;
 	}
-
-	if (!kver && count == 1) {
-		kver = kvers[0];
-		why = "the only version installed";
-	} else if (!kver) {
-		if (uname(&u) < 0) {
-			r = log_error_errno(-errno, "uname: %m");
-			goto out;
-		}
-		kver = u.release;
-		why =
-		    count ? "from uname -r, since several versions are installed" : "from uname -r";
-	}
-	if (!kernel_kver_valid(kver)) {
-		log_error("invalid kernel version '%s': it must be a directory name under "
-			  "lib/modules (versions found: %s)",
-			  kver, list);
-		r = -EINVAL;
+	r = kernel_choose(kver, kvers, count, list, &s, &why);
+	if (r < 0)
 		goto out;
-	}
-	snprintf(s.kver, sizeof(s.kver), "%s", kver);
-
-	for (size_t i = 0; i < KERNEL_ROOTS; i++) {
-		char dir[PATH_MAX];
-		struct stat a, b;
-
-		r = util_pathf(dir, "%s/%s/%s", s.basedir, kernel_roots[i], kver);
-		if (r < 0)
-			goto out;
-		if (!util_is_dir(dir))
-			continue;
-		if (!s.moddir[0]) {
-			memcpy(s.moddir, dir, sizeof(dir));
-			continue;
-		}
-		/* Both exist: fine when they are the same directory (merged /usr). */
-		if (stat(s.moddir, &a) == 0 && stat(dir, &b) == 0 &&
-		    (a.st_dev != b.st_dev || a.st_ino != b.st_ino))
-			log_warn("modules for %s in both %s and %s; using the first, ignoring the "
-				 "second",
-				 kver, s.moddir, dir);
-	}
-	if (!s.moddir[0]) {
-		log_error("kernel version %s (%s) not found: no directory %s/lib/modules/%s or "
-			  "%s/usr/lib/modules/%s; versions found there: %s; choose one with -k, "
-			  "or -b another tree",
-			  kver, why, basedir, kver, basedir, kver, list);
-		r = -ENOENT;
+	r = kernel_find_moddir(&s, basedir, why, list);
+	if (r < 0)
 		goto out;
-	}
-	if (access(s.moddir, R_OK | X_OK) < 0) {
-		r = log_error_errno(-errno,
-				    "cannot read the module directory %s: %m; run as a "
-				    "user who can, or -b a copy of the tree",
-				    s.moddir);
-		goto out;
-	}
 	log_debug("kernel %s (%s), modules in %s", s.kver, why, s.moddir);
 	*ret = s;
 	r = 0;
