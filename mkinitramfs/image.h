@@ -50,24 +50,3 @@ int image_check_init(const char *path, const struct kernel_source *src);
 
 /* Adds every entry of the image to an empty archive. Logs what failed. */
 int image_build(const struct image_spec *spec, struct cpio_archive *a, struct image_stats *ret);
-
-/*
- * Checks that output can be replaced: it does not exist or is a regular file. A symbolic
- * link, a directory, a device node, a FIFO or a socket is refused (logged, -errno).
- */
-int image_check_output(const char *output);
-
-/*
- * Removes the temporaries (.NAME.XXXXXX next to output) of image_write() runs that died
- * before their rename: those owned by this user that no live run holds locked. Logs each
- * one; returns how many.
- */
-int image_clean_stale(const char *output);
-
-/*
- * Writes data to output atomically with the given mode (a locked temporary file in the same
- * directory, synced, then renamed over output, then the directory synced). Stops before the
- * rename if output stopped being a regular file or a signal was caught. *ret_renamed tells
- * whether output is the new image, also when the final directory sync failed.
- */
-int image_write(const char *output, const void *data, size_t len, mode_t mode, bool *ret_renamed);

@@ -21,6 +21,7 @@
 #include "kernel.h"
 #include "modstage.h"
 #include "options.h"
+#include "output.h"
 #include "plymouth.h"
 #include "tree.h"
 #include "util.h"
@@ -42,37 +43,6 @@ static const char *const main_generic_modules[] = {
 
 /* Staging directory names: this prefix and mkdtemp()'s six characters. */
 #define MAIN_STAGING_PREFIX "mkinitramfs."
-
-/* The output's directory must exist and be writable: checked before any work is done. */
-static int main_check_output(const char *output)
-{
-	char dir[PATH_MAX];
-	const char *slash = strrchr(output, '/');
-	struct stat st;
-
-	if (util_pathf(dir, "%s", output) < 0)
-		return log_error_errno(-ENAMETOOLONG, "output name too long: %s", output);
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == output)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		dir[slash - output] = '\0';
-	if (stat(dir, &st) < 0)
-		return log_error_errno(-errno,
-				       "cannot write %s: its directory %s: %m; create it "
-				       "first (mkdir -p %s) or choose another -o",
-				       output, dir, dir);
-	if (!S_ISDIR(st.st_mode))
-		return log_error_errno(-ENOTDIR, "cannot write %s: %s is not a directory", output,
-				       dir);
-	if (access(dir, W_OK) < 0)
-		return log_error_errno(-errno,
-				       "cannot write %s: directory %s: %m; choose another "
-				       "-o",
-				       output, dir);
-	return image_check_output(output);
-}
 
 static double main_elapsed(const struct timespec *start)
 {
@@ -225,7 +195,7 @@ static int main_build(const struct options *o, const struct kernel_source *src,
 	r = util_interrupted();
 	if (r < 0)
 		goto out;
-	r = image_write(o->output, gz ? gz : buf.data, gz ? gz_len : buf.len, o->mode, ret_written);
+	r = output_write(o->output, gz ? gz : buf.data, gz ? gz_len : buf.len, o->mode, ret_written);
 	if (r < 0)
 		goto out;
 
@@ -276,7 +246,7 @@ int main(int argc, char **argv)
 
 	/* Validate everything first, then act. */
 	status = OPTIONS_EXIT_FAILURE;
-	if (main_check_output(o.output) < 0)
+	if (output_check(o.output) < 0)
 		goto out;
 	if (!o.init[0]) {
 		r = options_default_init(o.init);
@@ -314,7 +284,7 @@ int main(int argc, char **argv)
 	if (r > 0)
 		log_note("removed %d staging %s in %s left by interrupted runs", r,
 			 r == 1 ? "directory" : "directories", tmpdir);
-	(void)image_clean_stale(o.output);
+	(void)output_clean_stale(o.output);
 	r = util_pathf(workdir, "%s/%sXXXXXX", tmpdir, MAIN_STAGING_PREFIX);
 	if (r >= 0)
 		r = util_mkdtemp_locked(workdir, &lock_fd);
