@@ -60,7 +60,59 @@ static void main_size(char *buf, size_t size, size_t bytes)
 		snprintf(buf, size, "%.1f KiB", (double)bytes / 1024.0);
 }
 
-/* Everything after validation: resolve, stage, archive, compress, write. */
+/* Adds the -m modules, or the generic set without -m, with what they need. */
+static int main_resolve(const struct options *o, struct closure *res)
+{
+	int r;
+
+	if (o->module_count) {
+		log_debug("modules named with -m, with what they need:");
+		for (size_t i = 0; i < o->module_count; i++) {
+			r = closure_add(res, o->modules[i], true);
+			if (r < 0)
+				return r;
+		}
+	} else {
+		log_debug("no -m: the generic set, with what it needs:");
+		for (size_t i = 0; i < MAIN_GENERIC_MODULES; i++) {
+			r = closure_add(res, main_generic_modules[i], false);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* The one line a successful run prints; gz_len is 0 when the image is not compressed. */
+static void main_summary(const struct options *o, const struct kernel_source *src,
+			 size_t modules, const struct image_stats *stats, size_t raw_len,
+			 size_t gz_len, const struct timespec *start)
+{
+	char raw_size[32], out_size[32], extras[160];
+
+	main_size(raw_size, sizeof(raw_size), raw_len);
+	snprintf(extras, sizeof(extras), "%zu firmware files", stats->firmware);
+	if (stats->binaries)
+		snprintf(extras + strlen(extras), sizeof(extras) - strlen(extras),
+			 ", %zu programs and libraries", stats->binaries);
+	if (stats->applets)
+		snprintf(extras + strlen(extras), sizeof(extras) - strlen(extras),
+			 ", %zu busybox applets", stats->applets);
+	if (stats->hooks)
+		snprintf(extras + strlen(extras), sizeof(extras) - strlen(extras), ", %zu hooks",
+			 stats->hooks);
+	if (gz_len) {
+		main_size(out_size, sizeof(out_size), gz_len);
+		log_note("wrote %s: kernel %s, %zu modules, %s, %s uncompressed, %s gzip, %.2f s",
+			 o->output, src->kver, modules, extras, raw_size,
+			 out_size, main_elapsed(start));
+	} else {
+		log_note("wrote %s: kernel %s, %zu modules, %s, %s, not compressed, %.2f s",
+			 o->output, src->kver, modules, extras, raw_size,
+			 main_elapsed(start));
+	}
+}
+
 /*
  * Checks the hook folders, plymouth and busybox before anything is built, and turns --hook
  * arguments into folders. --plymouth adds its stock hook; shell hooks need --shell.
@@ -113,6 +165,7 @@ static int main_check_extras(struct options *o, const struct kernel_source *src,
 	return 0;
 }
 
+/* Everything after validation: resolve, stage, archive, compress, write. */
 static int main_build(const struct options *o, const struct kernel_source *src,
 		      const struct plymouth_plan *plan, const char *workdir,
 		      const struct timespec *start, bool *ret_written)
@@ -122,27 +175,15 @@ static int main_build(const struct options *o, const struct kernel_source *src,
 	struct cpio_buf buf = {0};
 	unsigned char *gz = NULL;
 	size_t gz_len = 0;
-	char stage[PATH_MAX], raw_size[32], out_size[32], extras[160];
+	char stage[PATH_MAX];
 	int r;
 
 	r = closure_new(src, workdir, &res);
 	if (r < 0)
 		goto out;
-	if (o->module_count) {
-		log_debug("modules named with -m, with what they need:");
-		for (size_t i = 0; i < o->module_count; i++) {
-			r = closure_add(res, o->modules[i], true);
-			if (r < 0)
-				goto out;
-		}
-	} else {
-		log_debug("no -m: the generic set, with what it needs:");
-		for (size_t i = 0; i < MAIN_GENERIC_MODULES; i++) {
-			r = closure_add(res, main_generic_modules[i], false);
-			if (r < 0)
-				goto out;
-		}
-	}
+	r = main_resolve(o, res);
+	if (r < 0)
+		goto out;
 	r = util_interrupted();
 	if (r < 0)
 		goto out;
@@ -199,27 +240,7 @@ static int main_build(const struct options *o, const struct kernel_source *src,
 	if (r < 0)
 		goto out;
 
-	main_size(raw_size, sizeof(raw_size), buf.len);
-	snprintf(extras, sizeof(extras), "%zu firmware files", stats.firmware);
-	if (stats.binaries)
-		snprintf(extras + strlen(extras), sizeof(extras) - strlen(extras),
-			 ", %zu programs and libraries", stats.binaries);
-	if (stats.applets)
-		snprintf(extras + strlen(extras), sizeof(extras) - strlen(extras),
-			 ", %zu busybox applets", stats.applets);
-	if (stats.hooks)
-		snprintf(extras + strlen(extras), sizeof(extras) - strlen(extras), ", %zu hooks",
-			 stats.hooks);
-	if (gz) {
-		main_size(out_size, sizeof(out_size), gz_len);
-		log_note("wrote %s: kernel %s, %zu modules, %s, %s uncompressed, %s gzip, %.2f s",
-			 o->output, src->kver, closure_count(res), extras, raw_size,
-			 out_size, main_elapsed(start));
-	} else {
-		log_note("wrote %s: kernel %s, %zu modules, %s, %s, not compressed, %.2f s",
-			 o->output, src->kver, closure_count(res), extras, raw_size,
-			 main_elapsed(start));
-	}
+	main_summary(o, src, closure_count(res), &stats, buf.len, gz ? gz_len : 0, start);
 out:
 	free(gz);
 	cpio_buf_free(&buf);
