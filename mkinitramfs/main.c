@@ -249,6 +249,26 @@ out:
 	return r;
 }
 
+/* Without --init: the init next to this program, which must exist. */
+static int main_default_init(struct options *o)
+{
+	int r;
+
+	r = options_default_init(o->init);
+	if (r < 0)
+		return log_error_errno(r,
+				       "cannot find the directory of this program to look for "
+				       "its '%s' next to it: %m; pass --init PATH",
+				       OPTIONS_DEFAULT_INIT);
+	if (access(o->init, F_OK) < 0) {
+		log_error("no init program at %s (the default: '%s' next to mkinitramfs); "
+			  "build it with 'make', or pass --init PATH",
+			  o->init, OPTIONS_DEFAULT_INIT);
+		return -ENOENT;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = {0};
@@ -269,22 +289,8 @@ int main(int argc, char **argv)
 	status = OPTIONS_EXIT_FAILURE;
 	if (output_check(o.output) < 0)
 		goto out;
-	if (!o.init[0]) {
-		r = options_default_init(o.init);
-		if (r < 0) {
-			log_error_errno(r,
-					"cannot find the directory of this program to look for "
-					"its '%s' next to it: %m; pass --init PATH",
-					OPTIONS_DEFAULT_INIT);
-			goto out;
-		}
-		if (access(o.init, F_OK) < 0) {
-			log_error("no init program at %s (the default: '%s' next to mkinitramfs); "
-				  "build it with 'make', or pass --init PATH",
-				  o.init, OPTIONS_DEFAULT_INIT);
-			goto out;
-		}
-	}
+	if (!o.init[0] && main_default_init(&o) < 0)
+		goto out;
 	if (kernel_find(o.basedir, o.kver, &src) < 0)
 		goto out;
 	if (image_check_init(o.init, &src) < 0)
