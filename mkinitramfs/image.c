@@ -292,11 +292,38 @@ static void image_arch_name(char *buf, size_t size, const struct elfinfo_header 
 		 h->machine);
 }
 
+/* The init's class, byte order and machine against those of one of the kernel's modules. */
+static int image_check_arch(const char *path, const struct kernel_source *src,
+			    const struct elfinfo_header *h)
+{
+	struct elfinfo_header k;
+	char module[PATH_MAX], have[96], want[96];
+	int r;
+
+	r = image_find_module_arch(src->moddir, 0, module, &k);
+	if (r < 0) {
+		/* A kernel with everything built in: nothing to compare with. */
+		log_debug("no module in %s tells the kernel's architecture; the init's (%s) is "
+			  "not checked",
+			  src->moddir, (image_arch_name(have, sizeof(have), h), have));
+		return 0;
+	}
+	if (h->elf_class != k.elf_class || h->data != k.data || h->machine != k.machine) {
+		image_arch_name(have, sizeof(have), h);
+		image_arch_name(want, sizeof(want), &k);
+		log_error("the init program %s is built for %s, but kernel %s runs %s programs "
+			  "(read from its module %s): build baton for that architecture or name "
+			  "another init with --init PATH",
+			  path, have, src->kver, want, module);
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
 int image_check_init(const char *path, const struct kernel_source *src)
 {
-	struct elfinfo_header h, k;
+	struct elfinfo_header h;
 	struct elfinfo info = {0};
-	char module[PATH_MAX], have[96], want[96];
 	unsigned char *data;
 	size_t len;
 	int r;
@@ -351,26 +378,7 @@ int image_check_init(const char *path, const struct kernel_source *src)
 		r = -ENOEXEC;
 		goto out;
 	}
-	r = image_find_module_arch(src->moddir, 0, module, &k);
-	if (r < 0) {
-		/* A kernel with everything built in: nothing to compare with. */
-		log_debug("no module in %s tells the kernel's architecture; the init's (%s) is "
-			  "not checked",
-			  src->moddir, (image_arch_name(have, sizeof(have), &h), have));
-		r = 0;
-		goto out;
-	}
-	if (h.elf_class != k.elf_class || h.data != k.data || h.machine != k.machine) {
-		image_arch_name(have, sizeof(have), &h);
-		image_arch_name(want, sizeof(want), &k);
-		log_error("the init program %s is built for %s, but kernel %s runs %s programs "
-			  "(read from its module %s): build baton for that architecture or name "
-			  "another init with --init PATH",
-			  path, have, src->kver, want, module);
-		r = -ENOEXEC;
-		goto out;
-	}
-	r = 0;
+	r = image_check_arch(path, src, &h);
 out:
 	elfinfo_free(&info);
 	free(data);

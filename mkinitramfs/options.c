@@ -231,6 +231,10 @@ static int options_parse_mode(const char *s, mode_t *ret)
 	return 0;
 }
 
+/*
+ * Over 80 lines on purpose: getopt's loop with one short case per option, then the checks
+ * that need every option seen; split up, the option table and its cases would drift apart.
+ */
 int options_parse(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
