@@ -118,8 +118,7 @@ static void closure_kmod_log(void *data, int priority, const char *file, int lin
 	log_warn("libkmod: %s", buf);
 }
 
-int closure_new(const struct kernel_source *src, const char *workdir,
-			 struct closure **ret)
+int closure_new(const struct kernel_source *src, const char *workdir, struct closure **ret)
 {
 	struct kernel_conf_dir confs[KERNEL_CONF_DIRS];
 	const char *config[KERNEL_CONF_DIRS + 1];
@@ -197,7 +196,7 @@ size_t closure_count(const struct closure *res)
 }
 
 size_t closure_firmware(const struct closure *res, const char *const **ret_names,
-				 const char *const **ret_modules)
+			const char *const **ret_modules)
 {
 	*ret_names = (const char *const *)res->firmware;
 	*ret_modules = (const char *const *)res->firmware_module;
@@ -232,7 +231,7 @@ static int closure_add_firmware(struct closure *res, const char *fw, const char 
 	if (r < 0)
 		return r;
 	r = util_strv_push(&res->firmware_module, &res->firmware_module_count,
-			      &res->firmware_module_cap, module);
+			   &res->firmware_module_cap, module);
 	if (r < 0) {
 		free(res->firmware[--res->firmware_count]);
 		return r;
@@ -313,8 +312,8 @@ static int closure_add_file(struct closure *res, const char *name, const char *p
 	return 0;
 }
 
-static int closure_add_list(struct closure *res, struct kmod_list *list,
-			    const char *parent, const char *relation);
+static int closure_add_list(struct closure *res, struct kmod_list *list, const char *parent,
+			    const char *relation);
 
 /* Looks up one name from a softdep or weakdep field and adds what it matches. */
 static int closure_add_lookup(struct closure *res, const char *lookup, const char *parent,
@@ -340,8 +339,7 @@ static int closure_add_lookup(struct closure *res, const char *lookup, const cha
  * dependencies (MODULE_WEAKDEP, Linux 6.11) exist precisely so that image generators include
  * modules a driver may request at run time (include/linux/module.h).
  */
-static int closure_add_modinfo_deps(struct closure *res, struct kmod_module *mod,
-				    const char *name)
+static int closure_add_modinfo_deps(struct closure *res, struct kmod_module *mod, const char *name)
 {
 	struct kmod_list *info = NULL, *l;
 	int r;
@@ -399,8 +397,8 @@ static int closure_add_modinfo_deps(struct closure *res, struct kmod_module *mod
  * Adds one module and, recursively, what it needs. Returns 1 if it has a file, 0 if it is
  * built in or was seen before, -ENOENT if it has neither a file nor a built-in entry.
  */
-static int closure_add_module(struct closure *res, struct kmod_module *mod,
-			      const char *parent, const char *relation)
+static int closure_add_module(struct closure *res, struct kmod_module *mod, const char *parent,
+			      const char *relation)
 {
 	struct kmod_list *deps, *pre = NULL, *post = NULL;
 	const char *name = kmod_module_get_name(mod);
@@ -458,8 +456,8 @@ static int closure_add_module(struct closure *res, struct kmod_module *mod,
 	return r < 0 ? r : 1;
 }
 
-static int closure_add_list(struct closure *res, struct kmod_list *list,
-			    const char *parent, const char *relation)
+static int closure_add_list(struct closure *res, struct kmod_list *list, const char *parent,
+			    const char *relation)
 {
 	struct kmod_list *l;
 

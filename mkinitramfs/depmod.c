@@ -34,14 +34,12 @@ static const char *const depmod_boot_indexes[] = {
 };
 #define DEPMOD_BOOT_INDEXES (sizeof(depmod_boot_indexes) / sizeof(depmod_boot_indexes[0]))
 
-
 /* Where depmod may live when PATH (say, a user's) lacks the sbin directories. */
 static const char *const depmod_paths[] = {"depmod", "/usr/sbin/depmod", "/sbin/depmod"};
 #define DEPMOD_PATHS (sizeof(depmod_paths) / sizeof(depmod_paths[0]))
 
 /* depmod.d directories of the source tree, relative to it, handed to depmod with -C. */
-static const char *const depmod_confs[] = {"etc/depmod.d", "lib/depmod.d",
-						   "usr/lib/depmod.d"};
+static const char *const depmod_confs[] = {"etc/depmod.d", "lib/depmod.d", "usr/lib/depmod.d"};
 #define DEPMOD_CONFS (sizeof(depmod_confs) / sizeof(depmod_confs[0]))
 
 /*
@@ -49,7 +47,7 @@ static const char *const depmod_confs[] = {"etc/depmod.d", "lib/depmod.d",
  * (tree_config) or none.
  */
 static int depmod_run(const struct kernel_source *src, const char *workdir, const char *root,
-			  bool tree_config)
+		      bool tree_config)
 {
 	char confs[DEPMOD_CONFS][PATH_MAX], empty[PATH_MAX];
 	char *argv[4 + 2 * DEPMOD_CONFS + 2];

@@ -15,8 +15,8 @@
 #include "util.h"
 
 /* The boot stages at which the init runs hooks, in boot order (init/cmdline.h, baton-hooks(7)). */
-static const char *const hookdirs_stages[] = {"early",	"premount",   "device",
-					   "mount", "pre-switch", "failure"};
+static const char *const hookdirs_stages[] = {"early", "premount",   "device",
+					      "mount", "pre-switch", "failure"};
 #define HOOKDIRS_STAGES (sizeof(hookdirs_stages) / sizeof(hookdirs_stages[0]))
 
 /* The optional lists of a hook folder. */

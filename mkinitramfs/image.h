@@ -16,19 +16,19 @@
 #endif
 
 struct image_spec {
-	const char *init_path;		  /* becomes /init */
+	const char *init_path;		 /* becomes /init */
 	const struct kernel_source *src; /* kernel version and modprobe.d sources */
-	const char *stage_root;		  /* holds lib/modules/KVER from modstage_write() */
-	const char *const *load;	  /* lines of /lib/baton/modules.load; NULL: no file */
+	const char *stage_root;		 /* holds lib/modules/KVER from modstage_write() */
+	const char *const *load;	 /* lines of /lib/baton/modules.load; NULL: no file */
 	size_t load_count;
-	const char *const *firmware;	      /* firmware the modules name ... */
+	const char *const *firmware;	     /* firmware the modules name ... */
 	const char *const *firmware_modules; /* ... and the module naming each */
 	size_t firmware_count;
 	const char *const *binaries; /* --binary paths or names */
 	size_t binary_count;
 	const char *const *hook_dirs; /* hook folders, found and checked by hookdirs_find() */
 	size_t hook_count;
-	bool shell;				/* --shell: busybox and its applets */
+	bool shell;	    /* --shell: busybox and its applets */
 	bool shell_allowed; /* --shell given: IMAGE_SHELL_ALLOWED marks the image */
 	const struct plymouth_plan *plymouth; /* --plymouth, or NULL */
 };

@@ -84,9 +84,9 @@ static int main_resolve(const struct options *o, struct closure *res)
 }
 
 /* The one line a successful run prints; gz_len is 0 when the image is not compressed. */
-static void main_summary(const struct options *o, const struct kernel_source *src,
-			 size_t modules, const struct image_stats *stats, size_t raw_len,
-			 size_t gz_len, const struct timespec *start)
+static void main_summary(const struct options *o, const struct kernel_source *src, size_t modules,
+			 const struct image_stats *stats, size_t raw_len, size_t gz_len,
+			 const struct timespec *start)
 {
 	char raw_size[32], out_size[32], extras[160];
 
@@ -104,12 +104,11 @@ static void main_summary(const struct options *o, const struct kernel_source *sr
 	if (gz_len) {
 		main_size(out_size, sizeof(out_size), gz_len);
 		log_note("wrote %s: kernel %s, %zu modules, %s, %s uncompressed, %s gzip, %.2f s",
-			 o->output, src->kver, modules, extras, raw_size,
-			 out_size, main_elapsed(start));
+			 o->output, src->kver, modules, extras, raw_size, out_size,
+			 main_elapsed(start));
 	} else {
 		log_note("wrote %s: kernel %s, %zu modules, %s, %s, not compressed, %.2f s",
-			 o->output, src->kver, modules, extras, raw_size,
-			 main_elapsed(start));
+			 o->output, src->kver, modules, extras, raw_size, main_elapsed(start));
 	}
 }
 
@@ -216,8 +215,7 @@ static int main_build(const struct options *o, const struct kernel_source *src,
 	spec.shell_allowed = o->shell_requested;
 	spec.plymouth = o->plymouth ? plan : NULL;
 
-	spec.firmware_count =
-	    closure_firmware(res, &spec.firmware, &spec.firmware_modules);
+	spec.firmware_count = closure_firmware(res, &spec.firmware, &spec.firmware_modules);
 	r = image_build(&spec, a, &stats);
 	if (r < 0)
 		goto out;

@@ -293,7 +293,7 @@ int options_parse(int argc, char **argv, struct options *o)
 				o->compress = false;
 			else
 				return options_usage_error("--compress '%s': expected gzip or none",
-							optarg);
+							   optarg);
 			break;
 		case OPTIONS_OPT_MODE:
 			if (options_parse_mode(optarg, &o->mode) < 0)
@@ -306,8 +306,10 @@ int options_parse(int argc, char **argv, struct options *o)
 		case OPTIONS_OPT_HOOK:
 			if (!optarg[0])
 				return options_usage_error("--%s: empty value",
-							c == OPTIONS_OPT_BINARY ? "binary" : "hook");
-			r = options_list_push(c == OPTIONS_OPT_BINARY ? &o->binaries : &o->hooks, optarg);
+							   c == OPTIONS_OPT_BINARY ? "binary"
+										   : "hook");
+			r = options_list_push(c == OPTIONS_OPT_BINARY ? &o->binaries : &o->hooks,
+					      optarg);
 			if (r < 0) {
 				log_error_errno(r, "out of memory");
 				return OPTIONS_EXIT_FAILURE;
@@ -347,16 +349,17 @@ int options_parse(int argc, char **argv, struct options *o)
 	if (o->kver && (!o->kver[0] || strchr(o->kver, '/') || strcmp(o->kver, ".") == 0 ||
 			strcmp(o->kver, "..") == 0 || strlen(o->kver) >= KERNEL_KVER_MAX))
 		return options_usage_error("-k '%s': not a kernel version (a directory name under "
-					"lib/modules, as uname -r prints it)",
-					o->kver);
+					   "lib/modules, as uname -r prints it)",
+					   o->kver);
 	if (!o->basedir[0])
 		return options_usage_error("-b: empty directory name");
 
 	epoch = getenv("SOURCE_DATE_EPOCH");
 	if (epoch && options_parse_epoch(epoch, &o->mtime) < 0)
-		return options_usage_error("SOURCE_DATE_EPOCH='%s' is not a number of seconds from 0 "
-					"to %lu; fix or unset it",
-					epoch, (unsigned long)UINT32_MAX);
+		return options_usage_error(
+		    "SOURCE_DATE_EPOCH='%s' is not a number of seconds from 0 "
+		    "to %lu; fix or unset it",
+		    epoch, (unsigned long)UINT32_MAX);
 	return OPTIONS_EXIT_OK;
 }
 

@@ -37,9 +37,9 @@ struct options {
 	size_t module_cap;
 	uint32_t mtime;
 	struct options_list binaries; /* --binary */
-	struct options_list hooks;	   /* --hook as given, then the folders found */
-	bool shell;		/* busybox in the image: --shell, or implied by shell hooks */
-	bool shell_requested; /* --shell itself: a rescue shell is allowed */
+	struct options_list hooks;    /* --hook as given, then the folders found */
+	bool shell;		      /* busybox in the image: --shell, or implied by shell hooks */
+	bool shell_requested;	      /* --shell itself: a rescue shell is allowed */
 	bool plymouth;
 	mode_t mode; /* --mode */
 };
