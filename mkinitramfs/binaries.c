@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "elfinfo.h"
-#include "log.h"
+#include "genlog.h"
 #include "util.h"
 
 /* Where a bare program name is looked for, in this order (the init's PATH for hooks). */

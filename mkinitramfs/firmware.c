@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 #include "compress.h"
-#include "log.h"
+#include "genlog.h"
 #include "util.h"
 
 /*
@@ -57,7 +57,7 @@ static bool firmware_config_set(const char *text, const char *option)
 	return false;
 }
 
-static void firmware_kernel_config(const struct tree *t, const struct modules_source *src,
+static void firmware_kernel_config(const struct tree *t, const struct kernel_source *src,
 				   struct firmware_kernel *ret)
 {
 	char paths[2][PATH_MAX];
@@ -108,7 +108,7 @@ static bool firmware_name_valid(const char *name)
 }
 
 /* Finds name as the kernel would; *ret_real is canonical in the tree, *ret_suffix its index. */
-static int firmware_find(const struct tree *t, const struct modules_source *src, const char *name,
+static int firmware_find(const struct tree *t, const struct kernel_source *src, const char *name,
 			 char *ret_real, size_t *ret_suffix)
 {
 	for (size_t s = 0; s < FIRMWARE_SUFFIXES; s++) {
@@ -152,7 +152,7 @@ static int firmware_find(const struct tree *t, const struct modules_source *src,
 }
 
 /* Adds one firmware file. Returns 1 if added, 0 if missing or skipped, -errno on failure. */
-static int firmware_add_one(struct tree *t, const struct modules_source *src,
+static int firmware_add_one(struct tree *t, const struct kernel_source *src,
 			    const struct firmware_kernel *kernel, const char *name,
 			    const char *module)
 {
@@ -205,7 +205,7 @@ static int firmware_add_one(struct tree *t, const struct modules_source *src,
 	return 1;
 }
 
-int firmware_add(struct tree *t, const struct modules_source *src, const char *const *names,
+int firmware_add(struct tree *t, const struct kernel_source *src, const char *const *names,
 		 const char *const *modules, size_t count, size_t *ret_added)
 {
 	struct firmware_kernel kernel;

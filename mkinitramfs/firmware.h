@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "modules.h"
+#include "kernel.h"
 #include "tree.h"
 
 /* Where the image keeps firmware: the kernel's last built-in search path (see firmware.c). */
@@ -19,5 +19,5 @@
  * optional for booting. modules[i] names the module that wants names[i], for messages.
  * *ret_added gets the number of files added. Logs failures.
  */
-int firmware_add(struct tree *t, const struct modules_source *src, const char *const *names,
+int firmware_add(struct tree *t, const struct kernel_source *src, const char *const *names,
 		 const char *const *modules, size_t count, size_t *ret_added);

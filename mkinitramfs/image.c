@@ -1,27 +1,24 @@
 // SPDX-License-Identifier: MIT
-/* The image layout the init relies on, assembled into a cpio archive, and its output file. */
+/* The image layout the init relies on, assembled into a cpio archive. */
 #include "image.h"
 
 #include <dirent.h>
 #include <elf.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "binaries.h"
+#include "busybox.h"
 #include "compress.h"
 #include "elfinfo.h"
 #include "firmware.h"
-#include "hooks.h"
-#include "log.h"
-#include "shell.h"
+#include "genlog.h"
+#include "hookdirs.h"
 #include "tree.h"
 #include "util.h"
 
@@ -68,9 +65,6 @@ static const char *const image_dirs[] = {"dev", "proc",	   "sys",	  "run",
 /* Module file names, plain or compressed (kmod's KMOD_EXTENSION_UNCOMPRESSED and friends). */
 static const char *const image_module_suffixes[] = {".ko", ".ko.xz", ".ko.zst", ".ko.gz"};
 #define IMAGE_MODULE_SUFFIXES (sizeof(image_module_suffixes) / sizeof(image_module_suffixes[0]))
-
-/* Attempts at a fresh temporary image when another run's cleaner takes the new one first. */
-#define IMAGE_TEMP_TRIES 16
 
 static int image_add_file_from(struct cpio_archive *a, const char *image_path, const char *path,
 			       mode_t perm)
@@ -298,11 +292,38 @@ static void image_arch_name(char *buf, size_t size, const struct elfinfo_header 
 		 h->machine);
 }
 
-int image_check_init(const char *path, const struct modules_source *src)
+/* The init's class, byte order and machine against those of one of the kernel's modules. */
+static int image_check_arch(const char *path, const struct kernel_source *src,
+			    const struct elfinfo_header *h)
 {
-	struct elfinfo_header h, k;
-	struct elfinfo info = {0};
+	struct elfinfo_header k;
 	char module[PATH_MAX], have[96], want[96];
+	int r;
+
+	r = image_find_module_arch(src->moddir, 0, module, &k);
+	if (r < 0) {
+		/* A kernel with everything built in: nothing to compare with. */
+		log_debug("no module in %s tells the kernel's architecture; the init's (%s) is "
+			  "not checked",
+			  src->moddir, (image_arch_name(have, sizeof(have), h), have));
+		return 0;
+	}
+	if (h->elf_class != k.elf_class || h->data != k.data || h->machine != k.machine) {
+		image_arch_name(have, sizeof(have), h);
+		image_arch_name(want, sizeof(want), &k);
+		log_error("the init program %s is built for %s, but kernel %s runs %s programs "
+			  "(read from its module %s): build baton for that architecture or name "
+			  "another init with --init PATH",
+			  path, have, src->kver, want, module);
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
+int image_check_init(const char *path, const struct kernel_source *src)
+{
+	struct elfinfo_header h;
+	struct elfinfo info = {0};
 	unsigned char *data;
 	size_t len;
 	int r;
@@ -357,26 +378,7 @@ int image_check_init(const char *path, const struct modules_source *src)
 		r = -ENOEXEC;
 		goto out;
 	}
-	r = image_find_module_arch(src->moddir, 0, module, &k);
-	if (r < 0) {
-		/* A kernel with everything built in: nothing to compare with. */
-		log_debug("no module in %s tells the kernel's architecture; the init's (%s) is "
-			  "not checked",
-			  src->moddir, (image_arch_name(have, sizeof(have), &h), have));
-		r = 0;
-		goto out;
-	}
-	if (h.elf_class != k.elf_class || h.data != k.data || h.machine != k.machine) {
-		image_arch_name(have, sizeof(have), &h);
-		image_arch_name(want, sizeof(want), &k);
-		log_error("the init program %s is built for %s, but kernel %s runs %s programs "
-			  "(read from its module %s): build baton for that architecture or name "
-			  "another init with --init PATH",
-			  path, have, src->kver, want, module);
-		r = -ENOEXEC;
-		goto out;
-	}
-	r = 0;
+	r = image_check_arch(path, src, &h);
 out:
 	elfinfo_free(&info);
 	free(data);
@@ -401,7 +403,7 @@ static int image_add_programs(const struct image_spec *spec, struct tree *tree,
 		return r;
 	if (spec->shell) {
 		log_debug("--shell: busybox:");
-		r = shell_add_busybox(tree, b);
+		r = busybox_add(tree, b);
 		if (r < 0)
 			goto out;
 	}
@@ -422,13 +424,13 @@ static int image_add_programs(const struct image_spec *spec, struct tree *tree,
 		size_t n = 0;
 
 		log_debug("hook folder %s:", spec->hook_dirs[i]);
-		r = hooks_add(tree, b, spec->hook_dirs[i], &n);
+		r = hookdirs_add(tree, b, spec->hook_dirs[i], &n);
 		if (r < 0)
 			goto out;
 		ret->hooks += n;
 	}
 	if (spec->shell) {
-		r = shell_add_applets(tree, &ret->applets);
+		r = busybox_add_applets(tree, &ret->applets);
 		if (r < 0)
 			goto out;
 	}
@@ -443,9 +445,9 @@ out:
 
 int image_build(const struct image_spec *spec, struct cpio_archive *a, struct image_stats *ret)
 {
-	const struct modules_source *src = spec->src;
+	const struct kernel_source *src = spec->src;
 	struct tree tree = {.a = a, .basedir = src->basedir, .shown_basedir = src->shown_basedir};
-	struct modules_conf_dir confs[MODULES_CONF_DIRS];
+	struct kernel_conf_dir confs[KERNEL_CONF_DIRS];
 	char image_moddir[PATH_MAX], stage_moddir[PATH_MAX], release[PATH_MAX];
 	const char *failed = NULL;
 	int n, r;
@@ -485,7 +487,7 @@ int image_build(const struct image_spec *spec, struct cpio_archive *a, struct im
 			return r;
 	}
 
-	n = modules_conf_dirs(src, confs);
+	n = kernel_conf_dirs(src, confs);
 	for (int i = 0; i < n; i++) {
 		r = image_add_confs(a, confs[i].src, confs[i].image_dir);
 		if (r < 0)
@@ -515,203 +517,4 @@ int image_build(const struct image_spec *spec, struct cpio_archive *a, struct im
 	if (r < 0)
 		return log_error_errno(r, "the image is inconsistent at /%s: %m", failed);
 	return 0;
-}
-
-/* "a FIFO", "a character device (1:3)", ... for messages about a node that is not a file. */
-static void image_node_kind(char *buf, size_t size, const struct stat *st)
-{
-	if (S_ISDIR(st->st_mode))
-		snprintf(buf, size, "a directory");
-	else if (S_ISFIFO(st->st_mode))
-		snprintf(buf, size, "a FIFO");
-	else if (S_ISSOCK(st->st_mode))
-		snprintf(buf, size, "a socket");
-	else if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
-		snprintf(buf, size, "a %s device (%u:%u)",
-			 S_ISCHR(st->st_mode) ? "character" : "block", major(st->st_rdev),
-			 minor(st->st_rdev));
-	else
-		snprintf(buf, size, "of type 0%o", (unsigned)(st->st_mode & S_IFMT));
-}
-
-int image_check_output(const char *output)
-{
-	char target[PATH_MAX], kind[64];
-	struct stat st;
-	ssize_t n;
-
-	if (lstat(output, &st) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return log_error_errno(-errno, "cannot write %s: %m; choose another -o", output);
-	}
-	if (S_ISREG(st.st_mode))
-		return 0;
-	if (S_ISLNK(st.st_mode)) {
-		n = readlink(output, target, sizeof(target) - 1);
-		target[n < 0 ? 0 : n] = '\0';
-		log_error("cannot write %s: it is a symbolic link to %s, and mkinitramfs never "
-			  "follows or replaces a link at -o: name the file itself with -o, or "
-			  "remove the link first",
-			  output, target);
-		return -ELOOP;
-	}
-	image_node_kind(kind, sizeof(kind), &st);
-	log_error("cannot write %s: it exists and is %s, not a regular file; mkinitramfs only "
-		  "replaces regular files: choose another -o",
-		  output, kind);
-	return S_ISDIR(st.st_mode) ? -EISDIR : -EEXIST;
-}
-
-/* Splits output into its directory (".", "/" or the part before the last '/') and name. */
-static int image_split_output(const char *output, char *dir, const char **ret_base)
-{
-	const char *base;
-	int r;
-
-	r = util_pathf(dir, "%s", output);
-	if (r < 0)
-		return log_error_errno(r, "output name too long: %s", output);
-	base = strrchr(output, '/');
-	if (base) {
-		dir[base - output] = '\0';
-		base++;
-	} else {
-		snprintf(dir, PATH_MAX, ".");
-		base = output;
-	}
-	if (!dir[0])
-		snprintf(dir, PATH_MAX, "/");
-	*ret_base = base;
-	return 0;
-}
-
-int image_clean_stale(const char *output)
-{
-	char dir[PATH_MAX], prefix[PATH_MAX];
-	const char *base;
-	struct dirent *de;
-	int removed = 0;
-	DIR *d;
-
-	if (image_split_output(output, dir, &base) < 0 || util_pathf(prefix, ".%s.", base) < 0)
-		return 0;
-	d = opendir(dir);
-	if (!d)
-		return 0;
-	while ((de = readdir(d))) {
-		char path[PATH_MAX];
-		struct stat st, fst;
-		int fd;
-
-		if (!util_is_temp_name(de->d_name, prefix) ||
-		    util_pathf(path, "%s/%s", dir, de->d_name) < 0)
-			continue;
-		if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid())
-			continue;
-		fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		/*
-		 * image_write() holds a flock() on its temporary until the rename; the kernel
-		 * drops it when the run dies. Unlocked and still the same file: a dead run's.
-		 */
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &fst) == 0 &&
-		    fst.st_ino == st.st_ino && fst.st_dev == st.st_dev && fst.st_nlink > 0) {
-			if (unlink(path) == 0) {
-				log_note("removed %s, left by an interrupted run", path);
-				removed++;
-			} else {
-				log_warn(
-				    "cannot remove %s, left by an interrupted run: %m, ignoring",
-				    path);
-			}
-		}
-		close(fd);
-	}
-	closedir(d);
-	return removed;
-}
-
-/* Creates DIR/.BASE.XXXXXX, locked so that image_clean_stale() of another run leaves it. */
-static int image_create_temp(const char *dir, const char *base, char *tmp)
-{
-	for (int i = 0; i < IMAGE_TEMP_TRIES; i++) {
-		struct stat st;
-		int fd, r;
-
-		r = util_pathf(tmp, "%s/.%s.XXXXXX", dir, base);
-		if (r < 0)
-			return log_error_errno(r, "output name too long: %s/%s", dir, base);
-		fd = mkostemp(tmp, O_CLOEXEC);
-		if (fd < 0)
-			return log_error_errno(-errno, "cannot create a file in %s: %m", dir);
-		/* A cleaner that locked it first unlinks it: take another name. */
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &st) == 0 && st.st_nlink > 0)
-			return fd;
-		close(fd);
-	}
-	return log_error_errno(-EAGAIN, "cannot create a file in %s that stays: %m", dir);
-}
-
-int image_write(const char *output, const void *data, size_t len, mode_t mode, bool *ret_renamed)
-{
-	char dir[PATH_MAX], tmp[PATH_MAX];
-	const char *base;
-	int fd, dfd, r;
-
-	*ret_renamed = false;
-	r = image_split_output(output, dir, &base);
-	if (r < 0)
-		return r;
-	fd = image_create_temp(dir, base, tmp);
-	if (fd < 0)
-		return fd;
-	/* fchmod ignores the umask: the mode is what --mode asked for (0600 by default). */
-	if (fchmod(fd, mode) < 0) {
-		r = log_error_errno(-errno, "cannot set the mode of %s: %m", tmp);
-		goto fail;
-	}
-	r = util_write_all(fd, data, len);
-	if (r < 0) {
-		log_error_errno(r, "cannot write %s: %m", tmp);
-		goto fail;
-	}
-	/* The image must be whole on disk before its name points at it. */
-	if (fsync(fd) < 0) {
-		r = log_error_errno(-errno, "cannot write %s: %m", tmp);
-		goto fail;
-	}
-	/* Checked again: the output may have been replaced while the image was built. */
-	r = image_check_output(output);
-	if (r < 0)
-		goto fail;
-	/* Last moment to stop with nothing changed; from the rename on, the run completes. */
-	r = util_interrupted();
-	if (r < 0)
-		goto fail;
-	if (rename(tmp, output) < 0) {
-		r = log_error_errno(-errno, "cannot rename %s to %s: %m", tmp, output);
-		goto fail;
-	}
-	*ret_renamed = true;
-	/* Its data was synced above; the lock only had to last until the rename. */
-	(void)close(fd);
-	/* The new name must be on disk too, or a crash can bring the old image back. */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || fsync(dfd) < 0) {
-		r = log_error_errno(-errno,
-				    "%s is in place, but syncing its directory %s failed: %m; "
-				    "run 'sync' before relying on it after a power loss",
-				    output, dir);
-		if (dfd >= 0)
-			close(dfd);
-		return r;
-	}
-	close(dfd);
-	return 0;
-fail:
-	close(fd);
-	(void)unlink(tmp);
-	return r;
 }

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "log.h"
+#include "genlog.h"
 #include "util.h"
 
 /* Where Debian's plymouth package puts things (dpkg -L plymouth). */

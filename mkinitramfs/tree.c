@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "genlog.h"
 #include "util.h"
 
 /* Mode of the directories the generator creates itself. */
@@ -296,6 +296,33 @@ static int tree_put_link(struct tree *t, bool in_image, mode_t mode, const char 
 	return cpio_add_symlink(t->a, path, target);
 }
 
+/*
+ * Adds one component of tree_import()'s walk that is not a link: a directory (more to come
+ * or not) or, last, a regular file. image_mode is the image's entry there, NULL if none.
+ */
+static int tree_add_node(struct tree *t, const char *next, const char *next_img,
+			 const struct stat *st, const mode_t *image_mode, bool more)
+{
+	if (S_ISDIR(st->st_mode)) {
+		if (!image_mode)
+			return cpio_add_dir(t->a, next_img, st->st_mode & 0777);
+		return S_ISDIR(*image_mode) ? 0 : -EEXIST;
+	}
+	if (more)
+		return -ENOTDIR;
+	if (S_ISREG(st->st_mode)) {
+		if (!image_mode)
+			return tree_copy_file(t, next, st);
+		return S_ISREG(*image_mode) ? 0 : -EEXIST;
+	}
+	/* Device nodes, sockets, FIFOs: nothing the image should copy. */
+	return -EPERM;
+}
+
+/*
+ * Over 80 lines on purpose: one walk whose state (todo, p, cur, img, diverged, links) changes
+ * together at every step; the steps that need none of it are the helpers above.
+ */
 int tree_import(struct tree *t, const char *path, char *ret_real)
 {
 	/*
@@ -393,28 +420,9 @@ int tree_import(struct tree *t, const char *path, char *ret_real)
 			continue;
 		}
 
-		if (S_ISDIR(st.st_mode)) {
-			if (!in_image) {
-				r = cpio_add_dir(t->a, next_img, st.st_mode & 0777);
-				if (r < 0)
-					return r;
-			} else if (!S_ISDIR(mode)) {
-				return -EEXIST;
-			}
-		} else if (tree_more(p)) {
-			return -ENOTDIR;
-		} else if (S_ISREG(st.st_mode)) {
-			if (!in_image) {
-				r = tree_copy_file(t, next, &st);
-				if (r < 0)
-					return r;
-			} else if (!S_ISREG(mode)) {
-				return -EEXIST;
-			}
-		} else {
-			/* Device nodes, sockets, FIFOs: nothing the image should copy. */
-			return -EPERM;
-		}
+		r = tree_add_node(t, next, next_img, &st, in_image ? &mode : NULL, tree_more(p));
+		if (r < 0)
+			return r;
 		memcpy(cur, next, sizeof(cur));
 		memcpy(img, next, sizeof(img));
 	}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* --shell: busybox from the base directory as /bin/sh and the rescue shell's tools. */
-#include "shell.h"
+#include "busybox.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -9,38 +9,38 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "log.h"
+#include "genlog.h"
 #include "util.h"
 
 /*
  * Applets not linked: linuxrc and init are for systems where busybox is PID 1 (here the init
  * is), and a /sbin/init in the image would only mislead a rescue shell's user.
  */
-static const char *const shell_skipped[] = {"linuxrc", "sbin/init"};
-#define SHELL_SKIPPED (sizeof(shell_skipped) / sizeof(shell_skipped[0]))
+static const char *const busybox_skipped[] = {"linuxrc", "sbin/init"};
+#define BUSYBOX_SKIPPED (sizeof(busybox_skipped) / sizeof(busybox_skipped[0]))
 
-int shell_check(const struct tree *t)
+int busybox_check(const struct tree *t)
 {
 	char real[PATH_MAX], host[PATH_MAX];
 	struct stat st;
 
-	if (tree_resolve(t, SHELL_BUSYBOX, real) < 0 || tree_host_path(t, real, host) < 0 ||
+	if (tree_resolve(t, BUSYBOX_PATH, real) < 0 || tree_host_path(t, real, host) < 0 ||
 	    stat(host, &st) < 0 || !S_ISREG(st.st_mode)) {
 		log_error("--shell needs busybox, and %s has no %s: install Debian's "
 			  "busybox-static there (apt-get install busybox-static)",
-			  t->shown_basedir, SHELL_BUSYBOX);
+			  t->shown_basedir, BUSYBOX_PATH);
 		return -ENOENT;
 	}
 	return 0;
 }
 
-int shell_add_busybox(struct tree *t, struct binaries *b)
+int busybox_add(struct tree *t, struct binaries *b)
 {
 	(void)t;
-	return binaries_add(b, SHELL_BUSYBOX, "--shell");
+	return binaries_add(b, BUSYBOX_PATH, "--shell");
 }
 
-int shell_add_applets(struct tree *t, size_t *ret_links)
+int busybox_add_applets(struct tree *t, size_t *ret_links)
 {
 	char real[PATH_MAX], host[PATH_MAX];
 	char *argv[] = {host, (char *)"--list-full", NULL};
@@ -48,11 +48,11 @@ int shell_add_applets(struct tree *t, size_t *ret_links)
 	size_t len, links = 0, kept = 0;
 	int r, status;
 
-	r = tree_resolve(t, SHELL_BUSYBOX, real);
+	r = tree_resolve(t, BUSYBOX_PATH, real);
 	if (r >= 0)
 		r = tree_host_path(t, real, host);
 	if (r < 0)
-		return log_error_errno(r, "cannot find %s in %s: %m", SHELL_BUSYBOX,
+		return log_error_errno(r, "cannot find %s in %s: %m", BUSYBOX_PATH,
 				       t->shown_basedir);
 	/* busybox-static runs anywhere of its architecture, so also from another tree. */
 	r = util_run_capture(argv, &out, &len, &status);
@@ -72,8 +72,8 @@ int shell_add_applets(struct tree *t, size_t *ret_links)
 			line++;
 		if (!*line)
 			continue;
-		for (size_t i = 0; i < SHELL_SKIPPED; i++)
-			skip = skip || strcmp(line, shell_skipped[i]) == 0;
+		for (size_t i = 0; i < BUSYBOX_SKIPPED; i++)
+			skip = skip || strcmp(line, busybox_skipped[i]) == 0;
 		if (skip)
 			continue;
 		if (tree_exists(t, line)) {
@@ -81,9 +81,9 @@ int shell_add_applets(struct tree *t, size_t *ret_links)
 			kept++;
 			continue;
 		}
-		r = tree_add_symlink(t, line, SHELL_BUSYBOX);
+		r = tree_add_symlink(t, line, BUSYBOX_PATH);
 		if (r < 0) {
-			log_error_errno(r, "cannot add /%s -> %s: %m", line, SHELL_BUSYBOX);
+			log_error_errno(r, "cannot add /%s -> %s: %m", line, BUSYBOX_PATH);
 			break;
 		}
 		links++;

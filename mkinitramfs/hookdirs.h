@@ -9,28 +9,28 @@
 #include "binaries.h"
 #include "tree.h"
 
-/* Where the init runs hooks from: HOOKS_IMAGE_DIR/STAGE/NAME, in lexical order. */
-#define HOOKS_IMAGE_DIR "lib/baton/hooks"
+/* Where the init runs hooks from: HOOKDIRS_IMAGE_DIR/STAGE/NAME, in lexical order. */
+#define HOOKDIRS_IMAGE_DIR "lib/baton/hooks"
 
 /* The stock hooks of an installed baton (make install); a build tree uses ../hooks. */
-#define HOOKS_INSTALLED_DIR "/usr/share/baton/hooks"
+#define HOOKDIRS_INSTALLED_DIR "/usr/share/baton/hooks"
 
 /*
  * Finds the hook folder arg names: a path when it contains a slash, else a stock hook of
  * baton's tree: hooks/NAME next to the build directory holding this program, or
- * ../share/baton/hooks/NAME from an installed one, or HOOKS_INSTALLED_DIR/NAME. Checks its
+ * ../share/baton/hooks/NAME from an installed one, or HOOKDIRS_INSTALLED_DIR/NAME. Checks its
  * layout (stage folders early, premount, device, mount, pre-switch, failure, each holding
  * executable files; optional "binaries" and "files" lists) before anything is built.
  * ret (PATH_MAX bytes) gets the folder. Logs what is wrong.
  */
-int hooks_find(const char *arg, char *ret);
+int hookdirs_find(const char *arg, char *ret);
 
 /* Does the folder hold a "#!/bin/sh" hook (so the image needs a shell)? */
-bool hooks_need_shell(const char *dir);
+bool hookdirs_need_shell(const char *dir);
 
 /*
  * Adds the folder's hooks to /lib/baton/hooks/STAGE/, then the programs its "binaries" file
  * lists (as --binary) and the paths its "files" file lists (copied from the base directory;
  * shell patterns allowed; folders whole). *ret_hooks gets the number of hooks added.
  */
-int hooks_add(struct tree *t, struct binaries *b, const char *dir, size_t *ret_hooks);
+int hookdirs_add(struct tree *t, struct binaries *b, const char *dir, size_t *ret_hooks);

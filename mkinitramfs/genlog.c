@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Messages of the image generator on stderr, prefixed with the program name and a level. */
-#include "log.h"
+#include "genlog.h"
 
 #include <errno.h>
 #include <stdarg.h>

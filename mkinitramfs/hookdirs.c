@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* --hook: hook folders (STAGE/NN-name executables, "binaries" and "files" lists) into the image. */
-#include "hooks.h"
+#include "hookdirs.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -11,39 +11,39 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "genlog.h"
 #include "util.h"
 
 /* The boot stages at which the init runs hooks, in boot order (init/cmdline.h, baton-hooks(7)). */
-static const char *const hooks_stages[] = {"early",	"premount",   "device",
-					   "mount", "pre-switch", "failure"};
-#define HOOKS_STAGES (sizeof(hooks_stages) / sizeof(hooks_stages[0]))
+static const char *const hookdirs_stages[] = {"early", "premount",   "device",
+					      "mount", "pre-switch", "failure"};
+#define HOOKDIRS_STAGES (sizeof(hookdirs_stages) / sizeof(hookdirs_stages[0]))
 
 /* The optional lists of a hook folder. */
-#define HOOKS_BINARIES "binaries"
-#define HOOKS_FILES "files"
+#define HOOKDIRS_BINARIES "binaries"
+#define HOOKDIRS_FILES "files"
 
 /* Hooks in one stage folder; far more than any real folder holds. */
-#define HOOKS_PER_STAGE_MAX 1024
+#define HOOKDIRS_PER_STAGE_MAX 1024
 
 /* Longest "#!" line the kernel reads (BINPRM_BUF_SIZE, include/uapi/linux/binfmts.h). */
-#define HOOKS_SHEBANG_MAX 256
+#define HOOKDIRS_SHEBANG_MAX 256
 
-static bool hooks_is_stage(const char *name)
+static bool hookdirs_is_stage(const char *name)
 {
-	for (size_t i = 0; i < HOOKS_STAGES; i++)
-		if (strcmp(name, hooks_stages[i]) == 0)
+	for (size_t i = 0; i < HOOKDIRS_STAGES; i++)
+		if (strcmp(name, hookdirs_stages[i]) == 0)
 			return true;
 	return false;
 }
 
-static int hooks_name_cmp(const void *x, const void *y)
+static int hookdirs_name_cmp(const void *x, const void *y)
 {
 	return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
 /* The file names of a stage folder, sorted bytewise as the init runs them; dotfiles skipped. */
-static int hooks_list(const char *dir, char ***ret, size_t *ret_count)
+static int hookdirs_list(const char *dir, char ***ret, size_t *ret_count)
 {
 	char **v = NULL;
 	size_t count = 0;
@@ -59,7 +59,7 @@ static int hooks_list(const char *dir, char ***ret, size_t *ret_count)
 
 		if (de->d_name[0] == '.')
 			continue;
-		if (count == HOOKS_PER_STAGE_MAX) {
+		if (count == HOOKDIRS_PER_STAGE_MAX) {
 			r = -E2BIG;
 			break;
 		}
@@ -84,13 +84,13 @@ static int hooks_list(const char *dir, char ***ret, size_t *ret_count)
 		return r;
 	}
 	if (count)
-		qsort(v, count, sizeof(*v), hooks_name_cmp);
+		qsort(v, count, sizeof(*v), hookdirs_name_cmp);
 	*ret = v;
 	*ret_count = count;
 	return 0;
 }
 
-static void hooks_list_free(char **v, size_t count)
+static void hookdirs_list_free(char **v, size_t count)
 {
 	for (size_t i = 0; i < count; i++)
 		free(v[i]);
@@ -98,7 +98,7 @@ static void hooks_list_free(char **v, size_t count)
 }
 
 /* Can the kernel execute the file: an ELF program or a "#!" script? */
-static bool hooks_runnable(const char *path)
+static bool hookdirs_runnable(const char *path)
 {
 	unsigned char head[4];
 	FILE *f = fopen(path, "re");
@@ -113,7 +113,7 @@ static bool hooks_runnable(const char *path)
 }
 
 /* Checks one stage folder: executable regular files only. Returns the number of hooks. */
-static int hooks_check_stage(const char *dir, const char *stage)
+static int hookdirs_check_stage(const char *dir, const char *stage)
 {
 	char path[PATH_MAX], **names;
 	size_t count;
@@ -122,7 +122,7 @@ static int hooks_check_stage(const char *dir, const char *stage)
 	r = util_pathf(path, "%s/%s", dir, stage);
 	if (r < 0)
 		return log_error_errno(r, "path too long: %s/%s", dir, stage);
-	r = hooks_list(path, &names, &count);
+	r = hookdirs_list(path, &names, &count);
 	if (r < 0)
 		return log_error_errno(r, "cannot read hook folder %s: %m", path);
 	for (size_t i = 0; i < count && r >= 0; i++) {
@@ -142,20 +142,20 @@ static int hooks_check_stage(const char *dir, const char *stage)
 		} else if (!(st.st_mode & S_IXUSR)) {
 			log_error("hook %s is not executable: chmod +x it (the init runs every file "
 				  "of /%s/%s/ as a program)",
-				  file, HOOKS_IMAGE_DIR, stage);
+				  file, HOOKDIRS_IMAGE_DIR, stage);
 			r = -EACCES;
-		} else if (!hooks_runnable(file)) {
+		} else if (!hookdirs_runnable(file)) {
 			log_error("hook %s is neither an ELF program nor a script starting with "
 				  "'#!': the kernel cannot run it (add '#!/bin/sh' as its first line)",
 				  file);
 			r = -ENOEXEC;
 		}
 	}
-	hooks_list_free(names, count);
+	hookdirs_list_free(names, count);
 	return r < 0 ? r : (int)count;
 }
 
-static int hooks_check(const char *dir)
+static int hookdirs_check(const char *dir)
 {
 	struct dirent *de;
 	size_t hooks = 0;
@@ -181,17 +181,17 @@ static int hooks_check(const char *dir)
 			r = log_error_errno(-errno, "cannot read %s: %m", path);
 			break;
 		}
-		if (hooks_is_stage(de->d_name)) {
+		if (hookdirs_is_stage(de->d_name)) {
 			if (!S_ISDIR(st.st_mode)) {
 				log_error("%s must be a folder of hook programs", path);
 				r = -ENOTDIR;
 				break;
 			}
-			r = hooks_check_stage(dir, de->d_name);
+			r = hookdirs_check_stage(dir, de->d_name);
 			if (r > 0)
 				hooks += (size_t)r;
-		} else if (strcmp(de->d_name, HOOKS_BINARIES) == 0 ||
-			   strcmp(de->d_name, HOOKS_FILES) == 0) {
+		} else if (strcmp(de->d_name, HOOKDIRS_BINARIES) == 0 ||
+			   strcmp(de->d_name, HOOKDIRS_FILES) == 0) {
 			if (!S_ISREG(st.st_mode)) {
 				log_error("%s must be a file, one path per line", path);
 				r = -EINVAL;
@@ -205,7 +205,7 @@ static int hooks_check(const char *dir)
 			r = -EINVAL;
 		} else if (strncmp(de->d_name, "README", 6) != 0 && de->d_name[0] != '.') {
 			log_warn("%s is not a stage folder nor a '%s' or '%s' list, ignoring", path,
-				 HOOKS_BINARIES, HOOKS_FILES);
+				 HOOKDIRS_BINARIES, HOOKDIRS_FILES);
 		}
 	}
 	closedir(d);
@@ -218,7 +218,7 @@ static int hooks_check(const char *dir)
 }
 
 /* The folder holding this program, from /proc/self/exe. */
-static int hooks_exe_dir(char *ret)
+static int hookdirs_exe_dir(char *ret)
 {
 	ssize_t n = readlink("/proc/self/exe", ret, PATH_MAX - 1);
 	char *slash;
@@ -233,7 +233,7 @@ static int hooks_exe_dir(char *ret)
 	return 0;
 }
 
-int hooks_find(const char *arg, char *ret)
+int hookdirs_find(const char *arg, char *ret)
 {
 	char exe[PATH_MAX], tried[3][PATH_MAX];
 	size_t n = 0;
@@ -249,20 +249,20 @@ int hooks_find(const char *arg, char *ret)
 		}
 		if (!realpath(arg, ret))
 			return log_error_errno(-errno, "--hook %s: %m", arg);
-		return hooks_check(ret);
+		return hookdirs_check(ret);
 	}
 	if (arg[0] == '.') {
 		log_error("--hook '%s': not a hook name; give a folder path with a '/' (./%s)", arg,
 			  arg);
 		return -EINVAL;
 	}
-	if (hooks_exe_dir(exe) >= 0) {
+	if (hookdirs_exe_dir(exe) >= 0) {
 		if (util_pathf(tried[n], "%s/../hooks/%s", exe, arg) >= 0)
 			n++;
 		if (util_pathf(tried[n], "%s/../share/baton/hooks/%s", exe, arg) >= 0)
 			n++;
 	}
-	if (util_pathf(tried[n], "%s/%s", HOOKS_INSTALLED_DIR, arg) >= 0)
+	if (util_pathf(tried[n], "%s/%s", HOOKDIRS_INSTALLED_DIR, arg) >= 0)
 		n++;
 	for (size_t i = 0; i < n; i++) {
 		if (!util_is_dir(tried[i]))
@@ -270,7 +270,7 @@ int hooks_find(const char *arg, char *ret)
 		if (!realpath(tried[i], ret))
 			memcpy(ret, tried[i], PATH_MAX);
 		log_debug("hook %s: %s", arg, ret);
-		return hooks_check(ret);
+		return hookdirs_check(ret);
 	}
 	log_error("--hook %s: no stock hook of that name (looked for %s%s%s%s%s); give a "
 		  "folder path with a '/' for your own",
@@ -280,9 +280,9 @@ int hooks_find(const char *arg, char *ret)
 }
 
 /* The "#!" interpreter of the file at path, if it is a script. */
-static bool hooks_interpreter(const char *path, char *ret, size_t size)
+static bool hookdirs_interpreter(const char *path, char *ret, size_t size)
 {
-	char buf[HOOKS_SHEBANG_MAX + 1];
+	char buf[HOOKDIRS_SHEBANG_MAX + 1];
 	size_t n;
 	FILE *f = fopen(path, "re");
 
@@ -298,24 +298,24 @@ static bool hooks_interpreter(const char *path, char *ret, size_t size)
 	return ret[0] != '\0';
 }
 
-bool hooks_need_shell(const char *dir)
+bool hookdirs_need_shell(const char *dir)
 {
-	for (size_t s = 0; s < HOOKS_STAGES; s++) {
+	for (size_t s = 0; s < HOOKDIRS_STAGES; s++) {
 		char path[PATH_MAX], **names;
 		size_t count;
 		bool need = false;
 
-		if (util_pathf(path, "%s/%s", dir, hooks_stages[s]) < 0 ||
-		    hooks_list(path, &names, &count) < 0)
+		if (util_pathf(path, "%s/%s", dir, hookdirs_stages[s]) < 0 ||
+		    hookdirs_list(path, &names, &count) < 0)
 			continue;
 		for (size_t i = 0; i < count && !need; i++) {
-			char file[PATH_MAX], interp[HOOKS_SHEBANG_MAX + 1];
+			char file[PATH_MAX], interp[HOOKDIRS_SHEBANG_MAX + 1];
 
 			need = util_pathf(file, "%s/%s", path, names[i]) >= 0 &&
-			       hooks_interpreter(file, interp, sizeof(interp)) &&
+			       hookdirs_interpreter(file, interp, sizeof(interp)) &&
 			       strcmp(interp, "/bin/sh") == 0;
 		}
-		hooks_list_free(names, count);
+		hookdirs_list_free(names, count);
 		if (need)
 			return true;
 	}
@@ -323,7 +323,7 @@ bool hooks_need_shell(const char *dir)
 }
 
 /* Calls fn on every non-blank, non-comment line of the list file (words trimmed). */
-static int hooks_each_line(const char *list, int (*fn)(void *ctx, const char *line, int lineno),
+static int hookdirs_each_line(const char *list, int (*fn)(void *ctx, const char *line, int lineno),
 			   void *ctx)
 {
 	unsigned char *data;
@@ -359,22 +359,22 @@ static int hooks_each_line(const char *list, int (*fn)(void *ctx, const char *li
 	return r;
 }
 
-struct hooks_ctx {
+struct hookdirs_ctx {
 	struct tree *t;
 	struct binaries *b;
 	const char *list; /* the list file, for messages */
 };
 
-static int hooks_binary_line(void *data, const char *line, int lineno)
+static int hookdirs_binary_line(void *data, const char *line, int lineno)
 {
-	struct hooks_ctx *c = data;
+	struct hookdirs_ctx *c = data;
 	char why[PATH_MAX + 32];
 
 	snprintf(why, sizeof(why), "%s, line %d", c->list, lineno);
 	return binaries_add(c->b, line, why);
 }
 
-static int hooks_import(struct hooks_ctx *c, const char *path, int lineno)
+static int hookdirs_import(struct hookdirs_ctx *c, const char *path, int lineno)
 {
 	int r = tree_import_all(c->t, path);
 
@@ -390,9 +390,9 @@ static int hooks_import(struct hooks_ctx *c, const char *path, int lineno)
 	return 0;
 }
 
-static int hooks_file_line(void *data, const char *line, int lineno)
+static int hookdirs_file_line(void *data, const char *line, int lineno)
 {
-	struct hooks_ctx *c = data;
+	struct hookdirs_ctx *c = data;
 	char pattern[PATH_MAX];
 	size_t skip = strlen(c->t->basedir);
 	glob_t g;
@@ -403,7 +403,7 @@ static int hooks_file_line(void *data, const char *line, int lineno)
 		return -EINVAL;
 	}
 	if (!strpbrk(line, "*?["))
-		return hooks_import(c, line, lineno);
+		return hookdirs_import(c, line, lineno);
 	r = util_pathf(pattern, "%s%s", c->t->basedir, line);
 	if (r < 0)
 		return log_error_errno(r, "%s, line %d: path too long", c->list, lineno);
@@ -413,25 +413,25 @@ static int hooks_file_line(void *data, const char *line, int lineno)
 		return -ENOENT;
 	}
 	for (size_t i = 0; i < g.gl_pathc && r >= 0; i++)
-		r = hooks_import(c, g.gl_pathv[i] + skip, lineno);
+		r = hookdirs_import(c, g.gl_pathv[i] + skip, lineno);
 	globfree(&g);
 	return r;
 }
 
-int hooks_add(struct tree *t, struct binaries *b, const char *dir, size_t *ret_hooks)
+int hookdirs_add(struct tree *t, struct binaries *b, const char *dir, size_t *ret_hooks)
 {
 	char list[PATH_MAX];
-	struct hooks_ctx c = {.t = t, .b = b, .list = list};
+	struct hookdirs_ctx c = {.t = t, .b = b, .list = list};
 	size_t added = 0;
 	int r;
 
-	for (size_t s = 0; s < HOOKS_STAGES; s++) {
+	for (size_t s = 0; s < HOOKDIRS_STAGES; s++) {
 		char path[PATH_MAX], **names;
 		size_t count;
 
-		if (util_pathf(path, "%s/%s", dir, hooks_stages[s]) < 0 || !util_is_dir(path))
+		if (util_pathf(path, "%s/%s", dir, hookdirs_stages[s]) < 0 || !util_is_dir(path))
 			continue;
-		r = hooks_list(path, &names, &count);
+		r = hookdirs_list(path, &names, &count);
 		if (r < 0)
 			return log_error_errno(r, "cannot read hook folder %s: %m", path);
 		for (size_t i = 0; i < count && r >= 0; i++) {
@@ -441,8 +441,8 @@ int hooks_add(struct tree *t, struct binaries *b, const char *dir, size_t *ret_h
 
 			r = util_pathf(file, "%s/%s", path, names[i]);
 			if (r >= 0)
-				r = util_pathf(image_path, "/%s/%s/%s", HOOKS_IMAGE_DIR,
-					       hooks_stages[s], names[i]);
+				r = util_pathf(image_path, "/%s/%s/%s", HOOKDIRS_IMAGE_DIR,
+					       hookdirs_stages[s], names[i]);
 			if (r < 0) {
 				log_error_errno(r, "path too long: %s/%s", path, names[i]);
 				break;
@@ -467,19 +467,19 @@ int hooks_add(struct tree *t, struct binaries *b, const char *dir, size_t *ret_h
 				log_debug("  hook %s from %s", image_path, file);
 			}
 		}
-		hooks_list_free(names, count);
+		hookdirs_list_free(names, count);
 		if (r < 0)
 			return r;
 	}
 
-	r = util_pathf(list, "%s/%s", dir, HOOKS_BINARIES);
+	r = util_pathf(list, "%s/%s", dir, HOOKDIRS_BINARIES);
 	if (r >= 0)
-		r = hooks_each_line(list, hooks_binary_line, &c);
+		r = hookdirs_each_line(list, hookdirs_binary_line, &c);
 	if (r < 0)
 		return r;
-	r = util_pathf(list, "%s/%s", dir, HOOKS_FILES);
+	r = util_pathf(list, "%s/%s", dir, HOOKDIRS_FILES);
 	if (r >= 0)
-		r = hooks_each_line(list, hooks_file_line, &c);
+		r = hookdirs_each_line(list, hookdirs_file_line, &c);
 	if (r < 0)
 		return r;
 	*ret_hooks = added;

@@ -6,17 +6,17 @@
 #include "tree.h"
 
 /* Where Debian's busybox-static (and busybox) install the program. */
-#define SHELL_BUSYBOX "/bin/busybox"
+#define BUSYBOX_PATH "/bin/busybox"
 
 /* Checks that the base directory has busybox, before anything is built. Logs the fix. */
-int shell_check(const struct tree *t);
+int busybox_check(const struct tree *t);
 
 /* Adds busybox with what it needs (nothing, for busybox-static). */
-int shell_add_busybox(struct tree *t, struct binaries *b);
+int busybox_add(struct tree *t, struct binaries *b);
 
 /*
  * Adds a link to /bin/busybox for every applet busybox lists (busybox --list-full), where the
  * image holds nothing yet: programs added with --binary, hooks and the generator's own
  * /sbin/modprobe keep their place. Call it last. *ret_links gets how many were added.
  */
-int shell_add_applets(struct tree *t, size_t *ret_links);
+int busybox_add_applets(struct tree *t, size_t *ret_links);
