@@ -36,6 +36,7 @@ S
 
 musl-gcc -static -Os -s -o "$out/static-musl" "$tmp/main.c"
 gcc -Os -s -Wl,--build-id=none -o "$out/dynamic-runpath" "$tmp/main.c" -Wl,-rpath,/opt/seed/lib
+# shellcheck disable=SC2016 # $ORIGIN is for ld.so, not the shell
 gcc -Os -s -Wl,--build-id=none -Wl,--disable-new-dtags -o "$out/dynamic-rpath" "$tmp/main.c" \
 	-Wl,-rpath,'$ORIGIN/../lib'
 gcc -Os -s -shared -fPIC -Wl,--build-id=none -Wl,-soname,libseed.so.1 -o "$out/shared-lib" \
