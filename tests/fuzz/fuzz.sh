@@ -5,6 +5,7 @@
 #   tests/fuzz/fuzz.sh NAME BINARY SECONDS WORKDIR [MAXLEN]
 #
 # MAXLEN is libFuzzer's -max_len (default 4096); tests/fuzz/NAME.dict is used when it exists.
+# FUZZ_ARGS adds libFuzzer options, e.g. "-fork=1 -ignore_crashes=1" to go on after a crash.
 # New inputs land in WORKDIR/corpus-NAME, crashes in WORKDIR/crashes-NAME: never in the repo.
 set -eu
 
@@ -24,6 +25,8 @@ set -- -max_total_time="$seconds" -max_len="$maxlen" -timeout=10 -print_final_st
 if [ -f "$here/$name.dict" ]; then
 	set -- "$@" -dict="$here/$name.dict"
 fi
+# shellcheck disable=SC2086 # FUZZ_ARGS is a list of options
+set -- "$@" ${FUZZ_ARGS:-}
 status=0
 "$binary" "$@" "$corpus" || status=$?
 

@@ -64,10 +64,14 @@ static void probe_like_baton(const char *path, bool partition_entry)
 		blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
 	}
 	r = blkid_do_safeprobe(pr);
-	/* 0 found, 1 nothing, -2 ambivalent, -1 error: baton handles each of these. */
-	FUZZ_CHECK(r >= -2 && r <= 1);
 	if (verbose)
 		fprintf(stderr, "%s probe: %d\n", partition_entry ? "partitions" : "superblocks", r);
+	/*
+	 * 0 found, 1 nothing, -2 ambivalent, else an error: documented as -1, in fact -errno, and
+	 * sometimes a stale one (exfat.c returns -errno when no label is found; corpus file
+	 * exfat-stale-errno gives -ENOTTY). baton tests only -2, so any negative value is sound.
+	 */
+	FUZZ_CHECK(r <= 1);
 	if (!partition_entry) {
 		copy_tag(pr, "TYPE");
 		copy_tag(pr, "UUID");
