@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: MIT
 # Runs one libFuzzer target on a scratch copy of its corpus; lists any crash it leaves behind.
 #
-#   tests/fuzz/fuzz.sh NAME BINARY SECONDS WORKDIR
+#   tests/fuzz/fuzz.sh NAME BINARY SECONDS WORKDIR [MAXLEN]
 #
+# MAXLEN is libFuzzer's -max_len (default 4096); tests/fuzz/NAME.dict is used when it exists.
+# FUZZ_ARGS adds libFuzzer options, e.g. "-fork=1 -ignore_crashes=1" to go on after a crash.
 # New inputs land in WORKDIR/corpus-NAME, crashes in WORKDIR/crashes-NAME: never in the repo.
 set -eu
 
-name=$1 binary=$2 seconds=$3 work=$4
+name=$1 binary=$2 seconds=$3 work=$4 maxlen=${5:-4096}
 here=$(dirname "$0")
 corpus=$work/corpus-$name
 crashes=$work/crashes-$name
@@ -16,11 +18,17 @@ mkdir -p "$corpus" "$crashes"
 rm -f "$crashes"/*
 cp "$here/corpus/$name"/* "$corpus"/
 
-# -max_len: past x86's command line size (2048) and DEVSPEC_VALUE_MAX (256), so the too-long paths run.
-# -timeout: a parser that spends seconds on 4 KiB is hung.
+# -max_len: past each input's own limit (fuzz.mk), so the too-long paths run.
+# -timeout: a parser (or a probe of a 256 KiB image) that spends 10 s on one input is hung.
+set -- -max_total_time="$seconds" -max_len="$maxlen" -timeout=10 -print_final_stats=1 \
+	-artifact_prefix="$crashes/"
+if [ -f "$here/$name.dict" ]; then
+	set -- "$@" -dict="$here/$name.dict"
+fi
+# shellcheck disable=SC2086 # FUZZ_ARGS is a list of options
+set -- "$@" ${FUZZ_ARGS:-}
 status=0
-"$binary" -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=1 \
-	-dict="$here/$name.dict" -artifact_prefix="$crashes/" "$corpus" || status=$?
+"$binary" "$@" "$corpus" || status=$?
 
 found=$(find "$crashes" -type f | sort)
 if [ -n "$found" ]; then

@@ -13,7 +13,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#ifdef __SANITIZE_ADDRESS__
+/* gcc says __SANITIZE_ADDRESS__, clang (the blkid replay) __has_feature(address_sanitizer). */
+#if defined(__SANITIZE_ADDRESS__)
+#define REPLAY_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define REPLAY_ASAN 1
+#endif
+#endif
+#ifdef REPLAY_ASAN
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -136,7 +144,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGABRT, on_abort);
-#ifdef __SANITIZE_ADDRESS__
+#ifdef REPLAY_ASAN
 	/* ASan and UBSan end the process themselves; this names the input before they do. */
 	__sanitizer_set_death_callback(say_current);
 #endif
