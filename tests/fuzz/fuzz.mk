@@ -33,7 +33,7 @@ FUZZ_FLAGS_blkid := -I$(FUZZ_BLKID)/include
 FUZZ_LIBS_blkid  := $(FUZZ_BLKID)/lib/libblkid.a
 FUZZ_PRE_blkid   := $(FUZZ_BLKID)/.done
 FUZZ_CC_blkid    := $(FUZZ_CLANG)
-# CMDLINE_MAX (2048) and DEVSPEC_VALUE_MAX (256); disk images: the seeds are at most 256 KiB.
+# x86's command line size (2048) and DEVSPEC_VALUE_MAX (256); disk images: the seeds are at most 256 KiB.
 FUZZ_MAXLEN_cmdline := 4096
 FUZZ_MAXLEN_devspec := 4096
 FUZZ_MAXLEN_blkid   := 262144
@@ -70,7 +70,8 @@ $(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_RULES,$(t))))
 # The command line parser reads its keys from a table of their own.
 $(FUZZ_BUILD)/replay-cmdline $(FUZZ_BUILD)/fuzz-cmdline: init/cmdline_keys.c
 
-fuzz-replay: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/replay-%)
+# clang (for blkid) comes with the test packages.
+fuzz-replay: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/replay-%) | test-packages
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		$(FUZZ_ENV) $(FUZZ_BUILD)/replay-$$t $(FUZZ_DIR)/corpus/$$t; \
 	done
