@@ -50,7 +50,7 @@ FUZZ_HDR := $(FUZZ_DIR)/fuzz.h $(wildcard init/*.h mkinitramfs/*.h)
 
 .PHONY: fuzz-replay fuzz
 
-$(FUZZ_BLKID)/.done: scripts/build-fuzz-blkid.sh $(DEPS)/.done
+$(FUZZ_BLKID)/.done: scripts/build-fuzz-blkid.sh $(DEPS)/.done | test-packages
 	scripts/build-fuzz-blkid.sh $(DEPS) $(FUZZ_BLKID)
 
 define FUZZ_RULES
