@@ -11,9 +11,8 @@
 #include <string.h>
 
 static const char *const stage_names[STAGE_COUNT] = {
-	[STAGE_EARLY] = "early",	   [STAGE_PREMOUNT] = "premount",
-	[STAGE_DEVICE] = "device",	   [STAGE_MOUNT] = "mount",
-	[STAGE_PRE_SWITCH] = "pre-switch", [STAGE_FAILURE] = "failure",
+    [STAGE_EARLY] = "early", [STAGE_PREMOUNT] = "premount",	[STAGE_DEVICE] = "device",
+    [STAGE_MOUNT] = "mount", [STAGE_PRE_SWITCH] = "pre-switch", [STAGE_FAILURE] = "failure",
 };
 
 /* dracut's rd.break= and initramfs-tools' break= names for the same moments. */
@@ -21,10 +20,10 @@ static const struct {
 	const char *name;
 	enum boot_stage stage;
 } stage_aliases[] = {
-	{ "cmdline", STAGE_EARLY },	  { "top", STAGE_EARLY },	   { "modules", STAGE_EARLY },
-	{ "pre-udev", STAGE_EARLY },	  { "pre-trigger", STAGE_EARLY },  { "pre-mount", STAGE_PREMOUNT },
-	{ "initqueue", STAGE_DEVICE },	  { "mountroot", STAGE_MOUNT },	   { "pre-pivot", STAGE_PRE_SWITCH },
-	{ "bottom", STAGE_PRE_SWITCH },	  { "init", STAGE_PRE_SWITCH },	   { "cleanup", STAGE_PRE_SWITCH },
+    {"cmdline", STAGE_EARLY},	  {"top", STAGE_EARLY},		{"modules", STAGE_EARLY},
+    {"pre-udev", STAGE_EARLY},	  {"pre-trigger", STAGE_EARLY}, {"pre-mount", STAGE_PREMOUNT},
+    {"initqueue", STAGE_DEVICE},  {"mountroot", STAGE_MOUNT},	{"pre-pivot", STAGE_PRE_SWITCH},
+    {"bottom", STAGE_PRE_SWITCH}, {"init", STAGE_PRE_SWITCH},	{"cleanup", STAGE_PRE_SWITCH},
 };
 
 const char *cmdline_stage_name(enum boot_stage stage)
@@ -478,8 +477,8 @@ static void record_invalid(struct boot_params *p, const char *end, const struct 
 static char **string_field(struct boot_params *p, size_t i)
 {
 	char **const fields[] = {
-		&p->root,	  &p->rootfstype, &p->rootflags, &p->init,	&p->resume, &p->usr,
-		&p->usrfstype, &p->usrflags,	  &p->load_modules, &p->blacklist, &p->invalid,
+	    &p->root,	   &p->rootfstype, &p->rootflags,    &p->init,	    &p->resume,	 &p->usr,
+	    &p->usrfstype, &p->usrflags,   &p->load_modules, &p->blacklist, &p->invalid,
 	};
 
 	return i < sizeof(fields) / sizeof(fields[0]) ? fields[i] : NULL;
@@ -508,7 +507,7 @@ static int params_init(struct boot_params *p, size_t len)
 
 int cmdline_parse(const char *buf, size_t len, struct boot_params *ret)
 {
-	struct boot_params p = { 0 };
+	struct boot_params p = {0};
 	char *invalid_end;
 	size_t pos = 0;
 	int r;

@@ -29,19 +29,20 @@ enum cmdline_wait {
 
 /* Hook stages, in boot order (hooks.c runs them; rd.break= stops at one). */
 enum boot_stage {
-	STAGE_EARLY,      /* after the API mounts and the command line */
-	STAGE_PREMOUNT,   /* before waiting for the root: assemble RAID/LVM, unlock LUKS */
-	STAGE_DEVICE,     /* re-run while waiting for the root */
-	STAGE_MOUNT,      /* the root is mounted at /sysroot, not yet validated */
+	STAGE_EARLY,	  /* after the API mounts and the command line */
+	STAGE_PREMOUNT,	  /* before waiting for the root: assemble RAID/LVM, unlock LUKS */
+	STAGE_DEVICE,	  /* re-run while waiting for the root */
+	STAGE_MOUNT,	  /* the root is mounted at /sysroot, not yet validated */
 	STAGE_PRE_SWITCH, /* last moment before the switch; /dev is already in the new root */
-	STAGE_FAILURE,    /* before the failure action */
+	STAGE_FAILURE,	  /* before the failure action */
 	STAGE_COUNT,
 	STAGE_NONE = -1,
 };
 
 /* What a failure does after reporting (rd.emergency=). */
 enum cmdline_emergency {
-	CMDLINE_EMERGENCY_DEFAULT, /* a shell if the image has one and rd.shell allows, then reboot */
+	CMDLINE_EMERGENCY_DEFAULT, /* a shell if the image has one and rd.shell allows, then reboot
+				    */
 	CMDLINE_EMERGENCY_REBOOT,
 	CMDLINE_EMERGENCY_HALT,
 	CMDLINE_EMERGENCY_SHELL,
@@ -61,30 +62,30 @@ struct boot_params {
 	 * Strings: never NULL ("" when absent), each with room for value_size bytes, all in one
 	 * allocation that cmdline_free() releases.
 	 */
-	char *root;       /* root=, as written, quotes removed */
+	char *root;	  /* root=, as written, quotes removed */
 	char *rootfstype; /* rootfstype=, comma list; "" = detect */
 	char *rootflags;  /* rootflags=, handed to libmount unparsed */
-	char *init;       /* init=; "" = the fallback list */
-	char *resume;     /* resume=: hibernation image device */
-	char *usr;        /* mount.usr=: a separate /usr device; "" = see fstab */
+	char *init;	  /* init=; "" = the fallback list */
+	char *resume;	  /* resume=: hibernation image device */
+	char *usr;	  /* mount.usr=: a separate /usr device; "" = see fstab */
 	char *usrfstype;  /* mount.usrfstype= */
-	char *usrflags;   /* mount.usrflags= */
+	char *usrflags;	  /* mount.usrflags= */
 	/* Comma lists; repeated keys add to them (as dracut does), in command line order. */
 	char *load_modules; /* rd.driver.pre=, rd.modules-load=, rd.modules_load=, modules_load= */
 	char *blacklist;    /* rd.driver.blacklist=, modprobe.blacklist=: module names only */
 	size_t value_size;  /* room in each: max(line length + 1, CMDLINE_VALUE_ROOM) */
-	char *strings;      /* the allocation holding them */
+	char *strings;	    /* the allocation holding them */
 
 	bool read_write; /* rw (last of ro/rw wins; default ro as the kernel) */
 	enum cmdline_wait wait;
 	unsigned timeout_sec; /* rootwait=SEC, else rd.timeout=, else the default; 0 iff forever */
 	unsigned rootdelay_sec;
-	int panic_sec;  /* panic=: <0 reboot at once, 0 wait forever, >0 wait then reboot */
-	bool noresume;  /* noresume: never hand a resume device to the kernel */
+	int panic_sec; /* panic=: <0 reboot at once, 0 wait forever, >0 wait then reboot */
+	bool noresume; /* noresume: never hand a resume device to the kernel */
 	enum cmdline_verbosity verbosity;
-	int log_level;             /* baton.log=: a syslog level 3..7, or -1 for the default */
-	enum boot_stage break_at;  /* rd.break=, break=: shell before this stage's hooks */
-	bool shell_allowed;        /* rd.shell=0 forbids every shell */
+	int log_level;		  /* baton.log=: a syslog level 3..7, or -1 for the default */
+	enum boot_stage break_at; /* rd.break=, break=: shell before this stage's hooks */
+	bool shell_allowed;	  /* rd.shell=0 forbids every shell */
 	enum cmdline_emergency emergency;
 	unsigned hook_timeout_sec; /* baton.hook_timeout= */
 
@@ -118,22 +119,22 @@ enum cmdline_dialect {
 
 /* How a key's value is read and where it goes. */
 enum cmdline_kind {
-	CMDLINE_STRING,  /* name=value: the value as written; a bare name is not this key */
-	CMDLINE_LIST,    /* name=a,b: added to a comma list; repeats add up */
+	CMDLINE_STRING,	 /* name=value: the value as written; a bare name is not this key */
+	CMDLINE_LIST,	 /* name=a,b: added to a comma list; repeats add up */
 	CMDLINE_MODULES, /* a list that keeps module names only, -EINVAL for the rest */
-	CMDLINE_FLAG,    /* a bare name stores .value; name=x is not this key */
-	CMDLINE_NUMBER,  /* name=N read by .rule */
-	CMDLINE_ENUM,    /* name=one of .choices; a bare name stores .value if .bare_ok */
-	CMDLINE_STAGE,   /* name=a stage or a dracut/initramfs-tools alias; bare stores .value */
+	CMDLINE_FLAG,	 /* a bare name stores .value; name=x is not this key */
+	CMDLINE_NUMBER,	 /* name=N read by .rule */
+	CMDLINE_ENUM,	 /* name=one of .choices; a bare name stores .value if .bare_ok */
+	CMDLINE_STAGE,	 /* name=a stage or a dracut/initramfs-tools alias; bare stores .value */
 };
 
 /* How the kernel (or dracut) reads a number; each is one function in cmdline.c. */
 enum cmdline_rule {
-	CMDLINE_RULE_INT,       /* kstrtoint(s, 0): panic= */
-	CMDLINE_RULE_SECONDS,   /* kstrtoint(s, 0), not negative */
-	CMDLINE_RULE_POSITIVE,  /* kstrtoint(s, 0), above 0 */
+	CMDLINE_RULE_INT,	/* kstrtoint(s, 0): panic= */
+	CMDLINE_RULE_SECONDS,	/* kstrtoint(s, 0), not negative */
+	CMDLINE_RULE_POSITIVE,	/* kstrtoint(s, 0), above 0 */
 	CMDLINE_RULE_ROOTDELAY, /* simple_strtoul(s, NULL, 0): the leading digits */
-	CMDLINE_RULE_ROOTWAIT,  /* rootwait_timeout_setup(): bare or unreadable waits forever */
+	CMDLINE_RULE_ROOTWAIT,	/* rootwait_timeout_setup(): bare or unreadable waits forever */
 };
 
 struct cmdline_name {

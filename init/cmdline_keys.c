@@ -133,11 +133,11 @@ const struct cmdline_key *cmdline_key_find(const char *name, size_t len)
 }
 
 static const char *const rule_problems[] = {
-	[CMDLINE_RULE_INT] = "not a number",
-	[CMDLINE_RULE_SECONDS] = "not a number of seconds",
-	[CMDLINE_RULE_POSITIVE] = "not a number of seconds above 0",
-	[CMDLINE_RULE_ROOTDELAY] = "not a number",
-	[CMDLINE_RULE_ROOTWAIT] = "not a number of seconds",
+    [CMDLINE_RULE_INT] = "not a number",
+    [CMDLINE_RULE_SECONDS] = "not a number of seconds",
+    [CMDLINE_RULE_POSITIVE] = "not a number of seconds above 0",
+    [CMDLINE_RULE_ROOTDELAY] = "not a number",
+    [CMDLINE_RULE_ROOTWAIT] = "not a number of seconds",
 };
 
 /* The name of a choice with this value, or NULL. */
@@ -164,7 +164,8 @@ int cmdline_invalid_explain(const struct boot_params *params, const char *word, 
 		break;
 	case CMDLINE_NUMBER:
 		if (k->rule == CMDLINE_RULE_ROOTWAIT && v == CMDLINE_ROOTWAIT_FOREVER)
-			snprintf(buf, size, "%s, waiting forever as the kernel does", rule_problems[k->rule]);
+			snprintf(buf, size, "%s, waiting forever as the kernel does",
+				 rule_problems[k->rule]);
 		else
 			snprintf(buf, size, "%s, using %s%d", rule_problems[k->rule],
 				 v == k->dflt ? "the default " : "", v);
@@ -180,7 +181,8 @@ int cmdline_invalid_explain(const struct boot_params *params, const char *word, 
 		if (v == STAGE_NONE)
 			snprintf(buf, size, "not a stage, so no break");
 		else
-			snprintf(buf, size, "not a stage, breaking before %s", cmdline_stage_name(v));
+			snprintf(buf, size, "not a stage, breaking before %s",
+				 cmdline_stage_name(v));
 		break;
 	case CMDLINE_STRING:
 	case CMDLINE_LIST:

@@ -46,20 +46,22 @@ static int uevent_fd = -1;
 
 int devices_listen(void)
 {
-	struct sockaddr_nl addr = { .nl_family = AF_NETLINK, .nl_groups = 1 /* kernel events */ };
+	struct sockaddr_nl addr = {.nl_family = AF_NETLINK, .nl_groups = 1 /* kernel events */};
 	int size = UEVENT_RCVBUF;
 	int fd;
 
 	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_KOBJECT_UEVENT);
 	if (fd < 0)
-		return log_warning_errno(-errno, "cannot open the uevent socket (%m), "
-						 "devices will be found by rescanning sysfs");
+		return log_warning_errno(
+		    -errno,
+		    "cannot open the uevent socket (%m), devices will be found by rescanning sysfs");
 	/* RCVBUFFORCE ignores rmem_max; we are root. */
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
 		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		int r = log_warning_errno(-errno, "cannot bind the uevent socket (%m), "
-						  "devices will be found by rescanning sysfs");
+		int r = log_warning_errno(
+		    -errno,
+		    "cannot bind the uevent socket (%m), devices will be found by rescanning sysfs");
 		close(fd);
 		return r;
 	}
@@ -133,7 +135,7 @@ static void probe_device(struct device_info *dev, bool partition_entry)
 	if (!partition_entry) {
 		blkid_probe_enable_superblocks(pr, 1);
 		blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID |
-							      BLKID_SUBLKS_TYPE);
+							  BLKID_SUBLKS_TYPE);
 		blkid_probe_enable_partitions(pr, 0);
 	} else {
 		blkid_probe_enable_superblocks(pr, 0);
@@ -143,8 +145,9 @@ static void probe_device(struct device_info *dev, bool partition_entry)
 	r = blkid_do_safeprobe(pr);
 	if (!partition_entry) {
 		if (r == -2)
-			log_warning("%s carries signatures of more than one filesystem; libblkid will "
-				    "not guess which (wipefs can remove the stale one)", path);
+			log_warning(
+			    "%s carries signatures of more than one filesystem; libblkid will not guess which (wipefs can remove the stale one)",
+			    path);
 		copy_tag(pr, "TYPE", dev->type);
 		copy_tag(pr, "UUID", dev->uuid);
 		copy_tag(pr, "LABEL", dev->label);
@@ -181,7 +184,8 @@ static struct device_info *add_device(const char *name)
 		return dev;
 	if (strlen(name) >= DEVICE_NAME_MAX)
 		return NULL;
-	if (diskid_read_attr(name, "dev", buf, sizeof(buf)) < 0 || sscanf(buf, "%u:%u", &maj, &min) != 2)
+	if (diskid_read_attr(name, "dev", buf, sizeof(buf)) < 0 ||
+	    sscanf(buf, "%u:%u", &maj, &min) != 2)
 		return NULL;
 	/*
 	 * The slot of a removed device of the same name, else a new one: never another name's,
@@ -192,7 +196,8 @@ static struct device_info *add_device(const char *name)
 			break;
 	if (slot == n_devices) {
 		if (n_devices >= DEVICES_MAX) {
-			log_warning("more than %d block devices, %s not considered", DEVICES_MAX, name);
+			log_warning("more than %d block devices, %s not considered", DEVICES_MAX,
+				    name);
 			return NULL;
 		}
 		n_devices++;
@@ -206,7 +211,8 @@ static struct device_info *add_device(const char *name)
 	dev->minor = min;
 	if (diskid_read_attr(name, "partition", buf, sizeof(buf)) > 0) {
 		dev->partno = atoi(buf);
-		/* /sys/class/block/vda2 -> ../../devices/.../block/vda/vda2: the disk is the parent. */
+		/* /sys/class/block/vda2 -> ../../devices/.../block/vda/vda2: the disk is the
+		 * parent. */
 		snprintf(buf, sizeof(buf), "/sys/class/block/%s", name);
 		n = readlink(buf, link, sizeof(link) - 1);
 		if (n > 0) {
@@ -280,7 +286,8 @@ static bool device_matches(const struct devspec *spec, struct device_info *dev)
 
 	switch (spec->kind) {
 	case DEVSPEC_PATH:
-		if (strncmp(spec->value, "/dev/", 5) == 0 && strcmp(spec->value + 5, dev->name) == 0)
+		if (strncmp(spec->value, "/dev/", 5) == 0 &&
+		    strcmp(spec->value + 5, dev->name) == 0)
 			return true;
 		if (strncmp(spec->value, "/dev/disk/by-id/", 16) == 0 ||
 		    strncmp(spec->value, "/dev/disk/by-path/", 18) == 0)
@@ -404,7 +411,7 @@ int devices_wait_for(struct devspec *spec, char *spec_text, size_t spec_size, co
 	scan_sysfs();
 	for (;;) {
 		long long now, wait;
-		struct pollfd pfd = { .fd = uevent_fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = uevent_fd, .events = POLLIN};
 
 		if (uevent_fd >= 0 && drain_uevents() == -ENOBUFS)
 			scan_sysfs();
@@ -427,15 +434,17 @@ int devices_wait_for(struct devspec *spec, char *spec_text, size_t spec_size, co
 			return -ETIMEDOUT;
 		if (now >= next_progress) {
 			if (deadline >= 0)
-				log_notice("still waiting for %s %s: %u block devices seen, "
-					   "giving up in %lld s",
-					   role, spec_text, count_present(),
-					   (deadline - now + 999) / 1000);
+				log_notice(
+				    "still waiting for %s %s: %u block devices seen, giving up in %lld s",
+				    role, spec_text, count_present(),
+				    (deadline - now + 999) / 1000);
 			else
-				log_notice("still waiting for %s %s (rootwait: no deadline), "
-					   "%u block devices seen", role, spec_text, count_present());
+				log_notice(
+				    "still waiting for %s %s (rootwait: no deadline), %u block devices seen",
+				    role, spec_text, count_present());
 			next_progress = now + PROGRESS_INTERVAL_MS;
-			/* Also on the progress tick: a hook may wait for something other than disks. */
+			/* Also on the progress tick: a hook may wait for something other than
+			 * disks. */
 			if (hook && hook(spec, spec_text, spec_size))
 				continue;
 		}
@@ -446,7 +455,7 @@ int devices_wait_for(struct devspec *spec, char *spec_text, size_t spec_size, co
 			(void)poll(&pfd, 1, (int)wait);
 		} else {
 			/* No uevents: rescan sysfs a few times a second. */
-			struct timespec ts = { 0, 200 * 1000 * 1000 };
+			struct timespec ts = {0, 200 * 1000 * 1000};
 
 			nanosleep(&ts, NULL);
 			scan_sysfs();
@@ -496,18 +505,18 @@ static void report_near_miss(const struct devspec *spec)
 			return;
 		}
 		if (have[0] && differences(spec->value, have) <= near)
-			log_error("hint: /dev/%s has %s=%s, close to the %s=%s asked for: a typo in "
-				  "root=?",
-				  d->name, devspec_tag_name(spec->kind), have,
-				  devspec_tag_name(spec->kind), spec->value);
+			log_error(
+			    "hint: /dev/%s has %s=%s, close to the %s=%s asked for: a typo in root=?",
+			    d->name, devspec_tag_name(spec->kind), have,
+			    devspec_tag_name(spec->kind), spec->value);
 	}
 }
 
 void devices_report(const struct devspec *spec)
 {
 	if (n_devices == 0) {
-		log_error("no block devices appeared at all: the storage driver is missing from "
-			  "the image or the disk is not attached");
+		log_error(
+		    "no block devices appeared at all: the storage driver is missing from the image or the disk is not attached");
 		return;
 	}
 	if (count_present() < n_devices)
@@ -520,10 +529,10 @@ void devices_report(const struct devspec *spec)
 		if (gone[i])
 			continue;
 		need_partition_entry(d);
-		log_error("  /dev/%s %u:%u TYPE=\"%s\" UUID=\"%s\" LABEL=\"%s\" PARTUUID=\"%s\" "
-			  "PARTLABEL=\"%s\"",
-			  d->name, d->major, d->minor, d->type, d->uuid, d->label, d->partuuid,
-			  d->partlabel);
+		log_error(
+		    "  /dev/%s %u:%u TYPE=\"%s\" UUID=\"%s\" LABEL=\"%s\" PARTUUID=\"%s\" PARTLABEL=\"%s\"",
+		    d->name, d->major, d->minor, d->type, d->uuid, d->label, d->partuuid,
+		    d->partlabel);
 		for (unsigned j = 0; j < d->ids.count; j++)
 			log_error("    /dev/disk/%s", d->ids.name[j]);
 	}

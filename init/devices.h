@@ -7,16 +7,17 @@
 
 #include <stdbool.h>
 
-#define DEVICE_NAME_MAX 64 /* kernel block names are at most DISK_NAME_LEN (32) + partition suffix */
+#define DEVICE_NAME_MAX                                                                            \
+	64 /* kernel block names are at most DISK_NAME_LEN (32) + partition suffix */
 #define DEVICE_TAG_MAX 256 /* labels: longest is btrfs's 256; UUIDs are shorter */
 
 struct device_info {
 	char name[DEVICE_NAME_MAX]; /* "vda2"; the node is /dev/NAME (devtmpfs) */
 	char disk[DEVICE_NAME_MAX]; /* the whole disk of a partition ("vda"), else "" */
 	unsigned major, minor;
-	int partno; /* 0 for a whole disk */
-	bool probed;       /* superblock read: type, UUID, label */
-	bool parts_probed; /* partition entry read: PARTUUID, PARTLABEL */
+	int partno;		   /* 0 for a whole disk */
+	bool probed;		   /* superblock read: type, UUID, label */
+	bool parts_probed;	   /* partition entry read: PARTUUID, PARTLABEL */
 	char type[DEVICE_TAG_MAX]; /* filesystem type as libblkid names it; "" if none found */
 	char uuid[DEVICE_TAG_MAX];
 	char label[DEVICE_TAG_MAX];
@@ -38,7 +39,8 @@ typedef bool (*devices_wait_hook)(struct devspec *spec, char *spec_text, size_t 
 /*
  * Waits until a block device matching spec exists and has been probed, loading modules for
  * devices that appear meanwhile. timeout_sec 0 waits forever. Prints progress every few
- * seconds, naming the device by role ("root device") and spec_text as the user wrote it. Returns 0 and sets *ret, or -ETIMEDOUT.
+ * seconds, naming the device by role ("root device") and spec_text as the user wrote it. Returns 0
+ * and sets *ret, or -ETIMEDOUT.
  */
 int devices_wait_for(struct devspec *spec, char *spec_text, size_t spec_size, const char *role,
 		     unsigned timeout_sec, devices_wait_hook hook, const struct device_info **ret);

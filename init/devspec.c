@@ -12,10 +12,10 @@ static const struct {
 	const char *by_dir; /* /dev/disk/by-X/ form */
 	enum devspec_kind kind;
 } tag_forms[] = {
-	{ "UUID=", "/dev/disk/by-uuid/", DEVSPEC_UUID },
-	{ "LABEL=", "/dev/disk/by-label/", DEVSPEC_LABEL },
-	{ "PARTUUID=", "/dev/disk/by-partuuid/", DEVSPEC_PARTUUID },
-	{ "PARTLABEL=", "/dev/disk/by-partlabel/", DEVSPEC_PARTLABEL },
+    {"UUID=", "/dev/disk/by-uuid/", DEVSPEC_UUID},
+    {"LABEL=", "/dev/disk/by-label/", DEVSPEC_LABEL},
+    {"PARTUUID=", "/dev/disk/by-partuuid/", DEVSPEC_PARTUUID},
+    {"PARTLABEL=", "/dev/disk/by-partlabel/", DEVSPEC_PARTLABEL},
 };
 
 const char *devspec_tag_name(enum devspec_kind kind)
@@ -52,7 +52,8 @@ static int copy_tag(char *dst, const char *src, bool decode)
 	while (*src) {
 		char c = *src++;
 
-		if (decode && c == '\\' && src[0] == 'x' && hexval(src[1]) >= 0 && hexval(src[2]) >= 0) {
+		if (decode && c == '\\' && src[0] == 'x' && hexval(src[1]) >= 0 &&
+		    hexval(src[2]) >= 0) {
 			c = (char)(hexval(src[1]) << 4 | hexval(src[2]));
 			src += 3;
 			/* No tag holds a NUL; "\x00" would silently cut the value short. */
@@ -85,7 +86,8 @@ static bool parse_uint(const char *s, size_t len, int base, unsigned long max, u
 	return !errno && !*end && *ret <= max;
 }
 
-/* "MAJ:MIN" in decimal; the kernel's old_decode_dev hex form "0xMMmm" or "MMmm" (init/do_mounts.c). */
+/* "MAJ:MIN" in decimal; the kernel's old_decode_dev hex form "0xMMmm" or "MMmm" (init/do_mounts.c).
+ */
 static int parse_devnum(const char *spec, struct devspec *ret)
 {
 	const char *colon = strchr(spec, ':');
@@ -93,7 +95,8 @@ static int parse_devnum(const char *spec, struct devspec *ret)
 	const char *hex = spec;
 
 	if (colon) {
-		/* Largest major and minor the kernel's dev_t holds (MINORBITS 20 in linux/kdev_t.h). */
+		/* Largest major and minor the kernel's dev_t holds (MINORBITS 20 in
+		 * linux/kdev_t.h). */
 		if (!parse_uint(spec, (size_t)(colon - spec), 10, 4095, &maj) ||
 		    !parse_uint(colon + 1, strlen(colon + 1), 10, (1UL << 20) - 1, &min))
 			return -EINVAL;
@@ -138,7 +141,7 @@ static int split_partnroff(struct devspec *ret)
 
 int devspec_parse(const char *spec, struct devspec *ret)
 {
-	struct devspec d = { 0 };
+	struct devspec d = {0};
 	int r;
 
 	if (!spec || !spec[0])

@@ -5,22 +5,23 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define DEVSPEC_VALUE_MAX 256 /* longest tag value we keep; filesystem labels and UUIDs are far shorter */
+#define DEVSPEC_VALUE_MAX                                                                          \
+	256 /* longest tag value we keep; filesystem labels and UUIDs are far shorter */
 
 enum devspec_kind {
-	DEVSPEC_PATH,      /* /dev/NAME: matched by device number once the node exists, or by name */
-	DEVSPEC_UUID,      /* UUID= and /dev/disk/by-uuid/ */
-	DEVSPEC_LABEL,     /* LABEL= and /dev/disk/by-label/ */
-	DEVSPEC_PARTUUID,  /* PARTUUID= and /dev/disk/by-partuuid/ */
+	DEVSPEC_PATH,	  /* /dev/NAME: matched by device number once the node exists, or by name */
+	DEVSPEC_UUID,	  /* UUID= and /dev/disk/by-uuid/ */
+	DEVSPEC_LABEL,	  /* LABEL= and /dev/disk/by-label/ */
+	DEVSPEC_PARTUUID, /* PARTUUID= and /dev/disk/by-partuuid/ */
 	DEVSPEC_PARTLABEL, /* PARTLABEL= and /dev/disk/by-partlabel/ */
-	DEVSPEC_DEVNUM,    /* MAJ:MIN, or the kernel's hex 0xMMmm / MMmm */
+	DEVSPEC_DEVNUM,	   /* MAJ:MIN, or the kernel's hex 0xMMmm / MMmm */
 };
 
 struct devspec {
 	enum devspec_kind kind;
 	char value[DEVSPEC_VALUE_MAX]; /* path, tag value (udev's \xNN escapes decoded) */
-	unsigned major, minor;         /* DEVSPEC_DEVNUM */
-	int partnroff;                 /* PARTUUID=.../PARTNROFF=N: partition number offset */
+	unsigned major, minor;	       /* DEVSPEC_DEVNUM */
+	int partnroff;		       /* PARTUUID=.../PARTNROFF=N: partition number offset */
 };
 
 /*

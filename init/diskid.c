@@ -189,7 +189,8 @@ static void by_path(const char *disk, const char *devpath, int partno, struct di
 			   isdigit((unsigned char)c[3])) {
 			char attr[64];
 
-			snprintf(attr, sizeof(attr), "/sys/class/ata_port/%.*s/port_no", (int)len, c);
+			snprintf(attr, sizeof(attr), "/sys/class/ata_port/%.*s/port_no", (int)len,
+				 c);
 			if (read_sysfs(attr, ata, sizeof(ata)) <= 0)
 				ata[0] = '\0';
 		} else if (memchr(c, ':', len) && memchr(c, '-', len) && len < sizeof(usb) &&

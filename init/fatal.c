@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* The one failure path: failure hooks, then a shell, a reboot or a halt as the command line says. */
+/* The one failure path: failure hooks, then a shell, a reboot or a halt as the command line says.
+ */
 #include "fatal.h"
 
 #include "hooks.h"
@@ -14,7 +15,7 @@
 
 static void sleep_sec(unsigned sec)
 {
-	struct timespec ts = { .tv_sec = sec };
+	struct timespec ts = {.tv_sec = sec};
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
@@ -42,16 +43,17 @@ _Noreturn void fatal(const struct boot_params *params)
 			if (params)
 				log_error("rebooting in %d s (panic=%d)", panic_sec, panic_sec);
 			else
-				log_error("rebooting in %d s (the command line, and so panic=, is unknown)",
-					  panic_sec);
+				log_error(
+				    "rebooting in %d s (the command line, and so panic=, is unknown)",
+				    panic_sec);
 			sleep_sec((unsigned)panic_sec);
 		}
 		if (panic_sec != 0 || emergency == CMDLINE_EMERGENCY_REBOOT) {
 			log_error("rebooting now");
 			(void)reboot(RB_AUTOBOOT);
 		}
-		log_error("boot halted; set panic=SECONDS on the kernel command line to reboot "
-			  "instead");
+		log_error(
+		    "boot halted; set panic=SECONDS on the kernel command line to reboot instead");
 	}
 	for (;;)
 		pause();

@@ -130,8 +130,9 @@ static void output_line(struct hook_output *out, const char *text, size_t len)
 	if (out->lines < HOOK_LOG_LINES_MAX) {
 		log_info("%s: %.*s", out->who, (int)len, text);
 		if (++out->lines == HOOK_LOG_LINES_MAX)
-			log_warning("%s: %d lines of output logged; the rest is counted, not logged",
-				    out->who, HOOK_LOG_LINES_MAX);
+			log_warning(
+			    "%s: %d lines of output logged; the rest is counted, not logged",
+			    out->who, HOOK_LOG_LINES_MAX);
 		return;
 	}
 	out->dropped_lines++;
@@ -243,7 +244,7 @@ static void output_hand_over(struct hook_output *out, int fd)
 		return;
 	}
 	{
-		struct sigaction sa = { .sa_handler = SIG_DFL };
+		struct sigaction sa = {.sa_handler = SIG_DFL};
 		sigset_t none;
 
 		for (int sig = 1; sig < NSIG; sig++)
@@ -338,11 +339,11 @@ static int run_one(const char *path, const char *who, enum boot_stage stage,
 		   const struct boot_params *params, const char *root_device)
 {
 	char env_stage[64], env_device[PATH_MAX + 32], env_result[PATH_MAX + 16];
-	char *const envp[] = { env_stage, "BATON_ROOT=" MOUNT_NEW_ROOT, env_device, env_result,
-			       "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
-	char *const argv[] = { (char *)path, NULL };
+	char *const envp[] = {env_stage,  "BATON_ROOT=" MOUNT_NEW_ROOT,		env_device,
+			      env_result, "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
+	char *const argv[] = {(char *)path, NULL};
 	long long deadline = now_ms() + (long long)params->hook_timeout_sec * 1000;
-	struct hook_output out = { .who = who };
+	struct hook_output out = {.who = who};
 	enum read_state state = OUTPUT_EMPTY;
 	bool killed = false, sigkilled = false;
 	int p[2], status = 0;
@@ -386,7 +387,7 @@ static int run_one(const char *path, const char *who, enum boot_stage stage,
 	 * deadline holds however fast the hook writes.
 	 */
 	for (;;) {
-		struct pollfd pfd = { .fd = p[0], .events = POLLIN };
+		struct pollfd pfd = {.fd = p[0], .events = POLLIN};
 		pid_t r;
 
 		/* At end-of-file poll() returns at once: then it only paces the loop. */
@@ -401,8 +402,9 @@ static int run_one(const char *path, const char *who, enum boot_stage stage,
 			break;
 		if (now_ms() >= deadline) {
 			if (!killed) {
-				log_error("%s: still running after %u s (baton.hook_timeout=), "
-					  "stopping it", who, params->hook_timeout_sec);
+				log_error(
+				    "%s: still running after %u s (baton.hook_timeout=), stopping it",
+				    who, params->hook_timeout_sec);
 				(void)kill(-pid, SIGTERM);
 				killed = true;
 				deadline = now_ms() + HOOK_KILL_GRACE_MS;
@@ -411,9 +413,11 @@ static int run_one(const char *path, const char *who, enum boot_stage stage,
 				sigkilled = true;
 				deadline = now_ms() + HOOK_KILL_GRACE_MS;
 			} else {
-				/* Asleep in the kernel (a dead disk or NFS): waiting could be forever. */
-				log_error("%s: still there %d ms after SIGKILL, going on without it",
-					  who, HOOK_KILL_GRACE_MS);
+				/* Asleep in the kernel (a dead disk or NFS): waiting could be
+				 * forever. */
+				log_error(
+				    "%s: still there %d ms after SIGKILL, going on without it", who,
+				    HOOK_KILL_GRACE_MS);
 				status = SIGKILL;
 				break;
 			}
@@ -470,8 +474,8 @@ int hooks_run(enum boot_stage stage, const struct boot_params *params, const cha
 		if (status == 0) {
 			log_info("%s: done in %lld ms", who, now_ms() - start);
 		} else {
-			log_warning("%s: failed with status %d after %lld ms, continuing", who, status,
-				    now_ms() - start);
+			log_warning("%s: failed with status %d after %lld ms, continuing", who,
+				    status, now_ms() - start);
 			failed++;
 		}
 	}

@@ -24,11 +24,12 @@ enum log_level log_get_max_level(void);
 
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_msgv(enum log_level level, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+    __attribute__((format(printf, 2, 0)));
 
-/* Logs with "%m" meaning strerror(-err) and returns err (a negative errno), for one-line returns. */
+/* Logs with "%m" meaning strerror(-err) and returns err (a negative errno), for one-line returns.
+ */
 int log_errno(enum log_level level, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #define log_error(...) log_msg(LOG_LEVEL_ERR, __VA_ARGS__)
 #define log_warning(...) log_msg(LOG_LEVEL_WARNING, __VA_ARGS__)

@@ -58,7 +58,7 @@ static void ensure_std_fds(void)
 /* Keeps argv and envp for the real init, then gives library code a clean environment. */
 static void save_init_arguments(int argc, char *argv[], char *envp[])
 {
-	static char *clean_env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+	static char *clean_env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
 	int n = 0;
 
 	init_argv[n++] = NULL; /* the init's path, filled in once it is chosen */
@@ -107,7 +107,8 @@ static int read_cmdline(void)
 		return log_error_errno(-ENOMEM, "fatal: no memory to read /proc/cmdline");
 	fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		r = log_error_errno(-errno, "fatal: cannot open /proc/cmdline (%m): is proc mounted on /proc?");
+		r = log_error_errno(
+		    -errno, "fatal: cannot open /proc/cmdline (%m): is proc mounted on /proc?");
 		free(buf);
 		return r;
 	}
@@ -115,7 +116,9 @@ static int read_cmdline(void)
 		if (n == size) {
 			bigger = size <= SIZE_MAX / 2 ? realloc(buf, size * 2) : NULL;
 			if (!bigger) {
-				r = log_error_errno(-ENOMEM, "fatal: no memory to read /proc/cmdline past %zu bytes", n);
+				r = log_error_errno(
+				    -ENOMEM,
+				    "fatal: no memory to read /proc/cmdline past %zu bytes", n);
 				goto out;
 			}
 			buf = bigger;
@@ -158,8 +161,9 @@ static bool take_root_from_hooks(struct devspec *spec, char *text, size_t size)
 	if (!root[0] || strcmp(root, text) == 0)
 		return false;
 	if (devspec_parse(root, spec) < 0) {
-		log_error("a hook handed back root=%s, which is not a device form baton understands, "
-			  "ignoring it", root);
+		log_error(
+		    "a hook handed back root=%s, which is not a device form baton understands, ignoring it",
+		    root);
 		return false;
 	}
 	log_info("the root is now %s (from a hook)", root);
@@ -190,8 +194,9 @@ static void resume_if_asked(void)
 	 * filesystems changed since, so nothing is written at all.
 	 */
 	if (params.noresume) {
-		log_info("resume skipped: noresume is on the kernel command line, resume=%s is not "
-			 "handed to the kernel", params.resume);
+		log_info(
+		    "resume skipped: noresume is on the kernel command line, resume=%s is not handed to the kernel",
+		    params.resume);
 		return;
 	}
 	if (devspec_parse(params.resume, &spec) < 0) {
@@ -213,13 +218,14 @@ static void resume_if_asked(void)
 static void parse_root(void)
 {
 	if (!params.root[0]) {
-		log_error("fatal: no root= on the kernel command line: add root=UUID=..., root=LABEL=... "
-			  "or root=/dev/NAME to the boot loader entry");
+		log_error(
+		    "fatal: no root= on the kernel command line: add root=UUID=..., root=LABEL=... or root=/dev/NAME to the boot loader entry");
 		fatal(&params);
 	}
 	if (devspec_parse(params.root, &root_spec) < 0) {
-		log_error("fatal: root=%s is not a form baton understands: use /dev/NAME, UUID=, LABEL=, "
-			  "PARTUUID=, PARTLABEL=, MAJOR:MINOR or /dev/disk/by-*/NAME", params.root);
+		log_error(
+		    "fatal: root=%s is not a form baton understands: use /dev/NAME, UUID=, LABEL=, PARTUUID=, PARTLABEL=, MAJOR:MINOR or /dev/disk/by-*/NAME",
+		    params.root);
 		fatal(&params);
 	}
 }
@@ -244,9 +250,10 @@ static void find_root(void)
 
 	(void)take_root_from_hooks(&root_spec, params.root, params.value_size);
 	if (params.rootdelay_sec) {
-		struct timespec ts = { .tv_sec = params.rootdelay_sec };
+		struct timespec ts = {.tv_sec = params.rootdelay_sec};
 
-		log_info("rootdelay=%u: sleeping before looking for the root", params.rootdelay_sec);
+		log_info("rootdelay=%u: sleeping before looking for the root",
+			 params.rootdelay_sec);
 		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 			;
 	}
@@ -256,10 +263,9 @@ static void find_root(void)
 			     params.wait == CMDLINE_WAIT_FOREVER ? 0 : params.timeout_sec,
 			     device_hooks, &root_dev);
 	if (r < 0) {
-		log_error("fatal: root device %s did not appear within %u s: check root= for a "
-			  "typo (the devices seen are listed below), make sure the image has the "
-			  "disk's driver (mkinitramfs -m), or add rootwait for a slow disk",
-			  params.root, params.timeout_sec);
+		log_error(
+		    "fatal: root device %s did not appear within %u s: check root= for a typo (the devices seen are listed below), make sure the image has the disk's driver (mkinitramfs -m), or add rootwait for a slow disk",
+		    params.root, params.timeout_sec);
 		devices_report(&root_spec);
 		modules_report_unclaimed();
 		fatal(&params);
@@ -270,7 +276,8 @@ static void find_root(void)
 static void mount_root_and_usr(void)
 {
 	if (mount_root(&params, root_dev) < 0) {
-		log_error("fatal: the root filesystem on /dev/%s could not be mounted", root_dev->name);
+		log_error("fatal: the root filesystem on /dev/%s could not be mounted",
+			  root_dev->name);
 		fatal(&params);
 	}
 	if (mount_usr(&params) < 0) {

@@ -25,7 +25,6 @@
 #define UNCLAIMED_MAX 32
 #define UNCLAIMED_ALIAS_MAX 160
 
-
 static struct kmod_ctx *kmod;
 /* The module index that made modules_init() give up, for the fatal report; empty if none. */
 static char index_broken[PATH_MAX];
@@ -34,15 +33,15 @@ static char unclaimed[UNCLAIMED_MAX][UNCLAIMED_ALIAS_MAX];
 static unsigned n_unclaimed, n_unclaimed_dropped;
 
 /* Buses whose devices may hold or lead to the root; others (CPU, ACPI, input) are noise. */
-static const char *const storage_buses[] = { "pci:", "usb:", "virtio:", "scsi:", "mmc:",
-					     "sdio:", "vmbus:", "xen:", "ccw:" };
+static const char *const storage_buses[] = {
+    "pci:", "usb:", "virtio:", "scsi:", "mmc:", "sdio:", "vmbus:", "xen:", "ccw:"};
 
 /*
  * PCI classes that never lead to a disk (PCI Code and ID Assignment spec): display, multimedia,
  * memory, bridges, communication, system peripherals, input, docking, processors, SMBus.
  */
-static const char *const pci_classes_not_storage[] = { "bc03", "bc04", "bc05", "bc06", "bc07",
-						       "bc08", "bc09", "bc0A", "bc0B", "bc0Csc05" };
+static const char *const pci_classes_not_storage[] = {"bc03", "bc04", "bc05", "bc06", "bc07",
+						      "bc08", "bc09", "bc0A", "bc0B", "bc0Csc05"};
 
 static void remember_unclaimed(const char *alias)
 {
@@ -54,7 +53,8 @@ static void remember_unclaimed(const char *alias)
 	if (!storage_bus)
 		return;
 	if (strncmp(alias, "pci:", 4) == 0)
-		for (size_t i = 0; i < sizeof(pci_classes_not_storage) / sizeof(pci_classes_not_storage[0]); i++)
+		for (size_t i = 0;
+		     i < sizeof(pci_classes_not_storage) / sizeof(pci_classes_not_storage[0]); i++)
 			if (strstr(alias, pci_classes_not_storage[i]))
 				return;
 	for (unsigned i = 0; i < n_unclaimed; i++)
@@ -85,8 +85,9 @@ static const char *describe_alias(const char *alias)
 void modules_report_unclaimed(void)
 {
 	if (index_broken[0])
-		log_error("no driver could be loaded: the module index %s %s; regenerate the image "
-			  "with mkinitramfs", index_broken, index_broken_why);
+		log_error(
+		    "no driver could be loaded: the module index %s %s; regenerate the image with mkinitramfs",
+		    index_broken, index_broken_why);
 	if (n_unclaimed == 0)
 		return;
 	log_error("hardware that no module in this image claims:");
@@ -94,8 +95,8 @@ void modules_report_unclaimed(void)
 		log_error("  %s%s", unclaimed[i], describe_alias(unclaimed[i]));
 	if (n_unclaimed_dropped)
 		log_error("  (and %u more)", n_unclaimed_dropped);
-	log_error("if the root is behind one of these, add its driver to the image "
-		  "(mkinitramfs -m NAME; `modprobe -R ALIAS` on a running system names it)");
+	log_error(
+	    "if the root is behind one of these, add its driver to the image (mkinitramfs -m NAME; `modprobe -R ALIAS` on a running system names it)");
 }
 
 static void kmod_log(void *data, int priority, const char *file, int line, const char *fn,
@@ -135,8 +136,10 @@ static int write_blacklist(const char *list)
 	(void)mkdir(CMDLINE_CONF_DIR, 0755);
 	f = fopen(CMDLINE_CONF, "we");
 	if (!f)
-		return log_warning_errno(-errno, "cannot write %s (%m), the blacklist on the command "
-						 "line is not applied", CMDLINE_CONF);
+		return log_warning_errno(
+		    -errno,
+		    "cannot write %s (%m), the blacklist on the command line is not applied",
+		    CMDLINE_CONF);
 	for (const char *p = list; *p;) {
 		size_t len = strcspn(p, ",");
 
@@ -170,8 +173,8 @@ static int write_blacklist(const char *list)
 #define INDEX_DEPTH_MAX MODALIAS_MAX
 
 /* The indexes kmod_load_resources() maps (kmod 30's index_files[]). */
-static const char *const index_names[] = { "modules.dep", "modules.alias", "modules.symbols",
-					   "modules.builtin.alias", "modules.builtin" };
+static const char *const index_names[] = {"modules.dep", "modules.alias", "modules.symbols",
+					  "modules.builtin.alias", "modules.builtin"};
 
 struct index_map {
 	const unsigned char *data;
@@ -271,7 +274,7 @@ static int index_check_node(struct index_map *m, uint32_t node, unsigned depth)
  */
 static int index_check(const char *path, bool required, const char **ret_why)
 {
-	struct index_map m = { 0 };
+	struct index_map m = {0};
 	struct stat st;
 	void *map;
 	int fd, r;
@@ -299,7 +302,8 @@ static int index_check(const char *path, bool required, const char **ret_why)
 	m.data = map;
 	m.size = (size_t)st.st_size;
 	m.budget = m.size;
-	if (index_u32(m.data) != INDEX_MAGIC || index_u32(m.data + 4) >> 16 != INDEX_VERSION_MAJOR) {
+	if (index_u32(m.data) != INDEX_MAGIC ||
+	    index_u32(m.data + 4) >> 16 != INDEX_VERSION_MAJOR) {
 		*ret_why = "is damaged (not a kmod index of version 2)";
 		r = -EBADMSG;
 	} else {
@@ -327,10 +331,10 @@ static int indexes_check(const char *dir)
 		r = index_check(index_broken, have_dir && i == 0, &why);
 		if (r < 0) {
 			index_broken_why = why;
-			return log_error_errno(r, "module index %s %s: the image is incomplete or "
-						  "damaged (\"Initramfs unpacking failed\" above?), so no "
-						  "module can be looked up; regenerate the image with "
-						  "mkinitramfs", index_broken, why);
+			return log_error_errno(
+			    r,
+			    "module index %s %s: the image is incomplete or damaged (\"Initramfs unpacking failed\" above?), so no module can be looked up; regenerate the image with mkinitramfs",
+			    index_broken, why);
 		}
 	}
 	index_broken[0] = '\0';
@@ -340,18 +344,19 @@ static int indexes_check(const char *dir)
 int modules_init(const char *blacklist)
 {
 	/* libkmod's default folders, after ours. */
-	static const char *const config_paths[] = { CMDLINE_CONF_DIR, "/etc/modprobe.d",
-						    "/run/modprobe.d", "/lib/modprobe.d", NULL };
+	static const char *const config_paths[] = {CMDLINE_CONF_DIR, "/etc/modprobe.d",
+						   "/run/modprobe.d", "/lib/modprobe.d", NULL};
 	int r;
 
 	(void)write_blacklist(blacklist);
 	/* NULL: /lib/modules/$(uname -r) of the image. */
 	kmod = kmod_new(NULL, config_paths);
 	if (!kmod)
-		return log_error_errno(-ENOMEM, "cannot create the libkmod context, no module will load");
+		return log_error_errno(-ENOMEM,
+				       "cannot create the libkmod context, no module will load");
 	kmod_set_log_fn(kmod, kmod_log, NULL);
 	kmod_set_log_priority(kmod, log_get_max_level() >= LOG_LEVEL_DEBUG ? LOG_LEVEL_DEBUG
-									  : LOG_LEVEL_ERR);
+									   : LOG_LEVEL_ERR);
 	/* libkmod trusts the indexes; a damaged one must never reach it. */
 	r = indexes_check(kmod_get_dirname(kmod));
 	if (r < 0) {
@@ -361,8 +366,9 @@ int modules_init(const char *blacklist)
 	}
 	r = kmod_load_resources(kmod);
 	if (r < 0)
-		log_warning_errno(r, "cannot load the module indexes of the image (%m); module lookups "
-				     "will be slow or fail: rebuild the image with mkinitramfs");
+		log_warning_errno(
+		    r,
+		    "cannot load the module indexes of the image (%m); module lookups will be slow or fail: rebuild the image with mkinitramfs");
 	return 0;
 }
 
@@ -405,7 +411,7 @@ static int insert_list(struct kmod_list *list, const char *what, unsigned flags,
 	struct kmod_list *it;
 	int count = 0, r;
 
-	kmod_list_foreach(it, list) {
+	kmod_list_foreach (it, list) {
 		struct kmod_module *mod = kmod_module_get_module(it);
 		const char *name = kmod_module_get_name(mod);
 
@@ -427,8 +433,8 @@ static int insert_list(struct kmod_list *list, const char *what, unsigned flags,
 			/* e.g. a CPU-specific crc32c that does not fit this CPU: normal */
 			log_debug("module %s (for %s) declined: %s", name, what, strerror(-r));
 		else
-			log_warning_errno(r, "loading module %s (for %s) failed: %m%s, ignoring", name,
-					  what, damage_hint(mod, r));
+			log_warning_errno(r, "loading module %s (for %s) failed: %m%s, ignoring",
+					  name, what, damage_hint(mod, r));
 		kmod_module_unref(mod);
 	}
 	return count;
@@ -461,9 +467,9 @@ int modules_load_name(const char *name)
 	int r = load_lookup(name, 0, false);
 
 	if (r == 0)
-		return log_error_errno(-ENOENT,
-				       "module %s is not in this image: add it with mkinitramfs -m %s",
-				       name, name);
+		return log_error_errno(
+		    -ENOENT, "module %s is not in this image: add it with mkinitramfs -m %s", name,
+		    name);
 	return r < 0 ? r : 0;
 }
 
@@ -602,7 +608,8 @@ int modules_modprobe_main(int argc, char *argv[])
 
 		if (r <= 0) {
 			if (!quiet)
-				log_error("modprobe: module %s not found in this initramfs", argv[i]);
+				log_error("modprobe: module %s not found in this initramfs",
+					  argv[i]);
 			failed = 1;
 		}
 	}

@@ -72,10 +72,9 @@ static int mount_device(const struct device_info *dev, const char *fstypes, cons
 
 	snprintf(source, sizeof(source), "/dev/%s", dev->name);
 	if (!types[0]) {
-		log_error("no filesystem was recognised on %s (libblkid found no superblock): the "
-			  "filesystem is corrupt or the %s device is the wrong one; if the type is one "
-			  "libblkid does not know, give it with %s",
-			  source, what, param);
+		log_error(
+		    "no filesystem was recognised on %s (libblkid found no superblock): the filesystem is corrupt or the %s device is the wrong one; if the type is one libblkid does not know, give it with %s",
+		    source, what, param);
 		return -EINVAL;
 	}
 
@@ -105,16 +104,16 @@ static int mount_device(const struct device_info *dev, const char *fstypes, cons
 			  msg);
 	}
 	if (r == -ENODEV)
-		log_error("the kernel does not know that filesystem type: its module is missing from "
-			  "the image (add it with mkinitramfs -m) or %s names the wrong type "
-			  "(libblkid detected \"%s\")", param, dev->type);
+		log_error(
+		    "the kernel does not know that filesystem type: its module is missing from the image (add it with mkinitramfs -m) or %s names the wrong type (libblkid detected \"%s\")",
+		    param, dev->type);
 	else if (fstypes[0] && strcmp(fstypes, dev->type) != 0)
 		log_error("%s%s but libblkid detected \"%s\" on %s: fix or drop %s", param, fstypes,
 			  dev->type, source, param);
 	else
-		log_error("check the kernel messages above for why %s was refused: a corrupt "
-			  "filesystem needs fsck from a rescue system; a bad option needs its flags "
-			  "fixed", source);
+		log_error(
+		    "check the kernel messages above for why %s was refused: a corrupt filesystem needs fsck from a rescue system; a bad option needs its flags fixed",
+		    source);
 	return r;
 }
 
@@ -143,7 +142,9 @@ int mount_root(const struct boot_params *params, const struct device_info *dev)
 
 	/* Every image mkinitramfs makes has it; only a cut-short or hand-made one lacks it. */
 	if (stat(MOUNT_NEW_ROOT, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		log_error("%s, where the root is mounted, is missing from the initramfs: the image is incomplete (the kernel says \"Initramfs unpacking failed\" above when it is cut short) or was not made by mkinitramfs; regenerate it with mkinitramfs", MOUNT_NEW_ROOT);
+		log_error(
+		    "%s, where the root is mounted, is missing from the initramfs: the image is incomplete (the kernel says \"Initramfs unpacking failed\" above when it is cut short) or was not made by mkinitramfs; regenerate it with mkinitramfs",
+		    MOUNT_NEW_ROOT);
 		return -ENOENT;
 	}
 	options = with_ro_rw(params->rootflags, params->read_write);
@@ -183,9 +184,10 @@ static int usr_mount_point(char *where, size_t size)
 		fd = -errno;
 	close(rootfd);
 	if (fd < 0)
-		return log_error_errno(fd, "%s in the new root cannot be used as the mount point of "
-					   "/usr (%m): make it a directory, or a symlink to one inside "
-					   "the root filesystem", USR_TARGET);
+		return log_error_errno(
+		    fd,
+		    "%s in the new root cannot be used as the mount point of /usr (%m): make it a directory, or a symlink to one inside the root filesystem",
+		    USR_TARGET);
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, where, size - 1);
 	if (n <= 0)
@@ -276,7 +278,10 @@ int mount_usr(const struct boot_params *params)
 	if (r == 0)
 		goto out;
 	if (devspec_parse(source, &spec) < 0) {
-		r = log_error_errno(-EINVAL, "the /usr device \"%s\" (from %s) is not a form baton understands: use UUID=, LABEL=, PARTUUID=, PARTLABEL= or /dev/NAME", source, from);
+		r = log_error_errno(
+		    -EINVAL,
+		    "the /usr device \"%s\" (from %s) is not a form baton understands: use UUID=, LABEL=, PARTUUID=, PARTLABEL= or /dev/NAME",
+		    source, from);
 		goto out;
 	}
 	fd = usr_mount_point(where, sizeof(where));
@@ -289,7 +294,8 @@ int mount_usr(const struct boot_params *params)
 	modules_coldplug();
 	/* No hook runs in this wait, so source is only read. */
 	r = devices_wait_for(&spec, source, strlen(source) + 1, "/usr device",
-			     params->wait == CMDLINE_WAIT_FOREVER ? 0 : params->timeout_sec, NULL, &dev);
+			     params->wait == CMDLINE_WAIT_FOREVER ? 0 : params->timeout_sec, NULL,
+			     &dev);
 	if (r < 0) {
 		log_error("the /usr device %s (from %s) did not appear within %u s", source, from,
 			  params->timeout_sec);
@@ -317,7 +323,8 @@ int mount_api_filesystems(void)
 	for (size_t i = 0; i < sizeof(mount_api_table) / sizeof(mount_api_table[0]); i++) {
 		(void)mkdir(api[i].target, 0755);
 		/* The kernel mounts devtmpfs itself with CONFIG_DEVTMPFS_MOUNT on some configs. */
-		if (mount(api[i].type, api[i].target, api[i].type, api[i].flags, api[i].options) < 0 &&
+		if (mount(api[i].type, api[i].target, api[i].type, api[i].flags, api[i].options) <
+			0 &&
 		    errno != EBUSY)
 			r = log_error_errno(-errno, "mounting %s on %s failed: %m", api[i].type,
 					    api[i].target);

@@ -28,11 +28,11 @@ struct mount_api_fs {
 	unsigned long flags;
 };
 static const struct mount_api_fs mount_api_table[] = {
-	{ "devtmpfs", "/dev", "mode=0755", MS_NOSUID },
-	{ "proc", "/proc", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC },
-	{ "sysfs", "/sys", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC },
-	/* systemd expects /run as a tmpfs it can keep; mode and nodev as it mounts it. */
-	{ "tmpfs", "/run", "mode=0755", MS_NOSUID | MS_NODEV },
+    {"devtmpfs", "/dev", "mode=0755", MS_NOSUID},
+    {"proc", "/proc", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC},
+    {"sysfs", "/sys", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC},
+    /* systemd expects /run as a tmpfs it can keep; mode and nodev as it mounts it. */
+    {"tmpfs", "/run", "mode=0755", MS_NOSUID | MS_NODEV},
 };
 
 /* Mounts devtmpfs on /dev, proc, sysfs and a tmpfs on /run, creating the directories. */

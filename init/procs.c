@@ -84,7 +84,7 @@ static void reap(void)
 
 int procs_stop_initramfs(void)
 {
-	struct timespec poll = { 0, PROCS_POLL_MS * 1000000L };
+	struct timespec poll = {0, PROCS_POLL_MS * 1000000L};
 	int left, killed = 0;
 
 	reap();
@@ -109,7 +109,8 @@ int procs_stop_initramfs(void)
 	if (killed)
 		log_warning("%d process%s ignored SIGTERM for %d ms and were killed", killed,
 			    killed == 1 ? "" : "es", PROCS_TERM_GRACE_MS);
-	for (int waited = 0; waited < PROCS_TERM_GRACE_MS && signal_all(0); waited += PROCS_POLL_MS) {
+	for (int waited = 0; waited < PROCS_TERM_GRACE_MS && signal_all(0);
+	     waited += PROCS_POLL_MS) {
 		nanosleep(&poll, NULL);
 		reap();
 	}

@@ -20,8 +20,10 @@ int resume_from(const struct device_info *dev)
 
 	fd = open(SYS_POWER_RESUME, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return log_warning_errno(-errno, "cannot open %s (%m): the kernel has no hibernation "
-						 "support, ignoring resume=", SYS_POWER_RESUME);
+		return log_warning_errno(
+		    -errno,
+		    "cannot open %s (%m): the kernel has no hibernation support, ignoring resume=",
+		    SYS_POWER_RESUME);
 	n = snprintf(buf, sizeof(buf), "%u:%u", dev->major, dev->minor);
 	log_info("resume: checking /dev/%s (%s) for a hibernation image", dev->name, buf);
 	/* Returns only when there is no image to restore; that is not an error. */

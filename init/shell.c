@@ -11,9 +11,9 @@
 
 int shell_run(const struct boot_params *params, const char *why)
 {
-	static char *const argv[] = { SHELL_PATH, NULL };
-	static char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/",
-				      "TERM=linux", "PS1=baton# ", NULL };
+	static char *const argv[] = {SHELL_PATH, NULL};
+	static char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/", "TERM=linux",
+				     "PS1=baton# ", NULL};
 	pid_t pid;
 
 	if (params && !params->shell_allowed) {
@@ -21,12 +21,14 @@ int shell_run(const struct boot_params *params, const char *why)
 		return -EPERM;
 	}
 	if (!params && access(SHELL_ALLOWED_MARKER, F_OK) < 0) {
-		log_error("%s; the command line is unknown (it may say rd.shell=0), and this image was not built to allow a shell then (mkinitramfs --shell adds %s): no shell",
-			  why, SHELL_ALLOWED_MARKER);
+		log_error(
+		    "%s; the command line is unknown (it may say rd.shell=0), and this image was not built to allow a shell then (mkinitramfs --shell adds %s): no shell",
+		    why, SHELL_ALLOWED_MARKER);
 		return -EPERM;
 	}
 	if (access(SHELL_PATH, X_OK) < 0) {
-		log_error("%s, but this image has no shell (build it with mkinitramfs --shell)", why);
+		log_error("%s, but this image has no shell (build it with mkinitramfs --shell)",
+			  why);
 		return -ENOENT;
 	}
 	log_notice("%s: starting %s on the console; leave it (exit) to continue", why, SHELL_PATH);
@@ -34,7 +36,8 @@ int shell_run(const struct boot_params *params, const char *why)
 	if (pid < 0)
 		return log_error_errno(-errno, "cannot start a shell: %m");
 	if (pid == 0) {
-		/* A session of its own, with the console as controlling terminal for job control. */
+		/* A session of its own, with the console as controlling terminal for job control.
+		 */
 		(void)setsid();
 		execve(SHELL_PATH, argv, envp);
 		_exit(127);

@@ -31,9 +31,9 @@
 #define KMOVE_MOUNT_F_EMPTY_PATH 0x4U
 
 /* The kernel's own fallbacks when init= fails (init/main.c kernel_init()). */
-static const char *const fallback_inits[] = { "/sbin/init", "/etc/init", "/bin/init", "/bin/sh" };
+static const char *const fallback_inits[] = {"/sbin/init", "/etc/init", "/bin/init", "/bin/sh"};
 /* API filesystems the real init expects already mounted; moved with what is nested below. */
-static const char *const api_mounts[] = { "/dev", "/proc", "/sys", "/run" };
+static const char *const api_mounts[] = {"/dev", "/proc", "/sys", "/run"};
 
 static int kstatx(int dirfd, const char *path, int flags, struct switchroot_statx *ret)
 {
@@ -54,8 +54,7 @@ static bool both_have_mnt_id(const struct switchroot_statx *a, const struct swit
 	return a->stx_mask & b->stx_mask & SWITCHROOT_STATX_MNT_ID;
 }
 
-bool switchroot_may_remove(const struct switchroot_statx *top,
-			   const struct switchroot_statx *entry)
+bool switchroot_may_remove(const struct switchroot_statx *top, const struct switchroot_statx *entry)
 {
 	if (!(top->stx_mask & SWITCHROOT_STATX_TYPE) || !(entry->stx_mask & SWITCHROOT_STATX_TYPE))
 		return false;
@@ -97,22 +96,24 @@ static int pick_init(int rootfd, const char *requested, char *ret, size_t size)
 		else if (inroot_check_executable(rootfd, requested, why, sizeof(why)) == 0)
 			return snprintf(ret, size, "%s", requested) < (int)size ? 0 : -ENAMETOOLONG;
 		else
-			log_error("init=%s cannot run from the new root: %s; trying the kernel's "
-				  "fallbacks (/sbin/init, /etc/init, /bin/init, /bin/sh)",
-				  requested, why);
+			log_error(
+			    "init=%s cannot run from the new root: %s; trying the kernel's fallbacks (/sbin/init, /etc/init, /bin/init, /bin/sh)",
+			    requested, why);
 	}
 	for (size_t i = 0; i < sizeof(fallback_inits) / sizeof(fallback_inits[0]); i++) {
 		if (inroot_check_executable(rootfd, fallback_inits[i], why, sizeof(why)) == 0) {
 			if (requested[0])
 				log_notice("using %s as the init instead", fallback_inits[i]);
-			return snprintf(ret, size, "%s", fallback_inits[i]) < (int)size ? 0 : -ENAMETOOLONG;
+			return snprintf(ret, size, "%s", fallback_inits[i]) < (int)size
+				   ? 0
+				   : -ENAMETOOLONG;
 		}
 		log_debug("%s in the new root: %s", fallback_inits[i], why);
 	}
-	return log_error_errno(-ENOENT, "no init can run from the new root: tried %s%s/sbin/init, "
-					"/etc/init, /bin/init and /bin/sh; install one, or give "
-					"init= the path of the init inside the root filesystem",
-			       requested[0] ? requested : "", requested[0] ? ", " : "");
+	return log_error_errno(
+	    -ENOENT,
+	    "no init can run from the new root: tried %s%s/sbin/init, /etc/init, /bin/init and /bin/sh; install one, or give init= the path of the init inside the root filesystem",
+	    requested[0] ? requested : "", requested[0] ? ", " : "");
 }
 
 /* Makes sure NAME exists as a directory inside the new root (resolved there, created if not). */
@@ -125,19 +126,25 @@ static int ensure_dir(int rootfd, const char *name)
 		return 0;
 	}
 	if (fd == -EIO)
-		return log_error_errno(fd, "the new root cannot be read (looking up %s: %m): its disk failed or was removed after the mount", name);
+		return log_error_errno(
+		    fd,
+		    "the new root cannot be read (looking up %s: %m): its disk failed or was removed after the mount",
+		    name);
 	if (fd != -ENOENT)
-		return log_error_errno(fd, "%s in the new root is unusable as a mount point: %m", name);
+		return log_error_errno(fd, "%s in the new root is unusable as a mount point: %m",
+				       name);
 	if (mkdirat(rootfd, name + 1, 0755) < 0)
-		return log_error_errno(-errno, "%s is missing in the new root and cannot be created "
-					       "(%m): create it in the root filesystem", name);
+		return log_error_errno(
+		    -errno,
+		    "%s is missing in the new root and cannot be created (%m): create it in the root filesystem",
+		    name);
 	return 0;
 }
 
 int switchroot_validate(const char *new_root, const char *requested_init,
 			struct switchroot_plan *ret)
 {
-	struct switchroot_plan plan = { .new_root_fd = -1, .old_root_fd = -1 };
+	struct switchroot_plan plan = {.new_root_fd = -1, .old_root_fd = -1};
 	struct switchroot_statx root_sx, new_sx;
 	struct statfs sfs;
 	int r;
@@ -158,15 +165,16 @@ int switchroot_validate(const char *new_root, const char *requested_init,
 	/* The mount ids only where the kernel fills them: before 5.8 both read 0. */
 	if (!is_mount_root(plan.new_root_fd) || same_dev(&new_sx, &root_sx) ||
 	    (both_have_mnt_id(&new_sx, &root_sx) && new_sx.stx_mnt_id == root_sx.stx_mnt_id)) {
-		r = log_error_errno(-EINVAL, "%s is not a mounted filesystem of its own, refusing to "
-					     "switch to it", new_root);
+		r = log_error_errno(
+		    -EINVAL, "%s is not a mounted filesystem of its own, refusing to switch to it",
+		    new_root);
 		goto fail;
 	}
 
 	/* Freeing the old root is only ever done on a RAM filesystem, and only as PID 1. */
-	plan.free_initramfs = getpid() == 1 && fstatfs(plan.old_root_fd, &sfs) == 0 &&
-			      ((unsigned long)sfs.f_type == RAMFS_MAGIC ||
-			       (unsigned long)sfs.f_type == TMPFS_MAGIC);
+	plan.free_initramfs =
+	    getpid() == 1 && fstatfs(plan.old_root_fd, &sfs) == 0 &&
+	    ((unsigned long)sfs.f_type == RAMFS_MAGIC || (unsigned long)sfs.f_type == TMPFS_MAGIC);
 	if (!plan.free_initramfs)
 		log_notice("/ is not the initramfs (or we are not PID 1): it will not be freed");
 
@@ -258,7 +266,7 @@ static int start_deferred_free(int old_root_fd)
 	}
 	if (pid == 0) {
 		/* The lowest real-time priority: runnable = running, ahead of any normal task. */
-		struct sched_param rt = { .sched_priority = 1 };
+		struct sched_param rt = {.sched_priority = 1};
 		struct switchroot_statx top;
 		char c;
 
@@ -270,8 +278,7 @@ static int start_deferred_free(int old_root_fd)
 		 * stub returning ENOSYS, hence the raw call. Failing it only makes freeing later.
 		 */
 		(void)syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &rt);
-		if (read(p[0], &c, 1) == 0 &&
-		    kstatx(old_root_fd, "", AT_EMPTY_PATH, &top) == 0)
+		if (read(p[0], &c, 1) == 0 && kstatx(old_root_fd, "", AT_EMPTY_PATH, &top) == 0)
 			remove_children(dup(old_root_fd), &top, 0);
 		_exit(0);
 	}
@@ -302,8 +309,10 @@ static int move_one(struct switchroot_plan *plan, size_t i)
 	target = inroot_open(plan->new_root_fd, src, O_PATH | O_DIRECTORY);
 	if (target < 0) {
 		close(src_fd);
-		return log_error_errno(target, "%s cannot be resolved inside the new root (%m): "
-					       "make it a directory there, or a symlink to one", src);
+		return log_error_errno(
+		    target,
+		    "%s cannot be resolved inside the new root (%m): make it a directory there, or a symlink to one",
+		    src);
 	}
 	if (is_mount_root(target)) {
 		/* The new root mounted its own already (util-linux does the same). */
@@ -366,8 +375,9 @@ static unsigned mount_missing_api(void)
 			continue;
 		(void)mkdir(api->target, 0755);
 		if (mount(api->type, api->target, api->type, api->flags, api->options) == 0) {
-			log_notice("%s was not there to move back into the initramfs: mounted a new "
-				   "%s on it", api->target, api->type);
+			log_notice(
+			    "%s was not there to move back into the initramfs: mounted a new %s on it",
+			    api->target, api->type);
 		} else {
 			log_error_errno(-errno, "mounting %s on %s for the rescue path failed: %m",
 					api->type, api->target);
@@ -409,7 +419,7 @@ static void cloexec_all_fds(void)
 
 static void reset_signals(void)
 {
-	struct sigaction sa = { .sa_handler = SIG_DFL };
+	struct sigaction sa = {.sa_handler = SIG_DFL};
 	sigset_t all;
 
 	for (int sig = 1; sig < _NSIG; sig++)
@@ -445,8 +455,9 @@ static int return_to_initramfs(struct switchroot_plan *plan, int back_fd)
 	    syscall(SYS_move_mount, back_fd, "", AT_FDCWD, "/", KMOVE_MOUNT_F_EMPTY_PATH) == 0)
 		root_fd = back_fd;
 	else if (back_fd >= 0)
-		log_error_errno(-errno, "cannot attach the initramfs again after pivot_root (%m): "
-					"the rescue path runs without /dev, /proc, /sys and /run");
+		log_error_errno(
+		    -errno,
+		    "cannot attach the initramfs again after pivot_root (%m): the rescue path runs without /dev, /proc, /sys and /run");
 	if (fchdir(root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
 		return log_error_errno(-errno, "cannot return into the initramfs: %m");
 	return 0;
@@ -471,9 +482,9 @@ int switchroot_execute(struct switchroot_plan *plan, char *const argv[], char *c
 		back_fd = (int)syscall(SYS_open_tree, plan->old_root_fd, "",
 				       KOPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH);
 		if (back_fd < 0)
-			log_warning_errno(-errno, "cannot keep a copy of the initramfs mount "
-						  "(%m): should exec fail, the rescue path has no "
-						  "/dev, /proc, /sys or /run, ignoring");
+			log_warning_errno(
+			    -errno,
+			    "cannot keep a copy of the initramfs mount (%m): should exec fail, the rescue path has no /dev, /proc, /sys or /run, ignoring");
 		(void)umount2(".", MNT_DETACH);
 		log_info("switched root with pivot_root; the old initramfs is detached");
 	} else if (mount(".", "/", NULL, MS_MOVE, NULL) < 0) {
@@ -496,8 +507,9 @@ int switchroot_execute(struct switchroot_plan *plan, char *const argv[], char *c
 	if (plan->free_initramfs) {
 		free_fd = start_deferred_free(plan->old_root_fd);
 		if (free_fd < 0)
-			log_warning_errno(free_fd, "cannot start freeing the initramfs (%m), its memory "
-						   "stays in use, ignoring");
+			log_warning_errno(
+			    free_fd,
+			    "cannot start freeing the initramfs (%m), its memory stays in use, ignoring");
 	}
 
 	log_info("starting %s", plan->init);

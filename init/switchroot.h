@@ -9,12 +9,12 @@
 #define SWITCHROOT_API_MOUNTS 4 /* /dev /proc /sys /run */
 
 struct switchroot_plan {
-	int new_root_fd;          /* the mounted new root */
-	int old_root_fd;          /* the initramfs, kept to free it (and for rescue) */
-	bool free_initramfs;      /* / is tmpfs/ramfs and we are PID 1: freeing is allowed */
+	int new_root_fd;     /* the mounted new root */
+	int old_root_fd;     /* the initramfs, kept to free it (and for rescue) */
+	bool free_initramfs; /* / is tmpfs/ramfs and we are PID 1: freeing is allowed */
 	bool moved[SWITCHROOT_API_MOUNTS]; /* API mounts already in the new root */
 	int api_fd[SWITCHROOT_API_MOUNTS]; /* O_PATH fds of the moved mounts, to move them back */
-	char init[PATH_MAX];      /* the init to exec, valid inside the new root */
+	char init[PATH_MAX];		   /* the init to exec, valid inside the new root */
 };
 
 /* struct statx as the kernel defines it (linux/stat.h); musl 1.2.3 has no wrapper or struct. */
@@ -24,14 +24,18 @@ struct switchroot_statx {
 	uint32_t stx_nlink, stx_uid, stx_gid;
 	uint16_t stx_mode, pad1;
 	uint64_t stx_ino, stx_size, stx_blocks, stx_attributes_mask;
-	struct { int64_t tv_sec; uint32_t tv_nsec; int32_t pad; } times[4];
+	struct {
+		int64_t tv_sec;
+		uint32_t tv_nsec;
+		int32_t pad;
+	} times[4];
 	uint32_t stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
 	uint64_t stx_mnt_id;
 	uint64_t spare[13];
 };
-#define SWITCHROOT_STATX_TYPE 0x0001U        /* STATX_TYPE: stx_mode's file type is valid */
-#define SWITCHROOT_STATX_MNT_ID 0x1000U      /* STATX_MNT_ID (Linux 5.8) */
-#define SWITCHROOT_ATTR_MOUNT_ROOT 0x2000U   /* STATX_ATTR_MOUNT_ROOT (Linux 5.8) */
+#define SWITCHROOT_STATX_TYPE 0x0001U	   /* STATX_TYPE: stx_mode's file type is valid */
+#define SWITCHROOT_STATX_MNT_ID 0x1000U	   /* STATX_MNT_ID (Linux 5.8) */
+#define SWITCHROOT_ATTR_MOUNT_ROOT 0x2000U /* STATX_ATTR_MOUNT_ROOT (Linux 5.8) */
 
 /*
  * The deletion guard, pure: may an entry, whose statx result is entry, be removed (and, if a
@@ -43,7 +47,6 @@ struct switchroot_statx {
  */
 bool switchroot_may_remove(const struct switchroot_statx *top,
 			   const struct switchroot_statx *entry);
-
 
 /*
  * Validates everything that can be checked without changing anything: new_root is a mount of

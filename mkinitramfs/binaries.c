@@ -267,7 +267,8 @@ static int binaries_find_lib(const struct binaries *b, const char *name, const c
 
 	memcpy(origin, path, PATH_MAX);
 	*strrchr(origin, '/') = '\0';
-	/* DT_RPATH counts only when there is no DT_RUNPATH (ld.so(8)); the program's applies too. */
+	/* DT_RPATH counts only when there is no DT_RUNPATH (ld.so(8)); the program's applies too.
+	 */
 	if (!info->runpath) {
 		r = binaries_search(b, info->rpath, origin, name, info, ret, tried, sizeof(tried));
 		if (r == 0)
@@ -290,15 +291,16 @@ static int binaries_find_lib(const struct binaries *b, const char *name, const c
 		snprintf(defaults, sizeof(defaults), "/lib/%s:/usr/lib/%s:", triplet, triplet);
 	else
 		defaults[0] = '\0';
-	strncat(defaults, info->elf_class == ELFCLASS64 ? "/lib64:/usr/lib64:/lib:/usr/lib"
-							: "/lib32:/usr/lib32:/lib:/usr/lib",
+	strncat(defaults,
+		info->elf_class == ELFCLASS64 ? "/lib64:/usr/lib64:/lib:/usr/lib"
+					      : "/lib32:/usr/lib32:/lib:/usr/lib",
 		sizeof(defaults) - strlen(defaults) - 1);
 	r = binaries_search(b, defaults, origin, name, info, ret, tried, sizeof(tried));
 	if (r != 0)
 		return r < 0 ? r : 0;
-	log_error("library %s, needed by %s, not found in %s (looked in %s); install the "
-		  "package that ships it",
-		  name, path, b->t->shown_basedir, tried);
+	log_error(
+	    "library %s, needed by %s, not found in %s (looked in %s); install the package that ships it",
+	    name, path, b->t->shown_basedir, tried);
 	return -ENOENT;
 }
 
@@ -375,10 +377,10 @@ static int binaries_add_file(struct binaries *b, const char *path, const char *w
 		return -ENOENT;
 	}
 	if (r == -EEXIST)
-		return log_error_errno(r,
-				       "cannot add %s (%s): the image already has something else "
-				       "at that path or on the way to it",
-				       path, why);
+		return log_error_errno(
+		    r,
+		    "cannot add %s (%s): the image already has something else at that path or on the way to it",
+		    path, why);
 	if (r < 0)
 		return log_error_errno(r, "cannot add %s%s (%s): %m", b->t->basedir, path, why);
 	if (binaries_strv_has(&b->done, real))
@@ -417,9 +419,9 @@ static int binaries_add_file(struct binaries *b, const char *path, const char *w
 	r = elfinfo_parse(data, len, &info);
 	free(data);
 	if (r == -ENOEXEC) {
-		log_warn("%s (%s) is not an ELF file the generator can read; its libraries are "
-			 "not added, ignoring",
-			 host, why);
+		log_warn(
+		    "%s (%s) is not an ELF file the generator can read; its libraries are not added, ignoring",
+		    host, why);
 		return 0;
 	}
 	if (r < 0)
@@ -440,9 +442,9 @@ int binaries_add(struct binaries *b, const char *path, const char *why)
 		return log_error_errno(-EINVAL, "empty program name (%s)", why);
 	if (strchr(path, '/')) {
 		if (path[0] != '/') {
-			log_error("%s (%s): give an absolute path, or a bare name to look up in "
-				  "/usr/sbin, /usr/bin, /sbin and /bin",
-				  path, why);
+			log_error(
+			    "%s (%s): give an absolute path, or a bare name to look up in /usr/sbin, /usr/bin, /sbin and /bin",
+			    path, why);
 			return -EINVAL;
 		}
 		return binaries_add_file(b, path, why, NULL, 0);
@@ -458,9 +460,9 @@ int binaries_add(struct binaries *b, const char *path, const char *why)
 			continue;
 		return binaries_add_file(b, found, why, NULL, 0);
 	}
-	log_error("program %s (%s) not found in %s: looked in /usr/sbin, /usr/bin, /sbin and "
-		  "/bin there; install its package or give its path",
-		  path, why, b->t->shown_basedir);
+	log_error(
+	    "program %s (%s) not found in %s: looked in /usr/sbin, /usr/bin, /sbin and /bin there; install its package or give its path",
+	    path, why, b->t->shown_basedir);
 	return -ENOENT;
 }
 
@@ -499,9 +501,9 @@ int binaries_add_needs(struct binaries *b, const void *data, size_t len, const c
 		return 0;
 	r = elfinfo_parse(data, len, &info);
 	if (r == -ENOEXEC) {
-		log_warn("%s is not an ELF file the generator can read; its libraries are not "
-			 "added, ignoring",
-			 name);
+		log_warn(
+		    "%s is not an ELF file the generator can read; its libraries are not added, ignoring",
+		    name);
 		return 0;
 	}
 	if (r < 0)

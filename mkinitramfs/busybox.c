@@ -26,9 +26,9 @@ int busybox_check(const struct tree *t)
 
 	if (tree_resolve(t, BUSYBOX_PATH, real) < 0 || tree_host_path(t, real, host) < 0 ||
 	    stat(host, &st) < 0 || !S_ISREG(st.st_mode)) {
-		log_error("--shell needs busybox, and %s has no %s: install Debian's "
-			  "busybox-static there (apt-get install busybox-static)",
-			  t->shown_basedir, BUSYBOX_PATH);
+		log_error(
+		    "--shell needs busybox, and %s has no %s: install Debian's busybox-static there (apt-get install busybox-static)",
+		    t->shown_basedir, BUSYBOX_PATH);
 		return -ENOENT;
 	}
 	return 0;
@@ -59,9 +59,9 @@ int busybox_add_applets(struct tree *t, size_t *ret_links)
 	if (r < 0)
 		return log_error_errno(r, "cannot run %s --list-full: %m", host);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || len == 0) {
-		log_error("'%s --list-full' failed or listed nothing; is it busybox for this "
-			  "machine's architecture?",
-			  host);
+		log_error(
+		    "'%s --list-full' failed or listed nothing; is it busybox for this machine's architecture?",
+		    host);
 		free(out);
 		return -EPROTO;
 	}

@@ -64,9 +64,9 @@ static int closure_load_builtin(struct closure *res)
 		return r;
 	r = util_read_file(path, &data, &len);
 	if (r == -ENOENT) {
-		log_warn("%s is missing: modules built into the kernel will look missing (Debian "
-			 "ships it in linux-base-KVER: unpack that package into the same tree)",
-			 path);
+		log_warn(
+		    "%s is missing: modules built into the kernel will look missing (Debian ships it in linux-base-KVER: unpack that package into the same tree)",
+		    path);
 		return 0;
 	}
 	if (r < 0)
@@ -350,9 +350,9 @@ static int closure_add_modinfo_deps(struct closure *res, struct kmod_module *mod
 
 		/* The host's libkmod may lack a decompressor (Debian 12's has no zlib). */
 		errno = -r;
-		log_warn("cannot read the module information of %s (%s): %m; its softdeps, "
-			 "weakdeps and firmware are not added, ignoring",
-			 name, path);
+		log_warn(
+		    "cannot read the module information of %s (%s): %m; its softdeps, weakdeps and firmware are not added, ignoring",
+		    name, path);
 		return 0;
 	}
 	r = 0;
@@ -428,9 +428,9 @@ static int closure_add_module(struct closure *res, struct kmod_module *mod, cons
 		log_debug("  %s", name);
 	/* modules.dep comes from the tree: it must not name a file outside it. */
 	if (closure_has_dotdot(path)) {
-		log_error("module %s: its path in modules.dep, %s, has a '..' component and could "
-			  "lead outside %s; refusing it: run depmod on the tree again",
-			  name, path, res->src->shown_basedir);
+		log_error(
+		    "module %s: its path in modules.dep, %s, has a '..' component and could lead outside %s; refusing it: run depmod on the tree again",
+		    name, path, res->src->shown_basedir);
 		return -EINVAL;
 	}
 	r = closure_add_file(res, name, path);
@@ -514,14 +514,12 @@ int closure_add(struct closure *res, const char *name, bool required)
 		return 0;
 	}
 	if (src->basedir[0])
-		log_error("module '%s' not found: looked it up as a module name and alias in %s "
-			  "(modules.dep, modules.alias, modules.builtin); check the name with "
-			  "'modinfo -b %s -k %s %s', or the module is not built for this kernel",
-			  name, src->moddir, src->shown_basedir, src->kver, name);
+		log_error(
+		    "module '%s' not found: looked it up as a module name and alias in %s (modules.dep, modules.alias, modules.builtin); check the name with 'modinfo -b %s -k %s %s', or the module is not built for this kernel",
+		    name, src->moddir, src->shown_basedir, src->kver, name);
 	else
-		log_error("module '%s' not found: looked it up as a module name and alias in %s "
-			  "(modules.dep, modules.alias, modules.builtin); check the name with "
-			  "'modinfo -k %s %s', or the module is not built for this kernel",
-			  name, src->moddir, src->kver, name);
+		log_error(
+		    "module '%s' not found: looked it up as a module name and alias in %s (modules.dep, modules.alias, modules.builtin); check the name with 'modinfo -k %s %s', or the module is not built for this kernel",
+		    name, src->moddir, src->kver, name);
 	return -ENOENT;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Compression of the image (gzip, by libdeflate) and decompression of kernel modules (xz, zstd, gzip). */
+/* Compression of the image (gzip, by libdeflate) and decompression of kernel modules (xz, zstd,
+ * gzip). */
 #pragma once
 
 #include <stddef.h>

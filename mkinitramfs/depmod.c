@@ -87,8 +87,9 @@ static int depmod_run(const struct kernel_source *src, const char *workdir, cons
 			break;
 	}
 	if (r == -ENOENT)
-		return log_error_errno(r, "depmod not found in PATH, /usr/sbin or /sbin: install "
-					  "kmod (apt-get install kmod)");
+		return log_error_errno(
+		    r,
+		    "depmod not found in PATH, /usr/sbin or /sbin: install kmod (apt-get install kmod)");
 	if (r < 0)
 		return log_error_errno(r, "cannot run %s: %m", argv[0]);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {

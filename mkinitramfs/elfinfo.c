@@ -249,7 +249,8 @@ fail:
 
 const char *elfinfo_multiarch(unsigned char elf_class, uint16_t machine)
 {
-	/* Debian's triplets (dpkg-architecture -qDEB_HOST_MULTIARCH) of its release architectures. */
+	/* Debian's triplets (dpkg-architecture -qDEB_HOST_MULTIARCH) of its release architectures.
+	 */
 	switch (machine) {
 	case EM_X86_64:
 		return elf_class == ELFCLASS64 ? "x86_64-linux-gnu" : "x86_64-linux-gnux32";

@@ -76,15 +76,16 @@ static void firmware_kernel_config(const struct tree *t, const struct kernel_sou
 			log_debug("firmware: kernel configuration %s", paths[i]);
 	}
 	if (r < 0) {
-		log_debug("firmware: no kernel configuration (%s, %s): compressed firmware is "
-			  "stored decompressed",
-			  paths[0], paths[1]);
+		log_debug(
+		    "firmware: no kernel configuration (%s, %s): compressed firmware is stored decompressed",
+		    paths[0], paths[1]);
 		return;
 	}
 	ret->known = true;
 	for (size_t i = 0; i < FIRMWARE_SUFFIXES; i++)
-		ret->reads[i] = !firmware_suffixes[i].config ||
-				firmware_config_set((const char *)data, firmware_suffixes[i].config);
+		ret->reads[i] =
+		    !firmware_suffixes[i].config ||
+		    firmware_config_set((const char *)data, firmware_suffixes[i].config);
 	free(data);
 }
 
@@ -135,8 +136,8 @@ static int firmware_find(const struct tree *t, const struct kernel_source *src, 
 						       firmware_suffixes[s].suffix);
 					break;
 				default:
-					r = util_pathf(path, "%s/%s%s", firmware_roots[root],
-						       name, firmware_suffixes[s].suffix);
+					r = util_pathf(path, "%s/%s%s", firmware_roots[root], name,
+						       firmware_suffixes[s].suffix);
 					break;
 				}
 				if (r < 0 || tree_resolve(t, path, ret_real) < 0 ||
@@ -163,15 +164,15 @@ static int firmware_add_one(struct tree *t, const struct kernel_source *src,
 	int r;
 
 	if (!firmware_name_valid(name)) {
-		log_warn("module %s names firmware '%s', which is not a relative file name, "
-			 "ignoring",
-			 module, name);
+		log_warn(
+		    "module %s names firmware '%s', which is not a relative file name, ignoring",
+		    module, name);
 		return 0;
 	}
 	if (firmware_find(t, src, name, real, &s) < 0) {
-		log_debug("  firmware %s (for %s): not found under %s/lib/firmware or "
-			  "%s/usr/lib/firmware, not added",
-			  name, module, t->basedir, t->basedir);
+		log_debug(
+		    "  firmware %s (for %s): not found under %s/lib/firmware or %s/usr/lib/firmware, not added",
+		    name, module, t->basedir, t->basedir);
 		return 0;
 	}
 	keep = kernel->known && kernel->reads[s];

@@ -135,19 +135,19 @@ static int hookdirs_check_stage(const char *dir, const char *stage)
 		} else if (stat(file, &st) < 0) {
 			r = log_error_errno(-errno, "hook %s: %m", file);
 		} else if (!S_ISREG(st.st_mode)) {
-			log_error("hook %s is not a regular file: a stage folder holds only hook "
-				  "programs",
-				  file);
+			log_error(
+			    "hook %s is not a regular file: a stage folder holds only hook programs",
+			    file);
 			r = -EINVAL;
 		} else if (!(st.st_mode & S_IXUSR)) {
-			log_error("hook %s is not executable: chmod +x it (the init runs every file "
-				  "of /%s/%s/ as a program)",
-				  file, HOOKDIRS_IMAGE_DIR, stage);
+			log_error(
+			    "hook %s is not executable: chmod +x it (the init runs every file of /%s/%s/ as a program)",
+			    file, HOOKDIRS_IMAGE_DIR, stage);
 			r = -EACCES;
 		} else if (!hookdirs_runnable(file)) {
-			log_error("hook %s is neither an ELF program nor a script starting with "
-				  "'#!': the kernel cannot run it (add '#!/bin/sh' as its first line)",
-				  file);
+			log_error(
+			    "hook %s is neither an ELF program nor a script starting with '#!': the kernel cannot run it (add '#!/bin/sh' as its first line)",
+			    file);
 			r = -ENOEXEC;
 		}
 	}
@@ -199,9 +199,9 @@ static int hookdirs_check(const char *dir)
 			}
 			lists = true;
 		} else if (S_ISDIR(st.st_mode)) {
-			log_error("unknown stage folder '%s' in hook folder %s: the stages are "
-				  "early, premount, device, mount, pre-switch and failure",
-				  de->d_name, dir);
+			log_error(
+			    "unknown stage folder '%s' in hook folder %s: the stages are early, premount, device, mount, pre-switch and failure",
+			    de->d_name, dir);
 			r = -EINVAL;
 		} else if (strncmp(de->d_name, "README", 6) != 0 && de->d_name[0] != '.') {
 			log_warn("%s is not a stage folder nor a '%s' or '%s' list, ignoring", path,
@@ -242,9 +242,9 @@ int hookdirs_find(const char *arg, char *ret)
 		return log_error_errno(-EINVAL, "--hook: empty folder name");
 	if (strchr(arg, '/')) {
 		if (!util_is_dir(arg)) {
-			log_error("--hook %s: no such folder (a name without '/' means a stock hook "
-				  "of baton)",
-				  arg);
+			log_error(
+			    "--hook %s: no such folder (a name without '/' means a stock hook of baton)",
+			    arg);
 			return -ENOENT;
 		}
 		if (!realpath(arg, ret))
@@ -272,10 +272,10 @@ int hookdirs_find(const char *arg, char *ret)
 		log_debug("hook %s: %s", arg, ret);
 		return hookdirs_check(ret);
 	}
-	log_error("--hook %s: no stock hook of that name (looked for %s%s%s%s%s); give a "
-		  "folder path with a '/' for your own",
-		  arg, n > 0 ? tried[0] : "", n > 1 ? ", " : "", n > 1 ? tried[1] : "",
-		  n > 2 ? ", " : "", n > 2 ? tried[2] : "");
+	log_error(
+	    "--hook %s: no stock hook of that name (looked for %s%s%s%s%s); give a folder path with a '/' for your own",
+	    arg, n > 0 ? tried[0] : "", n > 1 ? ", " : "", n > 1 ? tried[1] : "", n > 2 ? ", " : "",
+	    n > 2 ? tried[2] : "");
 	return -ENOENT;
 }
 
@@ -324,7 +324,7 @@ bool hookdirs_need_shell(const char *dir)
 
 /* Calls fn on every non-blank, non-comment line of the list file (words trimmed). */
 static int hookdirs_each_line(const char *list, int (*fn)(void *ctx, const char *line, int lineno),
-			   void *ctx)
+			      void *ctx)
 {
 	unsigned char *data;
 	size_t len;
@@ -337,7 +337,7 @@ static int hookdirs_each_line(const char *list, int (*fn)(void *ctx, const char 
 	if (r < 0)
 		return log_error_errno(r, "cannot read %s: %m", list);
 	/* strtok_r skips empty lines, so count them by hand. */
-	for (char *p = (char *)data; p; ) {
+	for (char *p = (char *)data; p;) {
 		char *nl = strchr(p, '\n');
 
 		lineno++;
@@ -454,9 +454,9 @@ int hookdirs_add(struct tree *t, struct binaries *b, const char *dir, size_t *re
 			}
 			r = tree_add_data(t, image_path, 0755, data, len);
 			if (r == -EEXIST)
-				log_error("hook %s: another hook folder already added %s; rename "
-					  "one of them",
-					  file, image_path);
+				log_error(
+				    "hook %s: another hook folder already added %s; rename one of them",
+				    file, image_path);
 			else if (r < 0)
 				log_error_errno(r, "cannot add %s: %m", image_path);
 			if (r >= 0)

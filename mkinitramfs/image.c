@@ -23,8 +23,8 @@
 #include "util.h"
 
 /* Directories the init mounts on or expects (the contract with init/, keep in step). */
-static const char *const image_dirs[] = {"dev", "proc",	   "sys",	  "run",
-					 "sysroot", "etc", "lib", "lib/baton", "lib/modules", "sbin"};
+static const char *const image_dirs[] = {"dev", "proc", "sys",	     "run",	    "sysroot",
+					 "etc", "lib",	"lib/baton", "lib/modules", "sbin"};
 #define IMAGE_DIRS (sizeof(image_dirs) / sizeof(image_dirs[0]))
 
 /* /dev/console: char 5:1 (Documentation/admin-guide/devices.txt); the kernel opens it for fds 0-2
@@ -303,18 +303,17 @@ static int image_check_arch(const char *path, const struct kernel_source *src,
 	r = image_find_module_arch(src->moddir, 0, module, &k);
 	if (r < 0) {
 		/* A kernel with everything built in: nothing to compare with. */
-		log_debug("no module in %s tells the kernel's architecture; the init's (%s) is "
-			  "not checked",
-			  src->moddir, (image_arch_name(have, sizeof(have), h), have));
+		log_debug(
+		    "no module in %s tells the kernel's architecture; the init's (%s) is not checked",
+		    src->moddir, (image_arch_name(have, sizeof(have), h), have));
 		return 0;
 	}
 	if (h->elf_class != k.elf_class || h->data != k.data || h->machine != k.machine) {
 		image_arch_name(have, sizeof(have), h);
 		image_arch_name(want, sizeof(want), &k);
-		log_error("the init program %s is built for %s, but kernel %s runs %s programs "
-			  "(read from its module %s): build baton for that architecture or name "
-			  "another init with --init PATH",
-			  path, have, src->kver, want, module);
+		log_error(
+		    "the init program %s is built for %s, but kernel %s runs %s programs (read from its module %s): build baton for that architecture or name another init with --init PATH",
+		    path, have, src->kver, want, module);
 		return -ENOEXEC;
 	}
 	return 0;
@@ -330,30 +329,28 @@ int image_check_init(const char *path, const struct kernel_source *src)
 
 	r = util_read_file(path, &data, &len);
 	if (r < 0)
-		return log_error_errno(r,
-				       "cannot read the init program %s: %m; build it with "
-				       "'make' or name another one with --init PATH",
-				       path);
+		return log_error_errno(
+		    r,
+		    "cannot read the init program %s: %m; build it with 'make' or name another one with --init PATH",
+		    path);
 	if (len == 0) {
-		log_error("the init program %s is empty; build it with 'make' or name another one "
-			  "with --init PATH",
-			  path);
+		log_error(
+		    "the init program %s is empty; build it with 'make' or name another one with --init PATH",
+		    path);
 		r = -ENOEXEC;
 		goto out;
 	}
 	r = elfinfo_header(data, len, &h);
 	if (r < 0) {
-		log_error("the init program %s is not an ELF program%s: the kernel runs /init "
-			  "before anything else exists, so it must be baton's static init; build "
-			  "it with 'make' (build/init) or name another one with --init PATH",
-			  path,
-			  len >= 2 && data[0] == '#' && data[1] == '!' ? " (it is a script)" : "");
+		log_error(
+		    "the init program %s is not an ELF program%s: the kernel runs /init before anything else exists, so it must be baton's static init; build it with 'make' (build/init) or name another one with --init PATH",
+		    path, len >= 2 && data[0] == '#' && data[1] == '!' ? " (it is a script)" : "");
 		goto out;
 	}
 	if (h.type != ET_EXEC && h.type != ET_DYN) {
-		log_error("the init program %s is an ELF file of type %u, not a program (an object "
-			  "file or a core dump?); name the built init with --init PATH",
-			  path, h.type);
+		log_error(
+		    "the init program %s is an ELF file of type %u, not a program (an object file or a core dump?); name the built init with --init PATH",
+		    path, h.type);
 		r = -ENOEXEC;
 		goto out;
 	}
@@ -363,18 +360,16 @@ int image_check_init(const char *path, const struct kernel_source *src)
 		goto out;
 	}
 	if (r < 0) {
-		log_error("the init program %s is a malformed ELF file (its program headers or "
-			  "dynamic section point outside it); name another one with --init PATH",
-			  path);
+		log_error(
+		    "the init program %s is a malformed ELF file (its program headers or dynamic section point outside it); name another one with --init PATH",
+		    path);
 		goto out;
 	}
 	if (info.interp || info.needed_count) {
-		log_error("the init program %s is dynamically linked (%s %s), but it must be "
-			  "static (it runs first, and as /sbin/modprobe): link it statically "
-			  "(make builds build/init with musl-gcc -static) or name another one "
-			  "with --init PATH",
-			  path, info.interp ? "interpreter" : "needs",
-			  info.interp ? info.interp : info.needed[0]);
+		log_error(
+		    "the init program %s is dynamically linked (%s %s), but it must be static (it runs first, and as /sbin/modprobe): link it statically (make builds build/init with musl-gcc -static) or name another one with --init PATH",
+		    path, info.interp ? "interpreter" : "needs",
+		    info.interp ? info.interp : info.needed[0]);
 		r = -ENOEXEC;
 		goto out;
 	}

@@ -102,15 +102,14 @@ static int kernel_open_basedir(const char *basedir, struct kernel_source *s)
 	if (r < 0)
 		return log_error_errno(r, "base directory name too long: %s", basedir);
 	if (!realpath(basedir, real))
-		return log_error_errno(-errno,
-				       "cannot use base directory %s: %m; -b must name the root of "
-				       "a tree holding lib/modules/KVER or usr/lib/modules/KVER",
-				       basedir);
+		return log_error_errno(
+		    -errno,
+		    "cannot use base directory %s: %m; -b must name the root of a tree holding lib/modules/KVER or usr/lib/modules/KVER",
+		    basedir);
 	if (!util_is_dir(real) || access(real, R_OK | X_OK) < 0)
 		return log_error_errno(
 		    util_is_dir(real) ? -errno : -ENOTDIR,
-		    "cannot read base directory %s: %m; -b must name a readable "
-		    "directory (the root of a system or an unpacked kernel package)",
+		    "cannot read base directory %s: %m; -b must name a readable directory (the root of a system or an unpacked kernel package)",
 		    basedir);
 	/* "/" becomes "" so that joined paths read "/lib/modules", not "//lib/modules". */
 	r = util_pathf(s->basedir, "%s", strcmp(real, "/") == 0 ? "" : real);
@@ -140,9 +139,9 @@ static int kernel_choose(const char *kver, char **kvers, size_t count, const cha
 		    count ? "from uname -r, since several versions are installed" : "from uname -r";
 	}
 	if (!kernel_kver_valid(kver)) {
-		log_error("invalid kernel version '%s': it must be a directory name under "
-			  "lib/modules (versions found: %s)",
-			  kver, list);
+		log_error(
+		    "invalid kernel version '%s': it must be a directory name under lib/modules (versions found: %s)",
+		    kver, list);
 		return -EINVAL;
 	}
 	snprintf(s->kver, sizeof(s->kver), "%s", kver);
@@ -173,22 +172,21 @@ static int kernel_find_moddir(struct kernel_source *s, const char *basedir, cons
 		/* Both exist: fine when they are the same directory (merged /usr). */
 		if (stat(s->moddir, &a) == 0 && stat(dir, &b) == 0 &&
 		    (a.st_dev != b.st_dev || a.st_ino != b.st_ino))
-			log_warn("modules for %s in both %s and %s; using the first, ignoring the "
-				 "second",
-				 kver, s->moddir, dir);
+			log_warn(
+			    "modules for %s in both %s and %s; using the first, ignoring the second",
+			    kver, s->moddir, dir);
 	}
 	if (!s->moddir[0]) {
-		log_error("kernel version %s (%s) not found: no directory %s/lib/modules/%s or "
-			  "%s/usr/lib/modules/%s; versions found there: %s; choose one with -k, "
-			  "or -b another tree",
-			  kver, why, basedir, kver, basedir, kver, list);
+		log_error(
+		    "kernel version %s (%s) not found: no directory %s/lib/modules/%s or %s/usr/lib/modules/%s; versions found there: %s; choose one with -k, or -b another tree",
+		    kver, why, basedir, kver, basedir, kver, list);
 		return -ENOENT;
 	}
 	if (access(s->moddir, R_OK | X_OK) < 0)
-		return log_error_errno(-errno,
-				       "cannot read the module directory %s: %m; run as a "
-				       "user who can, or -b a copy of the tree",
-				       s->moddir);
+		return log_error_errno(
+		    -errno,
+		    "cannot read the module directory %s: %m; run as a user who can, or -b a copy of the tree",
+		    s->moddir);
 	return 0;
 }
 
@@ -210,9 +208,7 @@ int kernel_find(const char *basedir, const char *kver, struct kernel_source *ret
 	kernel_join(list, sizeof(list), kvers, count);
 	if (roots == 0) {
 		log_error(
-		    "no kernel modules under %s: neither %s/lib/modules nor %s/usr/lib/modules "
-		    "exists; -b must name a tree with a kernel's modules (an installed system, "
-		    "or a kernel package unpacked with 'dpkg-deb -x PACKAGE.deb DIR')",
+		    "no kernel modules under %s: neither %s/lib/modules nor %s/usr/lib/modules exists; -b must name a tree with a kernel's modules (an installed system, or a kernel package unpacked with 'dpkg-deb -x PACKAGE.deb DIR')",
 		    basedir, s.basedir, s.basedir);
 		r = -ENOENT;
 		goto out;

@@ -149,8 +149,9 @@ static int main_check_extras(struct options *o, const struct kernel_source *src,
 				return -EINVAL;
 			}
 		if (!o->shell && hookdirs_need_shell(dir)) {
-			log_note("hook folder %s has /bin/sh scripts: adding busybox as with --shell",
-				 dir);
+			log_note(
+			    "hook folder %s has /bin/sh scripts: adding busybox as with --shell",
+			    dir);
 			o->shell = true;
 		}
 		copy = strdup(dir);
@@ -234,7 +235,8 @@ static int main_build(const struct options *o, const struct kernel_source *src,
 	r = util_interrupted();
 	if (r < 0)
 		goto out;
-	r = output_write(o->output, gz ? gz : buf.data, gz ? gz_len : buf.len, o->mode, ret_written);
+	r = output_write(o->output, gz ? gz : buf.data, gz ? gz_len : buf.len, o->mode,
+			 ret_written);
 	if (r < 0)
 		goto out;
 
@@ -254,14 +256,14 @@ static int main_default_init(struct options *o)
 
 	r = options_default_init(o->init);
 	if (r < 0)
-		return log_error_errno(r,
-				       "cannot find the directory of this program to look for "
-				       "its '%s' next to it: %m; pass --init PATH",
-				       OPTIONS_DEFAULT_INIT);
+		return log_error_errno(
+		    r,
+		    "cannot find the directory of this program to look for its '%s' next to it: %m; pass --init PATH",
+		    OPTIONS_DEFAULT_INIT);
 	if (access(o->init, F_OK) < 0) {
-		log_error("no init program at %s (the default: '%s' next to mkinitramfs); "
-			  "build it with 'make', or pass --init PATH",
-			  o->init, OPTIONS_DEFAULT_INIT);
+		log_error(
+		    "no init program at %s (the default: '%s' next to mkinitramfs); build it with 'make', or pass --init PATH",
+		    o->init, OPTIONS_DEFAULT_INIT);
 		return -ENOENT;
 	}
 	return 0;
@@ -314,10 +316,10 @@ int main(int argc, char **argv)
 	if (r >= 0)
 		r = util_mkdtemp_locked(workdir, &lock_fd);
 	if (r < 0) {
-		log_error_errno(r,
-				"cannot create a staging directory in %s: %m; set TMPDIR "
-				"to a writable directory",
-				tmpdir);
+		log_error_errno(
+		    r,
+		    "cannot create a staging directory in %s: %m; set TMPDIR to a writable directory",
+		    tmpdir);
 		goto out;
 	}
 	existed = access(o.output, F_OK) == 0;

@@ -57,16 +57,15 @@ static int output_check_node(const char *output)
 	if (S_ISLNK(st.st_mode)) {
 		n = readlink(output, target, sizeof(target) - 1);
 		target[n < 0 ? 0 : n] = '\0';
-		log_error("cannot write %s: it is a symbolic link to %s, and mkinitramfs never "
-			  "follows or replaces a link at -o: name the file itself with -o, or "
-			  "remove the link first",
-			  output, target);
+		log_error(
+		    "cannot write %s: it is a symbolic link to %s, and mkinitramfs never follows or replaces a link at -o: name the file itself with -o, or remove the link first",
+		    output, target);
 		return -ELOOP;
 	}
 	output_node_kind(kind, sizeof(kind), &st);
-	log_error("cannot write %s: it exists and is %s, not a regular file; mkinitramfs only "
-		  "replaces regular files: choose another -o",
-		  output, kind);
+	log_error(
+	    "cannot write %s: it exists and is %s, not a regular file; mkinitramfs only replaces regular files: choose another -o",
+	    output, kind);
 	return S_ISDIR(st.st_mode) ? -EISDIR : -EEXIST;
 }
 
@@ -86,18 +85,16 @@ int output_check(const char *output)
 	else
 		dir[slash - output] = '\0';
 	if (stat(dir, &st) < 0)
-		return log_error_errno(-errno,
-				       "cannot write %s: its directory %s: %m; create it "
-				       "first (mkdir -p %s) or choose another -o",
-				       output, dir, dir);
+		return log_error_errno(
+		    -errno,
+		    "cannot write %s: its directory %s: %m; create it first (mkdir -p %s) or choose another -o",
+		    output, dir, dir);
 	if (!S_ISDIR(st.st_mode))
 		return log_error_errno(-ENOTDIR, "cannot write %s: %s is not a directory", output,
 				       dir);
 	if (access(dir, W_OK) < 0)
-		return log_error_errno(-errno,
-				       "cannot write %s: directory %s: %m; choose another "
-				       "-o",
-				       output, dir);
+		return log_error_errno(
+		    -errno, "cannot write %s: directory %s: %m; choose another -o", output, dir);
 	return output_check_node(output);
 }
 
@@ -238,10 +235,10 @@ int output_write(const char *output, const void *data, size_t len, mode_t mode, 
 	/* The new name must be on disk too, or a crash can bring the old image back. */
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0 || fsync(dfd) < 0) {
-		r = log_error_errno(-errno,
-				    "%s is in place, but syncing its directory %s failed: %m; "
-				    "run 'sync' before relying on it after a power loss",
-				    output, dir);
+		r = log_error_errno(
+		    -errno,
+		    "%s is in place, but syncing its directory %s failed: %m; run 'sync' before relying on it after a power loss",
+		    output, dir);
 		if (dfd >= 0)
 			close(dfd);
 		return r;

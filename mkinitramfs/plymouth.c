@@ -144,9 +144,9 @@ int plymouth_plan(const struct tree *t, struct plymouth_plan *ret)
 	daemon = plymouth_first(t, plymouth_daemons, PLYMOUTH_N(plymouth_daemons));
 	client = plymouth_first(t, plymouth_clients, PLYMOUTH_N(plymouth_clients));
 	if (!daemon || !client) {
-		log_error("--plymouth: %s has no %s; install Debian's plymouth there (apt-get "
-			  "install plymouth plymouth-themes)",
-			  t->shown_basedir, daemon ? "/usr/bin/plymouth" : "/usr/sbin/plymouthd");
+		log_error(
+		    "--plymouth: %s has no %s; install Debian's plymouth there (apt-get install plymouth plymouth-themes)",
+		    t->shown_basedir, daemon ? "/usr/bin/plymouth" : "/usr/sbin/plymouthd");
 		return -ENOENT;
 	}
 	snprintf(p.plymouthd, sizeof(p.plymouthd), "%s", daemon);
@@ -164,9 +164,9 @@ int plymouth_plan(const struct tree *t, struct plymouth_plan *ret)
 		globfree(&g);
 	}
 	if (!p.plugin_dir[0]) {
-		log_error("--plymouth: no plymouth plugins (details.so) in %s/usr/lib/*/plymouth; "
-			  "reinstall plymouth there",
-			  t->basedir);
+		log_error(
+		    "--plymouth: no plymouth plugins (details.so) in %s/usr/lib/*/plymouth; reinstall plymouth there",
+		    t->basedir);
 		return -ENOENT;
 	}
 
@@ -181,29 +181,29 @@ int plymouth_plan(const struct tree *t, struct plymouth_plan *ret)
 	}
 	r = plymouth_theme(t, &p);
 	if (r < 0) {
-		log_warn("plymouth theme '%s' (%s) is not installed in %s or its plugin is "
-			 "missing; using '%s' (plymouth-set-default-theme picks another, "
-			 "plymouth-themes has more)",
-			 p.theme, where, t->shown_basedir, PLYMOUTH_FALLBACK_THEME);
+		log_warn(
+		    "plymouth theme '%s' (%s) is not installed in %s or its plugin is missing; using '%s' (plymouth-set-default-theme picks another, plymouth-themes has more)",
+		    p.theme, where, t->shown_basedir, PLYMOUTH_FALLBACK_THEME);
 		snprintf(p.theme, sizeof(p.theme), "%s", PLYMOUTH_FALLBACK_THEME);
 		p.image_dir[0] = '\0';
 		r = plymouth_theme(t, &p);
 		if (r < 0) {
-			log_error("--plymouth: the '%s' theme is not installed in %s either "
-				  "(%s/%s); reinstall plymouth there",
-				  PLYMOUTH_FALLBACK_THEME, t->shown_basedir, PLYMOUTH_THEMES,
-				  PLYMOUTH_FALLBACK_THEME);
+			log_error(
+			    "--plymouth: the '%s' theme is not installed in %s either (%s/%s); reinstall plymouth there",
+			    PLYMOUTH_FALLBACK_THEME, t->shown_basedir, PLYMOUTH_THEMES,
+			    PLYMOUTH_FALLBACK_THEME);
 			return -ENOENT;
 		}
 	}
 	log_debug("plymouth: theme %s (%s), plugin %s/%s.so%s", p.theme, where, p.plugin_dir,
-		  p.module, p.graphical ? ", graphical: with the DRM and frame-buffer renderers" : "");
+		  p.module,
+		  p.graphical ? ", graphical: with the DRM and frame-buffer renderers" : "");
 	*ret = p;
 	return 0;
 }
 
-static int plymouth_add_plugin(struct binaries *b, const struct plymouth_plan *p,
-			       const char *sub, const char *name)
+static int plymouth_add_plugin(struct binaries *b, const struct plymouth_plan *p, const char *sub,
+			       const char *name)
 {
 	char path[PATH_MAX];
 	int r;
@@ -265,8 +265,7 @@ int plymouth_add(struct tree *t, struct binaries *b, const struct plymouth_plan 
 			r = util_pathf(path, "%s/renderers/%s.so", p->plugin_dir,
 				       plymouth_renderers[i]);
 			if (r >= 0 && plymouth_has(t, path))
-				r = plymouth_add_plugin(b, p, "renderers/",
-							plymouth_renderers[i]);
+				r = plymouth_add_plugin(b, p, "renderers/", plymouth_renderers[i]);
 			if (r < 0)
 				return r;
 		}

@@ -15,8 +15,8 @@
 #define SOFTDEP_SPACE " \t\r\v\f"
 
 /* The comment that heads the merged file, so that a reader knows why it differs from depmod's. */
-#define SOFTDEP_HEADER                                                                           \
-	"# Soft dependencies extracted from modules themselves, one line per module: libkmod\n" \
+#define SOFTDEP_HEADER                                                                             \
+	"# Soft dependencies extracted from modules themselves, one line per module: libkmod\n"    \
 	"# applies only the first softdep line of a module (merged by baton's mkinitramfs).\n"
 
 struct softdep_words {

@@ -374,7 +374,8 @@ int tree_import(struct tree *t, const char *path, char *ret_real)
 			if (r < 0)
 				return r;
 			if (in_image && S_ISDIR(mode) && tree_more(p)) {
-				/* Still a real directory of the image: go on one more level down. */
+				/* Still a real directory of the image: go on one more level down.
+				 */
 				memcpy(img, next_img, sizeof(img));
 				memcpy(cur, real, sizeof(cur));
 				continue;

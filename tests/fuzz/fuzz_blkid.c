@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* libFuzzer target: libblkid probes a hostile disk image the way baton probes every disk at boot. */
+/* libFuzzer target: libblkid probes a hostile disk image the way baton probes every disk at boot.
+ */
 #include "devices.h"
 #include "fuzz.h"
 
@@ -56,7 +57,7 @@ static void probe_like_baton(const char *path, bool partition_entry)
 	if (!partition_entry) {
 		blkid_probe_enable_superblocks(pr, 1);
 		blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID |
-							      BLKID_SUBLKS_TYPE);
+							  BLKID_SUBLKS_TYPE);
 		blkid_probe_enable_partitions(pr, 0);
 	} else {
 		blkid_probe_enable_superblocks(pr, 0);
@@ -65,7 +66,8 @@ static void probe_like_baton(const char *path, bool partition_entry)
 	}
 	r = blkid_do_safeprobe(pr);
 	if (verbose)
-		fprintf(stderr, "%s probe: %d\n", partition_entry ? "partitions" : "superblocks", r);
+		fprintf(stderr, "%s probe: %d\n", partition_entry ? "partitions" : "superblocks",
+			r);
 	/*
 	 * 0 found, 1 nothing, -2 ambivalent, else an error: documented as -1, in fact -errno, and
 	 * sometimes a stale one (exfat.c returns -errno when no label is found; corpus file

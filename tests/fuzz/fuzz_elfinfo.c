@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* libFuzzer target for elfinfo_parse(): any file gives a sound struct or -ENOEXEC, never a fault. */
+/* libFuzzer target for elfinfo_parse(): any file gives a sound struct or -ENOEXEC, never a fault.
+ */
 #include "elfinfo.h"
 #include "fuzz.h"
 

@@ -37,19 +37,19 @@ static const struct {
 	const char *line;
 	const char *root, *rootfstype, *rootflags, *init;
 } string_table[] = {
-	{ "root=/dev/vda2", "/dev/vda2", "", "", "" },
-	{ "BOOT_IMAGE=/vmlinuz root=UUID=1234-abcd ro quiet", "UUID=1234-abcd", "", "", "" },
-	{ "root=\"LABEL=my root\" rootfstype=ext4", "LABEL=my root", "ext4", "", "" },
-	{ "\"root=LABEL=my root\" init=/bin/x", "LABEL=my root", "", "", "/bin/x" },
-	{ "root=/dev/a root=/dev/b", "/dev/b", "", "", "" },
-	{ "rootflags=subvol=@,compress=zstd rootfstype=btrfs,ext4", "", "btrfs,ext4",
-	  "subvol=@,compress=zstd", "" },
-	{ "root= init=", "", "", "", "" },
-	{ "  \t root=/dev/sda1\n", "/dev/sda1", "", "", "" },
-	{ "root=/dev/sda1 -- root=/dev/evil init=/bad", "/dev/sda1", "", "", "" },
-	{ "root=LABEL=\"a b\"", "LABEL=\"a b\"", "", "", "" },
-	{ "rootwait root", "", "", "", "" },
-	{ "root=\"unterminated value", "unterminated value", "", "", "" },
+    {"root=/dev/vda2", "/dev/vda2", "", "", ""},
+    {"BOOT_IMAGE=/vmlinuz root=UUID=1234-abcd ro quiet", "UUID=1234-abcd", "", "", ""},
+    {"root=\"LABEL=my root\" rootfstype=ext4", "LABEL=my root", "ext4", "", ""},
+    {"\"root=LABEL=my root\" init=/bin/x", "LABEL=my root", "", "", "/bin/x"},
+    {"root=/dev/a root=/dev/b", "/dev/b", "", "", ""},
+    {"rootflags=subvol=@,compress=zstd rootfstype=btrfs,ext4", "", "btrfs,ext4",
+     "subvol=@,compress=zstd", ""},
+    {"root= init=", "", "", "", ""},
+    {"  \t root=/dev/sda1\n", "/dev/sda1", "", "", ""},
+    {"root=/dev/sda1 -- root=/dev/evil init=/bad", "/dev/sda1", "", "", ""},
+    {"root=LABEL=\"a b\"", "LABEL=\"a b\"", "", "", ""},
+    {"rootwait root", "", "", "", ""},
+    {"root=\"unterminated value", "unterminated value", "", "", ""},
 };
 
 static void test_strings(void)
@@ -216,14 +216,21 @@ static void test_kernel_numbers(void)
 		const char *line;
 		int r, panic_sec;
 	} rows[] = {
-		{ "panic=10", 0, 10 },		{ "panic=-1", 0, -1 },
-		{ "panic=+3", 0, 3 },		{ "panic=0x10", 0, 16 },
-		{ "panic=010", 0, 8 },		{ "panic=0", 0, 0 },
-		{ "panic=\" -5\"", -EINVAL, 0 },	{ "panic=\" 5\"", -EINVAL, 0 },
-		{ "panic=5s", -EINVAL, 0 },	{ "panic=08", -EINVAL, 0 },
-		{ "panic=0x", -EINVAL, 0 },	{ "panic=-+5", -EINVAL, 0 },
-		{ "panic=2147483648", -EINVAL, 0 }, { "panic=-2147483648", 0, INT_MIN },
-		{ "panic=7 panic=junk", -EINVAL, 7 },
+	    {"panic=10", 0, 10},
+	    {"panic=-1", 0, -1},
+	    {"panic=+3", 0, 3},
+	    {"panic=0x10", 0, 16},
+	    {"panic=010", 0, 8},
+	    {"panic=0", 0, 0},
+	    {"panic=\" -5\"", -EINVAL, 0},
+	    {"panic=\" 5\"", -EINVAL, 0},
+	    {"panic=5s", -EINVAL, 0},
+	    {"panic=08", -EINVAL, 0},
+	    {"panic=0x", -EINVAL, 0},
+	    {"panic=-+5", -EINVAL, 0},
+	    {"panic=2147483648", -EINVAL, 0},
+	    {"panic=-2147483648", 0, INT_MIN},
+	    {"panic=7 panic=junk", -EINVAL, 7},
 	};
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -244,16 +251,16 @@ static void test_rootdelay(void)
 		int r;
 		unsigned delay;
 	} rows[] = {
-		{ "rootdelay=3", 0, 3 },
-		{ "rootdelay=0x10", 0, 16 },
-		/* strtol() skipped the blank and the sign check missed it: 4294967291 s. */
-		{ "rootdelay=\" -5\"", -EINVAL, 0 },
-		{ "rootdelay=-5", -EINVAL, 0 },
-		{ "rootdelay=\" 5\"", -EINVAL, 0 },
-		{ "rootdelay=5s", -EINVAL, 5 },
-		{ "rootdelay=", -EINVAL, 0 },
-		{ "rootdelay=99999999999", -EINVAL, 0 },
-		{ "rootdelay", -EINVAL, 0 },
+	    {"rootdelay=3", 0, 3},
+	    {"rootdelay=0x10", 0, 16},
+	    /* strtol() skipped the blank and the sign check missed it: 4294967291 s. */
+	    {"rootdelay=\" -5\"", -EINVAL, 0},
+	    {"rootdelay=-5", -EINVAL, 0},
+	    {"rootdelay=\" 5\"", -EINVAL, 0},
+	    {"rootdelay=5s", -EINVAL, 5},
+	    {"rootdelay=", -EINVAL, 0},
+	    {"rootdelay=99999999999", -EINVAL, 0},
+	    {"rootdelay", -EINVAL, 0},
 	};
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -275,24 +282,23 @@ static void test_wait_rows(void)
 		enum cmdline_wait wait;
 		unsigned timeout_sec;
 	} rows[] = {
-		{ "rootwait", 0, CMDLINE_WAIT_FOREVER, 0 },
-		{ "rootwait=5", 0, CMDLINE_WAIT_DEADLINE, 5 },
-		{ "rootwait=0x3c", 0, CMDLINE_WAIT_DEADLINE, 60 },
-		/* 0: the kernel does not wait (root_wait = 0), as without rootwait. */
-		{ "rootwait=0", 0, CMDLINE_WAIT_DEADLINE, CMDLINE_DEFAULT_TIMEOUT_SEC },
-		{ "rootwait=0 rd.timeout=4", 0, CMDLINE_WAIT_DEADLINE, 4 },
-		{ "rootwait rootwait=0", 0, CMDLINE_WAIT_DEADLINE, CMDLINE_DEFAULT_TIMEOUT_SEC },
-		{ "rootwait=0 rootwait", 0, CMDLINE_WAIT_FOREVER, 0 },
-		/* What the kernel cannot read, or negative, or too many milliseconds: forever. */
-		{ "rootwait=-1", -EINVAL, CMDLINE_WAIT_FOREVER, 0 },
-		{ "rootwait=\" 5\"", -EINVAL, CMDLINE_WAIT_FOREVER, 0 },
-		{ "rootwait=2147484", 0, CMDLINE_WAIT_FOREVER, 0 },
-		{ "rootwait=2147483", 0, CMDLINE_WAIT_DEADLINE, 2147483 },
-		/* dracut.cmdline(7): rd.timeout=0 waits forever; never a deadline of 0. */
-		{ "rd.timeout=0", 0, CMDLINE_WAIT_FOREVER, 0 },
-		{ "rd.timeout=\" -5\"", -EINVAL, CMDLINE_WAIT_DEADLINE,
-		  CMDLINE_DEFAULT_TIMEOUT_SEC },
-		{ "rd.timeout=7 rootwait=0", 0, CMDLINE_WAIT_DEADLINE, 7 },
+	    {"rootwait", 0, CMDLINE_WAIT_FOREVER, 0},
+	    {"rootwait=5", 0, CMDLINE_WAIT_DEADLINE, 5},
+	    {"rootwait=0x3c", 0, CMDLINE_WAIT_DEADLINE, 60},
+	    /* 0: the kernel does not wait (root_wait = 0), as without rootwait. */
+	    {"rootwait=0", 0, CMDLINE_WAIT_DEADLINE, CMDLINE_DEFAULT_TIMEOUT_SEC},
+	    {"rootwait=0 rd.timeout=4", 0, CMDLINE_WAIT_DEADLINE, 4},
+	    {"rootwait rootwait=0", 0, CMDLINE_WAIT_DEADLINE, CMDLINE_DEFAULT_TIMEOUT_SEC},
+	    {"rootwait=0 rootwait", 0, CMDLINE_WAIT_FOREVER, 0},
+	    /* What the kernel cannot read, or negative, or too many milliseconds: forever. */
+	    {"rootwait=-1", -EINVAL, CMDLINE_WAIT_FOREVER, 0},
+	    {"rootwait=\" 5\"", -EINVAL, CMDLINE_WAIT_FOREVER, 0},
+	    {"rootwait=2147484", 0, CMDLINE_WAIT_FOREVER, 0},
+	    {"rootwait=2147483", 0, CMDLINE_WAIT_DEADLINE, 2147483},
+	    /* dracut.cmdline(7): rd.timeout=0 waits forever; never a deadline of 0. */
+	    {"rd.timeout=0", 0, CMDLINE_WAIT_FOREVER, 0},
+	    {"rd.timeout=\" -5\"", -EINVAL, CMDLINE_WAIT_DEADLINE, CMDLINE_DEFAULT_TIMEOUT_SEC},
+	    {"rd.timeout=7 rootwait=0", 0, CMDLINE_WAIT_DEADLINE, 7},
 	};
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -452,27 +458,26 @@ static void test_invalid_words(void)
 		unsigned count;
 		const char *first, *why;
 	} rows[] = {
-		{ "root=/dev/a", 0, "", NULL },
-		{ "rootdelay=abc", 1, "rootdelay=abc", "not a number, using the default 0" },
-		{ "rootdelay=5s", 1, "rootdelay=5s", "not a number, using 5" },
-		{ "rootdelay", 1, "rootdelay", "not a number, using the default 0" },
-		{ "panic=7 panic=junk", 1, "panic=junk", "not a number, using 7" },
-		{ "rd.timeout=-5", 1, "rd.timeout=-5",
-		  "not a number of seconds, using the default 30" },
-		{ "baton.hook_timeout=0", 1, "baton.hook_timeout=0",
-		  "not a number of seconds above 0, using the default 60" },
-		{ "rootwait=5s", 1, "rootwait=5s",
-		  "not a number of seconds, waiting forever as the kernel does" },
-		{ "rd.shell=maybe", 1, "rd.shell=maybe", "not one of its values, using the default 1" },
-		{ "rd.emergency=explode", 1, "rd.emergency=explode",
-		  "not one of its values, using the default" },
-		{ "baton.log=loud baton.log=info", 1, "baton.log=loud",
-		  "not one of its values, using info" },
-		{ "rd.break=nonsense", 1, "rd.break=nonsense", "not a stage, so no break" },
-		{ "break rd.break=x", 1, "rd.break=x", "not a stage, breaking before premount" },
-		{ "modprobe.blacklist=\"a\nb\" x", 1, "modprobe.blacklist=a?b",
-		  "not a list of module names, leaving out what is not one" },
-		{ "\"panic=x\" rd.timeout=y", 2, "panic=x", "not a number, using the default 0" },
+	    {"root=/dev/a", 0, "", NULL},
+	    {"rootdelay=abc", 1, "rootdelay=abc", "not a number, using the default 0"},
+	    {"rootdelay=5s", 1, "rootdelay=5s", "not a number, using 5"},
+	    {"rootdelay", 1, "rootdelay", "not a number, using the default 0"},
+	    {"panic=7 panic=junk", 1, "panic=junk", "not a number, using 7"},
+	    {"rd.timeout=-5", 1, "rd.timeout=-5", "not a number of seconds, using the default 30"},
+	    {"baton.hook_timeout=0", 1, "baton.hook_timeout=0",
+	     "not a number of seconds above 0, using the default 60"},
+	    {"rootwait=5s", 1, "rootwait=5s",
+	     "not a number of seconds, waiting forever as the kernel does"},
+	    {"rd.shell=maybe", 1, "rd.shell=maybe", "not one of its values, using the default 1"},
+	    {"rd.emergency=explode", 1, "rd.emergency=explode",
+	     "not one of its values, using the default"},
+	    {"baton.log=loud baton.log=info", 1, "baton.log=loud",
+	     "not one of its values, using info"},
+	    {"rd.break=nonsense", 1, "rd.break=nonsense", "not a stage, so no break"},
+	    {"break rd.break=x", 1, "rd.break=x", "not a stage, breaking before premount"},
+	    {"modprobe.blacklist=\"a\nb\" x", 1, "modprobe.blacklist=a?b",
+	     "not a list of module names, leaving out what is not one"},
+	    {"\"panic=x\" rd.timeout=y", 2, "panic=x", "not a number, using the default 0"},
 	};
 	char why[CMDLINE_EXPLAIN_MAX];
 
@@ -481,8 +486,8 @@ static void test_invalid_words(void)
 		CHECK_INT(params.invalid_count, rows[i].count);
 		CHECK_STR(params.invalid, rows[i].first);
 		if (rows[i].why) {
-			CHECK_INT(cmdline_invalid_explain(&params, params.invalid, why, sizeof(why)),
-				  0);
+			CHECK_INT(
+			    cmdline_invalid_explain(&params, params.invalid, why, sizeof(why)), 0);
 			CHECK_STR(why, rows[i].why);
 		}
 		if (unit_case_failed) {
@@ -531,25 +536,25 @@ static void test_free(void)
 }
 
 const struct unit_case cmdline_cases[] = {
-	{ "defaults", test_defaults },
-	{ "strings", test_strings },
-	{ "ro_rw", test_ro_rw },
-	{ "waiting", test_waiting },
-	{ "bad_numbers", test_bad_numbers },
-	{ "panic_and_verbosity", test_panic_and_verbosity },
-	{ "lists", test_lists },
-	{ "stages_and_failure", test_stages_and_failure },
-	{ "long_line", test_long_line },
-	{ "kernel_numbers", test_kernel_numbers },
-	{ "rootdelay", test_rootdelay },
-	{ "wait_rows", test_wait_rows },
-	{ "resume_timeout", test_resume_timeout },
-	{ "dialects", test_dialects },
-	{ "blacklist_names", test_blacklist_names },
-	{ "not_terminated", test_not_terminated },
-	{ "free", test_free },
-	{ "every_key", test_every_key },
-	{ "invalid_words", test_invalid_words },
-	{ "invalid_room", test_invalid_room },
-	{ NULL, NULL },
+    {"defaults", test_defaults},
+    {"strings", test_strings},
+    {"ro_rw", test_ro_rw},
+    {"waiting", test_waiting},
+    {"bad_numbers", test_bad_numbers},
+    {"panic_and_verbosity", test_panic_and_verbosity},
+    {"lists", test_lists},
+    {"stages_and_failure", test_stages_and_failure},
+    {"long_line", test_long_line},
+    {"kernel_numbers", test_kernel_numbers},
+    {"rootdelay", test_rootdelay},
+    {"wait_rows", test_wait_rows},
+    {"resume_timeout", test_resume_timeout},
+    {"dialects", test_dialects},
+    {"blacklist_names", test_blacklist_names},
+    {"not_terminated", test_not_terminated},
+    {"free", test_free},
+    {"every_key", test_every_key},
+    {"invalid_words", test_invalid_words},
+    {"invalid_room", test_invalid_room},
+    {NULL, NULL},
 };

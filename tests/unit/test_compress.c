@@ -30,14 +30,15 @@ static unsigned char *test_data(size_t len)
 		x ^= x << 13;
 		x ^= x >> 17;
 		x ^= x << 5;
-		d[i] = (i % 7 == 0) ? (unsigned char)x : (unsigned char)("baton kernel module "[i % 20]);
+		d[i] = (i % 7 == 0) ? (unsigned char)x
+				    : (unsigned char)("baton kernel module "[i % 20]);
 	}
 	return d;
 }
 
 /* Inflates a gzip stream with zlib itself, independently of compress_unpack. */
-static int test_zlib_gunzip(const unsigned char *in, size_t len, unsigned char *out,
-			    size_t out_len, size_t *ret_len)
+static int test_zlib_gunzip(const unsigned char *in, size_t len, unsigned char *out, size_t out_len,
+			    size_t *ret_len)
 {
 	z_stream z = {0};
 	int zr;
@@ -357,7 +358,10 @@ static void detect_and_refuse_plain(void)
 	CHECK_INT(compress_detect(elf, sizeof(elf)), COMPRESS_NONE);
 	CHECK_INT(compress_detect("", 0), COMPRESS_NONE);
 	/* A magic number cut short is not that format. */
-	CHECK_INT(compress_detect("\xfd" "7zX", 4), COMPRESS_NONE);
+	CHECK_INT(compress_detect("\xfd"
+				  "7zX",
+				  4),
+		  COMPRESS_NONE);
 	CHECK_INT(compress_detect("\x1f", 1), COMPRESS_NONE);
 	CHECK_INT(compress_unpack(elf, sizeof(elf), &out, &out_len), -EINVAL);
 	CHECK_INT(compress_unpack("", 0, &out, &out_len), -EINVAL);

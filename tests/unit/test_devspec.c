@@ -13,47 +13,47 @@ static const struct {
 	unsigned major, minor;
 	int partnroff;
 } table[] = {
-	{ "/dev/vda2", 0, DEVSPEC_PATH, "/dev/vda2", 0, 0, 0 },
-	{ "UUID=2f0b7d14-55e2-4c8b-9a8e-0123456789ab", 0, DEVSPEC_UUID,
-	  "2f0b7d14-55e2-4c8b-9a8e-0123456789ab", 0, 0, 0 },
-	{ "LABEL=my root", 0, DEVSPEC_LABEL, "my root", 0, 0, 0 },
-	{ "LABEL=\"quoted\"", 0, DEVSPEC_LABEL, "quoted", 0, 0, 0 },
-	{ "PARTUUID=0badcafe-02", 0, DEVSPEC_PARTUUID, "0badcafe-02", 0, 0, 0 },
-	{ "PARTUUID=0badcafe-01/PARTNROFF=1", 0, DEVSPEC_PARTUUID, "0badcafe-01", 0, 0, 1 },
-	{ "PARTUUID=abc/PARTNROFF=-2", 0, DEVSPEC_PARTUUID, "abc", 0, 0, -2 },
-	{ "PARTLABEL=root", 0, DEVSPEC_PARTLABEL, "root", 0, 0, 0 },
-	{ "/dev/disk/by-uuid/1234-ABCD", 0, DEVSPEC_UUID, "1234-ABCD", 0, 0, 0 },
-	{ "/dev/disk/by-label/my\\x20root", 0, DEVSPEC_LABEL, "my root", 0, 0, 0 },
-	{ "/dev/disk/by-partuuid/aa-01", 0, DEVSPEC_PARTUUID, "aa-01", 0, 0, 0 },
-	{ "/dev/disk/by-partlabel/esp", 0, DEVSPEC_PARTLABEL, "esp", 0, 0, 0 },
-	{ "254:2", 0, DEVSPEC_DEVNUM, "254:2", 254, 2, 0 },
-	{ "8:17", 0, DEVSPEC_DEVNUM, "8:17", 8, 17, 0 },
-	{ "0x801", 0, DEVSPEC_DEVNUM, "0x801", 8, 1, 0 },
-	{ "801", 0, DEVSPEC_DEVNUM, "801", 8, 1, 0 },
-	{ "fe02", 0, DEVSPEC_DEVNUM, "fe02", 254, 2, 0 },
-	{ "", -EINVAL, 0, NULL, 0, 0, 0 },
-	{ "UUID=", -EINVAL, 0, NULL, 0, 0, 0 },
-	{ "vda2", -EINVAL, 0, NULL, 0, 0, 0 },
-	{ "8:", -EINVAL, 0, NULL, 0, 0, 0 },
-	{ ":1", -EINVAL, 0, NULL, 0, 0, 0 },
-	{ "8:1x", -EINVAL, 0, NULL, 0, 0, 0 },
-	{ "99999:1", -EINVAL, 0, NULL, 0, 0, 0 },
-	{ "PARTUUID=abc/PARTNROFF=x", -EINVAL, 0, NULL, 0, 0, 0 },
-	{ "PARTUUID=abc/FOO=1", -EINVAL, 0, NULL, 0, 0, 0 },
-	{ "PARTUUID=/PARTNROFF=1", -EINVAL, 0, NULL, 0, 0, 0 },
-	{ "/dev/disk/by-uuid/\\x00", -EINVAL, 0, NULL, 0, 0, 0 },
-	{ "0x0x801", -EINVAL, 0, NULL, 0, 0, 0 },
-	{ "0", -EINVAL, 0, NULL, 0, 0, 0 },
-	{ "0:0", -EINVAL, 0, NULL, 0, 0, 0 },
-	{ "+8:1", -EINVAL, 0, NULL, 0, 0, 0 },
-	{ "/dev/disk/by-partuuid/ab\\x2fPARTNROFF=1", 0, DEVSPEC_PARTUUID, "ab/PARTNROFF=1", 0, 0, 0 },
-	{ "/dev/disk/by-label/ab\\x00cd", -EINVAL, 0, NULL, 0, 0, 0 },
+    {"/dev/vda2", 0, DEVSPEC_PATH, "/dev/vda2", 0, 0, 0},
+    {"UUID=2f0b7d14-55e2-4c8b-9a8e-0123456789ab", 0, DEVSPEC_UUID,
+     "2f0b7d14-55e2-4c8b-9a8e-0123456789ab", 0, 0, 0},
+    {"LABEL=my root", 0, DEVSPEC_LABEL, "my root", 0, 0, 0},
+    {"LABEL=\"quoted\"", 0, DEVSPEC_LABEL, "quoted", 0, 0, 0},
+    {"PARTUUID=0badcafe-02", 0, DEVSPEC_PARTUUID, "0badcafe-02", 0, 0, 0},
+    {"PARTUUID=0badcafe-01/PARTNROFF=1", 0, DEVSPEC_PARTUUID, "0badcafe-01", 0, 0, 1},
+    {"PARTUUID=abc/PARTNROFF=-2", 0, DEVSPEC_PARTUUID, "abc", 0, 0, -2},
+    {"PARTLABEL=root", 0, DEVSPEC_PARTLABEL, "root", 0, 0, 0},
+    {"/dev/disk/by-uuid/1234-ABCD", 0, DEVSPEC_UUID, "1234-ABCD", 0, 0, 0},
+    {"/dev/disk/by-label/my\\x20root", 0, DEVSPEC_LABEL, "my root", 0, 0, 0},
+    {"/dev/disk/by-partuuid/aa-01", 0, DEVSPEC_PARTUUID, "aa-01", 0, 0, 0},
+    {"/dev/disk/by-partlabel/esp", 0, DEVSPEC_PARTLABEL, "esp", 0, 0, 0},
+    {"254:2", 0, DEVSPEC_DEVNUM, "254:2", 254, 2, 0},
+    {"8:17", 0, DEVSPEC_DEVNUM, "8:17", 8, 17, 0},
+    {"0x801", 0, DEVSPEC_DEVNUM, "0x801", 8, 1, 0},
+    {"801", 0, DEVSPEC_DEVNUM, "801", 8, 1, 0},
+    {"fe02", 0, DEVSPEC_DEVNUM, "fe02", 254, 2, 0},
+    {"", -EINVAL, 0, NULL, 0, 0, 0},
+    {"UUID=", -EINVAL, 0, NULL, 0, 0, 0},
+    {"vda2", -EINVAL, 0, NULL, 0, 0, 0},
+    {"8:", -EINVAL, 0, NULL, 0, 0, 0},
+    {":1", -EINVAL, 0, NULL, 0, 0, 0},
+    {"8:1x", -EINVAL, 0, NULL, 0, 0, 0},
+    {"99999:1", -EINVAL, 0, NULL, 0, 0, 0},
+    {"PARTUUID=abc/PARTNROFF=x", -EINVAL, 0, NULL, 0, 0, 0},
+    {"PARTUUID=abc/FOO=1", -EINVAL, 0, NULL, 0, 0, 0},
+    {"PARTUUID=/PARTNROFF=1", -EINVAL, 0, NULL, 0, 0, 0},
+    {"/dev/disk/by-uuid/\\x00", -EINVAL, 0, NULL, 0, 0, 0},
+    {"0x0x801", -EINVAL, 0, NULL, 0, 0, 0},
+    {"0", -EINVAL, 0, NULL, 0, 0, 0},
+    {"0:0", -EINVAL, 0, NULL, 0, 0, 0},
+    {"+8:1", -EINVAL, 0, NULL, 0, 0, 0},
+    {"/dev/disk/by-partuuid/ab\\x2fPARTNROFF=1", 0, DEVSPEC_PARTUUID, "ab/PARTNROFF=1", 0, 0, 0},
+    {"/dev/disk/by-label/ab\\x00cd", -EINVAL, 0, NULL, 0, 0, 0},
 };
 
 static void test_table(void)
 {
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
-		struct devspec d = { .kind = DEVSPEC_PATH };
+		struct devspec d = {.kind = DEVSPEC_PATH};
 		int r = devspec_parse(table[i].spec, &d);
 
 		if (r != table[i].result)
@@ -91,8 +91,8 @@ static void test_tag_names(void)
 }
 
 const struct unit_case devspec_cases[] = {
-	{ "table", test_table },
-	{ "overlong", test_overlong },
-	{ "tag_names", test_tag_names },
-	{ NULL, NULL },
+    {"table", test_table},
+    {"overlong", test_overlong},
+    {"tag_names", test_tag_names},
+    {NULL, NULL},
 };

@@ -140,8 +140,10 @@ static void test_order_and_environment(void)
 	setup();
 	CHECK(!hooks_exist(STAGE_PREMOUNT));
 	/* Lexical order in the C locale: "10-a" < "20-b" < "3-c"; dot files are skipped. */
-	snprintf(body, sizeof(body), "echo \"$(basename \"$0\") $BATON_STAGE $BATON_ROOT "
-		 "$BATON_ROOT_DEVICE $PATH\" >> %s", trace);
+	snprintf(body, sizeof(body),
+		 "echo \"$(basename \"$0\") $BATON_STAGE $BATON_ROOT "
+		 "$BATON_ROOT_DEVICE $PATH\" >> %s",
+		 trace);
 	put_hook("premount", "20-b", body);
 	put_hook("premount", "3-c", body);
 	put_hook("premount", "10-a", body);
@@ -269,7 +271,8 @@ static void test_daemon_keeps_output(void)
 	pid_t r;
 
 	setup();
-	snprintf(body, sizeof(body), "(sleep 2; echo late; echo alive > %s) &\necho started", trace);
+	snprintf(body, sizeof(body), "(sleep 2; echo late; echo alive > %s) &\necho started",
+		 trace);
 	put_hook("early", "10-daemon", body);
 	capture_log();
 	clock_gettime(CLOCK_MONOTONIC, &a);
@@ -296,12 +299,12 @@ static void test_daemon_keeps_output(void)
 }
 
 const struct unit_case hooks_cases[] = {
-	{ "order_and_environment", test_order_and_environment },
-	{ "clean_environment", test_clean_environment },
-	{ "failures_and_results", test_failures_and_results },
-	{ "result_folder_made", test_result_folder_made },
-	{ "time_limit", test_time_limit },
-	{ "flood_time_limit", test_flood_time_limit },
-	{ "daemon_keeps_output", test_daemon_keeps_output },
-	{ NULL, NULL },
+    {"order_and_environment", test_order_and_environment},
+    {"clean_environment", test_clean_environment},
+    {"failures_and_results", test_failures_and_results},
+    {"result_folder_made", test_result_folder_made},
+    {"time_limit", test_time_limit},
+    {"flood_time_limit", test_flood_time_limit},
+    {"daemon_keeps_output", test_daemon_keeps_output},
+    {NULL, NULL},
 };

@@ -43,8 +43,9 @@ static void copy_in(const char *from, const char *to)
 
 static void build_root(void)
 {
-	static const char *const dirs[] = { "sbin", "bin", "lib", "lib/systemd", "usr", "usr/lib",
-					    "usr/lib/systemd", "lib64", "noexec" };
+	static const char *const dirs[] = {
+	    "sbin",  "bin",   "lib", "lib/systemd", "usr", "usr/lib", "usr/lib/systemd",
+	    "lib64", "noexec"};
 
 	strcpy(root, "/tmp/baton-inroot-XXXXXX");
 	CHECK(mkdtemp(root) != NULL);
@@ -118,7 +119,7 @@ static void test_open_stays_inside(void)
 }
 
 const struct unit_case inroot_cases[] = {
-	{ "resolution", test_resolution },
-	{ "open_stays_inside", test_open_stays_inside },
-	{ NULL, NULL },
+    {"resolution", test_resolution},
+    {"open_stays_inside", test_open_stays_inside},
+    {NULL, NULL},
 };

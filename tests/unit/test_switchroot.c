@@ -19,9 +19,13 @@ static struct switchroot_statx sx(uint32_t mask, uint64_t attr_mask, uint64_t at
 				  uint32_t minor, uint64_t mnt_id, uint16_t type)
 {
 	struct switchroot_statx r = {
-		.stx_mask = mask, .stx_attributes_mask = attr_mask, .stx_attributes = attr,
-		.stx_dev_major = major, .stx_dev_minor = minor, .stx_mnt_id = mnt_id,
-		.stx_mode = (uint16_t)(type | 0755),
+	    .stx_mask = mask,
+	    .stx_attributes_mask = attr_mask,
+	    .stx_attributes = attr,
+	    .stx_dev_major = major,
+	    .stx_dev_minor = minor,
+	    .stx_mnt_id = mnt_id,
+	    .stx_mode = (uint16_t)(type | 0755),
 	};
 
 	return r;
@@ -89,17 +93,17 @@ static void test_neither(void)
 static void test_nothing_known(void)
 {
 	struct switchroot_statx top = sx(BASIC, 0, 0, TMPFS_MAJOR, TMPFS_MINOR, 0, S_IFDIR);
-	struct switchroot_statx none = { 0 };
+	struct switchroot_statx none = {0};
 
 	CHECK(!may(top, none));
 	CHECK(!may(none, sx(BASIC, 0, 0, TMPFS_MAJOR, TMPFS_MINOR, 0, S_IFREG)));
 }
 
 const struct unit_case switchroot_cases[] = {
-	{ "new_kernel", test_new_kernel },
-	{ "mask_without_mnt_id", test_mask_without_mnt_id },
-	{ "attributes_mask_without_mount_root", test_attributes_mask_without_mount_root },
-	{ "neither", test_neither },
-	{ "nothing_known", test_nothing_known },
-	{ NULL, NULL },
+    {"new_kernel", test_new_kernel},
+    {"mask_without_mnt_id", test_mask_without_mnt_id},
+    {"attributes_mask_without_mount_root", test_attributes_mask_without_mount_root},
+    {"neither", test_neither},
+    {"nothing_known", test_nothing_known},
+    {NULL, NULL},
 };

@@ -13,35 +13,32 @@ struct unit_case {
 /* Set by CHECK* when a case fails; reset by the runner before each case. */
 extern int unit_case_failed;
 
-#define CHECK(cond)                                                                     \
-	do {                                                                            \
-		if (!(cond)) {                                                          \
-			fprintf(stderr, "  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, \
-				#cond);                                                 \
-			unit_case_failed = 1;                                           \
-		}                                                                       \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); \
+			unit_case_failed = 1;                                                      \
+		}                                                                                  \
 	} while (0)
 
-#define CHECK_INT(got, want)                                                            \
-	do {                                                                            \
-		long long got_ = (long long)(got), want_ = (long long)(want);           \
-		if (got_ != want_) {                                                    \
-			fprintf(stderr, "  %s:%d: %s is %lld, expected %lld\n", __FILE__,   \
-				__LINE__, #got, got_, want_);                           \
-			unit_case_failed = 1;                                           \
-		}                                                                       \
+#define CHECK_INT(got, want)                                                                       \
+	do {                                                                                       \
+		long long got_ = (long long)(got), want_ = (long long)(want);                      \
+		if (got_ != want_) {                                                               \
+			fprintf(stderr, "  %s:%d: %s is %lld, expected %lld\n", __FILE__,          \
+				__LINE__, #got, got_, want_);                                      \
+			unit_case_failed = 1;                                                      \
+		}                                                                                  \
 	} while (0)
 
-#define CHECK_STR(got, want)                                                            \
-	do {                                                                            \
-		const char *got_ = (got), *want_ = (want);                              \
-		if ((got_ == NULL) != (want_ == NULL) ||                                \
-		    (got_ && strcmp(got_, want_) != 0)) {                               \
-			fprintf(stderr, "  %s:%d: %s is \"%s\", expected \"%s\"\n",         \
-				__FILE__, __LINE__, #got, got_ ? got_ : "(null)",       \
-				want_ ? want_ : "(null)");                              \
-			unit_case_failed = 1;                                           \
-		}                                                                       \
+#define CHECK_STR(got, want)                                                                       \
+	do {                                                                                       \
+		const char *got_ = (got), *want_ = (want);                                         \
+		if ((got_ == NULL) != (want_ == NULL) || (got_ && strcmp(got_, want_) != 0)) {     \
+			fprintf(stderr, "  %s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__,      \
+				__LINE__, #got, got_ ? got_ : "(null)", want_ ? want_ : "(null)"); \
+			unit_case_failed = 1;                                                      \
+		}                                                                                  \
 	} while (0)
 
 /* Every suite ends with a { NULL, NULL } sentinel. */

@@ -6,7 +6,7 @@
 
 int main(void)
 {
-	struct timespec half = { 0, 500 * 1000000L };
+	struct timespec half = {0, 500 * 1000000L};
 
 	for (unsigned long i = 1;; i++) {
 		char line[32];
