@@ -73,7 +73,7 @@ generator-test: all | test-packages
 qemu-test: all | test-packages
 	tests/qemu/run.sh
 
-check: unit fuzz-replay docs-check generator-test qemu-test
+check: lint unit fuzz-replay docs-check generator-test qemu-test
 
 # Style: clang-format (dry run) on every C file, shellcheck on every shell script.
 lint: | test-packages
