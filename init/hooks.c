@@ -334,6 +334,77 @@ static void read_result(const char *who)
 	(void)unlink(result_path);
 }
 
+/* Starts path in its own process group, stdout and stderr on the pipe's write end. */
+static pid_t start_hook(const char *path, char *const envp[], int out_fd)
+{
+	char *const argv[] = {(char *)path, NULL};
+	pid_t pid = fork();
+	int null;
+
+	if (pid != 0)
+		return pid < 0 ? -errno : pid;
+	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	/* Its own process group, so a time-out stops everything it started. */
+	(void)setpgid(0, 0);
+	/* After /dev moved (pre-switch) there is no /dev/null: no stdin at all then. */
+	if (null >= 0)
+		(void)dup2(null, STDIN_FILENO);
+	else
+		close(STDIN_FILENO);
+	(void)dup2(out_fd, STDOUT_FILENO);
+	(void)dup2(out_fd, STDERR_FILENO);
+	execve(path, argv, envp);
+	_exit(127);
+}
+
+/*
+ * Logs the hook's output until it exits, stopping it at its deadline (SIGTERM to its group,
+ * SIGKILL after a grace period, then giving up on it). Waits for the hook itself, not for
+ * end-of-file: a daemon it starts (plymouthd) may keep the pipe open for the rest of the boot.
+ * The reading is bounded per round, so the deadline holds however fast the hook writes.
+ * Returns the state of the pipe; *ret_status is the hook's wait status.
+ */
+static enum read_state wait_hook(pid_t pid, struct hook_output *out, int fd, unsigned timeout_sec,
+				 int *ret_status)
+{
+	long long deadline = now_ms() + (long long)timeout_sec * 1000;
+	enum read_state state = OUTPUT_EMPTY;
+	bool killed = false, sigkilled = false;
+
+	for (;;) {
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+		/* At end-of-file poll() returns at once: then it only paces the loop. */
+		if (state == OUTPUT_EMPTY)
+			(void)poll(&pfd, 1, HOOK_POLL_MS);
+		else if (state == OUTPUT_EOF)
+			(void)poll(NULL, 0, HOOK_POLL_MS);
+		if (state != OUTPUT_EOF)
+			state = output_read(out, fd);
+		if (waitpid(pid, ret_status, WNOHANG) == pid)
+			return state;
+		if (now_ms() < deadline)
+			continue;
+		if (!killed) {
+			log_error("%s: still running after %u s (baton.hook_timeout=), stopping it",
+				  out->who, timeout_sec);
+			(void)kill(-pid, SIGTERM);
+			killed = true;
+		} else if (!sigkilled) {
+			(void)kill(-pid, SIGKILL);
+			sigkilled = true;
+		} else {
+			/* Asleep in the kernel (a dead disk or NFS): waiting could be forever. */
+			log_error("%s: still there %d ms after SIGKILL, going on without it",
+				  out->who, HOOK_KILL_GRACE_MS);
+			*ret_status = SIGKILL;
+			return state;
+		}
+		deadline = now_ms() + HOOK_KILL_GRACE_MS;
+	}
+}
+
 /* Runs one hook to its end or its time limit; returns its exit status (or 128+signal). */
 static int run_one(const char *path, const char *who, enum boot_stage stage,
 		   const struct boot_params *params, const char *root_device)
@@ -341,11 +412,8 @@ static int run_one(const char *path, const char *who, enum boot_stage stage,
 	char env_stage[64], env_device[PATH_MAX + 32], env_result[PATH_MAX + 16];
 	char *const envp[] = {env_stage,  "BATON_ROOT=" MOUNT_NEW_ROOT,		env_device,
 			      env_result, "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
-	char *const argv[] = {(char *)path, NULL};
-	long long deadline = now_ms() + (long long)params->hook_timeout_sec * 1000;
 	struct hook_output out = {.who = who};
-	enum read_state state = OUTPUT_EMPTY;
-	bool killed = false, sigkilled = false;
+	enum read_state state;
 	int p[2], status = 0;
 	pid_t pid;
 
@@ -357,72 +425,15 @@ static int run_one(const char *path, const char *who, enum boot_stage stage,
 		return log_error_errno(-errno, "%s: cannot create a pipe: %m", who);
 	reserve_result();
 
-	pid = fork();
+	pid = start_hook(path, envp, p[1]);
+	close(p[1]);
 	if (pid < 0) {
 		close(p[0]);
-		close(p[1]);
-		return log_error_errno(-errno, "%s: cannot fork: %m", who);
+		return log_error_errno((int)pid, "%s: cannot fork: %m", who);
 	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-		/* Its own process group, so a time-out stops everything it started. */
-		(void)setpgid(0, 0);
-		/* After /dev moved (pre-switch) there is no /dev/null: no stdin at all then. */
-		if (null >= 0)
-			(void)dup2(null, STDIN_FILENO);
-		else
-			close(STDIN_FILENO);
-		(void)dup2(p[1], STDOUT_FILENO);
-		(void)dup2(p[1], STDERR_FILENO);
-		execve(path, argv, envp);
-		_exit(127);
-	}
-	close(p[1]);
 	(void)fcntl(p[0], F_SETFL, O_NONBLOCK);
+	state = wait_hook(pid, &out, p[0], params->hook_timeout_sec, &status);
 
-	/*
-	 * Wait for the hook itself, not for end-of-file: a daemon it starts (plymouthd) may keep
-	 * the pipe open for the rest of the boot. The reading is bounded per round, so the
-	 * deadline holds however fast the hook writes.
-	 */
-	for (;;) {
-		struct pollfd pfd = {.fd = p[0], .events = POLLIN};
-		pid_t r;
-
-		/* At end-of-file poll() returns at once: then it only paces the loop. */
-		if (state == OUTPUT_EMPTY)
-			(void)poll(&pfd, 1, HOOK_POLL_MS);
-		else if (state == OUTPUT_EOF)
-			(void)poll(NULL, 0, HOOK_POLL_MS);
-		if (state != OUTPUT_EOF)
-			state = output_read(&out, p[0]);
-		r = waitpid(pid, &status, WNOHANG);
-		if (r == pid)
-			break;
-		if (now_ms() >= deadline) {
-			if (!killed) {
-				log_error(
-				    "%s: still running after %u s (baton.hook_timeout=), stopping it",
-				    who, params->hook_timeout_sec);
-				(void)kill(-pid, SIGTERM);
-				killed = true;
-				deadline = now_ms() + HOOK_KILL_GRACE_MS;
-			} else if (!sigkilled) {
-				(void)kill(-pid, SIGKILL);
-				sigkilled = true;
-				deadline = now_ms() + HOOK_KILL_GRACE_MS;
-			} else {
-				/* Asleep in the kernel (a dead disk or NFS): waiting could be
-				 * forever. */
-				log_error(
-				    "%s: still there %d ms after SIGKILL, going on without it", who,
-				    HOOK_KILL_GRACE_MS);
-				status = SIGKILL;
-				break;
-			}
-		}
-	}
 	/* What the hook wrote last; one burst at most, a daemon may write on forever. */
 	if (state != OUTPUT_EOF)
 		state = output_read(&out, p[0]);
