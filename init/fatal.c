@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
-/* The one failure path: failure hooks, then a shell, a reboot or a halt as the command line says.
- */
+/* The one failure path: the "fatal:" report, failure hooks, then a shell, a reboot or a halt. */
 #include "fatal.h"
 
 #include "hooks.h"
 #include "log.h"
-#include "modules.h"
 #include "shell.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <sys/reboot.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,14 +21,25 @@ static void sleep_sec(unsigned sec)
 		;
 }
 
-_Noreturn void fatal(const struct boot_params *params)
+/* More than one kmsg record holds, so a reason too long is cut and marked by log_msgv(). */
+#define FATAL_REASON_MAX 1024
+
+_Noreturn void fatal(const struct boot_params *params, fatal_before_rescue_fn before_rescue,
+		     const char *fmt, ...)
 {
+	char reason[FATAL_REASON_MAX];
+	va_list ap;
 	enum cmdline_emergency emergency = params ? params->emergency : CMDLINE_EMERGENCY_DEFAULT;
 	/* Without the command line, panic= is unknown too: reboot, after time to read why. */
 	int panic_sec = params ? params->panic_sec : FATAL_UNKNOWN_CMDLINE_REBOOT_SEC;
 
-	/* Drivers for everything present: a keyboard for the shell, disks for the hooks. */
-	modules_coldplug();
+	/* First, while errno still says what failed (for "%m"). */
+	va_start(ap, fmt);
+	(void)vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	log_error("fatal: %s", reason);
+	if (before_rescue)
+		before_rescue();
 	if (params)
 		(void)hooks_run(STAGE_FAILURE, params, NULL);
 	/* shell_run() decides: rd.shell=, or with params NULL the image's SHELL_ALLOWED_MARKER. */

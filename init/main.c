@@ -94,9 +94,10 @@ static void warn_invalid(void)
 
 /*
  * Reads /proc/cmdline whole, whatever its length: x86's limit is 2048 bytes, other
- * architectures allow more, and bootconfig adds its "kernel" keys beyond it.
+ * architectures allow more, and bootconfig adds its "kernel" keys beyond it. What it cannot
+ * read fails the boot with the command line unknown.
  */
-static int read_cmdline(void)
+static void read_cmdline(void)
 {
 	size_t size = CMDLINE_READ_CHUNK, n = 0;
 	char *buf = malloc(size), *bigger;
@@ -104,53 +105,41 @@ static int read_cmdline(void)
 	int fd, r;
 
 	if (!buf)
-		return log_error_errno(-ENOMEM, "fatal: no memory to read /proc/cmdline");
+		fatal(NULL, modules_coldplug, "no memory to read /proc/cmdline");
 	fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		r = log_error_errno(
-		    -errno, "fatal: cannot open /proc/cmdline (%m): is proc mounted on /proc?");
-		free(buf);
-		return r;
-	}
+	if (fd < 0)
+		fatal(NULL, modules_coldplug,
+		      "cannot open /proc/cmdline (%m): is proc mounted on /proc?");
 	for (;;) {
 		if (n == size) {
 			bigger = size <= SIZE_MAX / 2 ? realloc(buf, size * 2) : NULL;
-			if (!bigger) {
-				r = log_error_errno(
-				    -ENOMEM,
-				    "fatal: no memory to read /proc/cmdline past %zu bytes", n);
-				goto out;
-			}
+			if (!bigger)
+				fatal(NULL, modules_coldplug,
+				      "no memory to read /proc/cmdline past %zu bytes", n);
 			buf = bigger;
 			size *= 2;
 		}
 		got = read(fd, buf + n, size - n);
 		if (got < 0 && errno == EINTR)
 			continue;
-		if (got < 0) {
-			r = log_error_errno(-errno, "fatal: reading /proc/cmdline failed: %m");
-			goto out;
-		}
+		if (got < 0)
+			fatal(NULL, modules_coldplug, "reading /proc/cmdline failed: %m");
 		if (got == 0)
 			break;
 		n += (size_t)got;
 	}
+	close(fd);
 	r = cmdline_parse(buf, n, &params);
-	if (r == -ENOMEM) {
-		log_error_errno(r, "fatal: no memory to parse the %zu bytes of /proc/cmdline", n);
-		goto out;
-	}
+	free(buf);
+	if (r == -ENOMEM)
+		fatal(NULL, modules_coldplug, "no memory to parse the %zu bytes of /proc/cmdline",
+		      n);
 	if (r < 0)
 		warn_invalid();
-	r = 0;
 	if (params.log_level >= 0)
 		log_set_max_level((enum log_level)params.log_level);
 	else if (params.verbosity == CMDLINE_VERBOSITY_DEBUG)
 		log_set_max_level(LOG_LEVEL_DEBUG);
-out:
-	close(fd);
-	free(buf);
-	return r;
 }
 
 /* A hook (LVM, LUKS, RAID) may hand back the device that now holds the root. */
@@ -217,17 +206,15 @@ static void resume_if_asked(void)
 
 static void parse_root(void)
 {
-	if (!params.root[0]) {
-		log_error(
-		    "fatal: no root= on the kernel command line: add root=UUID=..., root=LABEL=... or root=/dev/NAME to the boot loader entry");
-		fatal(&params);
-	}
-	if (devspec_parse(params.root, &root_spec) < 0) {
-		log_error(
-		    "fatal: root=%s is not a form baton understands: use /dev/NAME, UUID=, LABEL=, PARTUUID=, PARTLABEL=, MAJOR:MINOR or /dev/disk/by-*/NAME",
+	if (!params.root[0])
+		fatal(
+		    &params, modules_coldplug,
+		    "no root= on the kernel command line: add root=UUID=..., root=LABEL=... or root=/dev/NAME to the boot loader entry");
+	if (devspec_parse(params.root, &root_spec) < 0)
+		fatal(
+		    &params, modules_coldplug,
+		    "root=%s is not a form baton understands: use /dev/NAME, UUID=, LABEL=, PARTUUID=, PARTLABEL=, MAJOR:MINOR or /dev/disk/by-*/NAME",
 		    params.root);
-		fatal(&params);
-	}
 }
 
 /*
@@ -242,6 +229,14 @@ static bool root_already_present(void)
 	    hooks_exist(STAGE_DEVICE) || params.rootdelay_sec)
 		return false;
 	return devices_find_now(&root_spec) != NULL;
+}
+
+/* After "fatal: root device ... did not appear": what was seen, then drivers for the rescue. */
+static void report_missing_root(void)
+{
+	devices_report(&root_spec);
+	modules_report_unclaimed();
+	modules_coldplug();
 }
 
 static void find_root(void)
@@ -262,49 +257,50 @@ static void find_root(void)
 	r = devices_wait_for(&root_spec, params.root, params.value_size, "root device",
 			     params.wait == CMDLINE_WAIT_FOREVER ? 0 : params.timeout_sec,
 			     device_hooks, &root_dev);
-	if (r < 0) {
-		log_error(
-		    "fatal: root device %s did not appear within %u s: check root= for a typo (the devices seen are listed below), make sure the image has the disk's driver (mkinitramfs -m), or add rootwait for a slow disk",
+	if (r < 0)
+		fatal(
+		    &params, report_missing_root,
+		    "root device %s did not appear within %u s: check root= for a typo (the devices seen are listed below), make sure the image has the disk's driver (mkinitramfs -m), or add rootwait for a slow disk",
 		    params.root, params.timeout_sec);
-		devices_report(&root_spec);
-		modules_report_unclaimed();
-		fatal(&params);
-	}
 	snprintf(root_device, sizeof(root_device), "/dev/%s", root_dev->name);
 }
 
 static void mount_root_and_usr(void)
 {
-	if (mount_root(&params, root_dev) < 0) {
-		log_error("fatal: the root filesystem on /dev/%s could not be mounted",
-			  root_dev->name);
-		fatal(&params);
+	struct mount_usr usr;
+	int r;
+
+	if (mount_root(&params, root_dev) < 0)
+		fatal(&params, modules_coldplug,
+		      "the root filesystem on /dev/%s could not be mounted", root_dev->name);
+	r = mount_usr_find(&params, &usr);
+	if (r > 0) {
+		/* Its disk may need a driver the root did not. */
+		modules_coldplug();
+		r = mount_usr(&params, &usr);
 	}
-	if (mount_usr(&params) < 0) {
-		log_error("fatal: /usr could not be mounted; the real init needs it in place");
-		fatal(&params);
-	}
+	if (r < 0)
+		fatal(&params, modules_coldplug,
+		      "/usr could not be mounted; the real init needs it in place");
 }
 
 static _Noreturn void switch_to_new_root(void)
 {
 	struct switchroot_plan plan;
 
-	if (switchroot_validate(MOUNT_NEW_ROOT, params.init, &plan) < 0) {
-		log_error("fatal: not switching to the new root; the initramfs is intact");
-		fatal(&params);
-	}
+	if (switchroot_validate(MOUNT_NEW_ROOT, params.init, &plan) < 0)
+		fatal(&params, modules_coldplug,
+		      "not switching to the new root; the initramfs is intact");
 	/* /dev first, so helpers told to move (plymouth) find it populated in the new root. */
-	if (switchroot_move_api(&plan, "/dev") < 0) {
-		log_error("fatal: not switching to the new root; the initramfs is intact");
-		fatal(&params);
-	}
+	if (switchroot_move_api(&plan, "/dev") < 0)
+		fatal(&params, modules_coldplug,
+		      "not switching to the new root; the initramfs is intact");
 	(void)hooks_run(STAGE_PRE_SWITCH, &params, root_device);
 	(void)procs_stop_initramfs();
 	init_argv[0] = plan.init;
 	(void)switchroot_execute(&plan, init_argv, init_envp);
-	log_error("fatal: the switch to the new root failed; back in the initramfs");
-	fatal(&params);
+	fatal(&params, modules_coldplug,
+	      "the switch to the new root failed; back in the initramfs");
 }
 
 int main(int argc, char *argv[], char *envp[])
@@ -324,8 +320,7 @@ int main(int argc, char *argv[], char *envp[])
 	ensure_std_fds();
 	log_open();
 	log_lift_ratelimit();
-	if (read_cmdline() < 0)
-		fatal(NULL);
+	read_cmdline();
 	log_info("started, root=%s", params.root[0] ? params.root : "(none)");
 	(void)hooks_run(STAGE_EARLY, &params, NULL);
 

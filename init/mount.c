@@ -248,70 +248,84 @@ out:
 	return r;
 }
 
-int mount_usr(const struct boot_params *params)
+/* Frees what mount_usr_find() filled in; safe on a zeroed or already released usr. */
+static void usr_release(struct mount_usr *usr)
 {
-	char *source = NULL, *fstype = NULL, *options = NULL;
-	char target[FD_PATH_MAX], where[PATH_MAX];
-	const struct device_info *dev;
-	struct devspec spec;
-	const char *from;
-	int r, fd = -1;
+	if (usr->fd >= 0)
+		close(usr->fd);
+	usr->fd = -1;
+	free(usr->source);
+	free(usr->fstype);
+	free(usr->options);
+	usr->source = usr->fstype = usr->options = NULL;
+}
 
+int mount_usr_find(const struct boot_params *params, struct mount_usr *usr)
+{
+	int r;
+
+	*usr = (struct mount_usr){.fd = -1};
 	if (params->usr[0]) {
-		from = "mount.usr=";
-		source = strdup(params->usr);
-		fstype = strdup(params->usrfstype);
-		options = with_ro_rw(params->usrflags, params->read_write);
-		r = source && fstype && options ? 1 : -ENOMEM;
+		usr->from = "mount.usr=";
+		usr->source = strdup(params->usr);
+		usr->fstype = strdup(params->usrfstype);
+		usr->options = with_ro_rw(params->usrflags, params->read_write);
+		r = usr->source && usr->fstype && usr->options ? 1 : -ENOMEM;
 	} else {
-		from = "/etc/fstab of the new root";
-		r = fstab_usr(&source, &fstype, &options);
+		usr->from = "/etc/fstab of the new root";
+		r = fstab_usr(&usr->source, &usr->fstype, &usr->options);
 	}
 	if (r == -ENOMEM) {
 		log_error_errno(r, "out of memory");
-		goto out;
+		goto fail;
 	}
 	if (r < 0) {
 		log_error_errno(r, "cannot read %s%s: %m", MOUNT_NEW_ROOT, NEW_ROOT_FSTAB);
-		goto out;
+		goto fail;
 	}
 	if (r == 0)
-		goto out;
-	if (devspec_parse(source, &spec) < 0) {
+		goto fail;
+	if (devspec_parse(usr->source, &usr->spec) < 0) {
 		r = log_error_errno(
 		    -EINVAL,
 		    "the /usr device \"%s\" (from %s) is not a form baton understands: use UUID=, LABEL=, PARTUUID=, PARTLABEL= or /dev/NAME",
-		    source, from);
-		goto out;
+		    usr->source, usr->from);
+		goto fail;
 	}
-	fd = usr_mount_point(where, sizeof(where));
-	if (fd < 0) {
-		r = fd;
-		goto out;
+	usr->fd = usr_mount_point(usr->where, sizeof(usr->where));
+	if (usr->fd < 0) {
+		r = usr->fd;
+		goto fail;
 	}
-	log_info("/usr is %s (from %s)", source, from);
-	/* Its disk may need a driver the root did not. */
-	modules_coldplug();
+	log_info("/usr is %s (from %s)", usr->source, usr->from);
+	return 1;
+fail:
+	usr_release(usr);
+	return r;
+}
+
+int mount_usr(const struct boot_params *params, struct mount_usr *usr)
+{
+	char target[FD_PATH_MAX];
+	const struct device_info *dev;
+	int r;
+
 	/* No hook runs in this wait, so source is only read. */
-	r = devices_wait_for(&spec, source, strlen(source) + 1, "/usr device",
+	r = devices_wait_for(&usr->spec, usr->source, strlen(usr->source) + 1, "/usr device",
 			     params->wait == CMDLINE_WAIT_FOREVER ? 0 : params->timeout_sec, NULL,
 			     &dev);
 	if (r < 0) {
-		log_error("the /usr device %s (from %s) did not appear within %u s", source, from,
-			  params->timeout_sec);
-		devices_report(&spec);
+		log_error("the /usr device %s (from %s) did not appear within %u s", usr->source,
+			  usr->from, params->timeout_sec);
+		devices_report(&usr->spec);
 		goto out;
 	}
 	/* The kernel follows /proc/self/fd/N to the very directory resolved above. */
-	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
-	r = mount_device(dev, fstype, options, target, where, "/usr",
+	snprintf(target, sizeof(target), "/proc/self/fd/%d", usr->fd);
+	r = mount_device(dev, usr->fstype, usr->options, target, usr->where, "/usr",
 			 params->usr[0] ? "mount.usrfstype=" : "the fstab type field ");
 out:
-	if (fd >= 0)
-		close(fd);
-	free(source);
-	free(fstype);
-	free(options);
+	usr_release(usr);
 	return r < 0 ? r : 0;
 }
 

@@ -4,7 +4,9 @@
 
 #include "cmdline.h"
 #include "devices.h"
+#include "devspec.h"
 
+#include <limits.h>
 #include <sys/mount.h>
 
 #define MOUNT_NEW_ROOT "/sysroot"
@@ -15,12 +17,27 @@
  */
 int mount_root(const struct boot_params *params, const struct device_info *dev);
 
+/* A separate /usr: where its device comes from, and the mount point opened in the new root. */
+struct mount_usr {
+	struct devspec spec;
+	char *source, *fstype, *options; /* allocated, of any length */
+	const char *from;		 /* "mount.usr=" or the fstab, for messages */
+	int fd;				 /* O_PATH fd of the mount point */
+	char where[PATH_MAX];		 /* its path as seen from the initramfs */
+};
+
 /*
- * Mounts a separate /usr at MOUNT_NEW_ROOT/usr when mount.usr= names one or the new root's
- * /etc/fstab has a /usr line (systemd needs /usr before it starts). Returns 0 when mounted or
- * not needed, -errno having logged why.
+ * Says whether a separate /usr is wanted at MOUNT_NEW_ROOT/usr: mount.usr= names one or the
+ * new root's /etc/fstab has a /usr line (systemd needs /usr before it starts). Returns 1 with
+ * usr filled in, for mount_usr(); 0 when not wanted; -errno having logged why.
  */
-int mount_usr(const struct boot_params *params);
+int mount_usr_find(const struct boot_params *params, struct mount_usr *usr);
+
+/*
+ * Waits for the device mount_usr_find() named and mounts it, then releases usr. Its driver
+ * must be loaded already (main.c coldplugs first). Returns 0 or -errno having logged why.
+ */
+int mount_usr(const struct boot_params *params, struct mount_usr *usr);
 
 /* The API filesystems: what baton mounts at start, and again on the rescue path if one is gone. */
 struct mount_api_fs {
