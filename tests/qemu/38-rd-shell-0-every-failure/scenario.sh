@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # rd.shell=0 holds on every failure path of an image that has a shell (mkinitramfs --shell):
-# root missing, no root=, no init, a mount that fails, an init the kernel cannot run, and a
-# command line that cannot be read (/proc is a file, so proc cannot be mounted: rd.shell= is
+# root missing, no root=, a root= of no known form, no init, a mount that fails, a separate /usr
+# that never appears, an init the kernel cannot run, and a command line that cannot be read (/proc is a file, so proc cannot be mounted: rd.shell= is
 # then unknown and only an image built to allow it may start a shell). Never a shell; each path
 # prints the "fatal:" marker and reboots or halts as panic= and rd.emergency= say. One boot per
 # case, each in its own folder (console.log there): this script runs itself once per case.
@@ -12,7 +12,8 @@ set -euo pipefail
 # shellcheck source=../lib-handoff.sh
 . "$(dirname "$0")/../lib-handoff.sh"
 
-readonly CASES='root-missing no-root no-init mount-failure exec-failure cmdline-unreadable'
+readonly CASES='root-missing no-root bad-root no-init mount-failure usr-missing exec-failure
+	cmdline-unreadable'
 uuid=38a1b2c3-d4e5-4f60-8a7b-8c9d0e1f2a38
 missing=38dead00-0000-4000-8000-00000000dead
 # ELF e_machine (2 bytes at offset 18, little-endian): 183 is EM_AARCH64.
@@ -43,6 +44,12 @@ run_case() {
 		expect_baton 'halting \(rd.emergency=halt\)'
 		expect_no_shell
 		;;
+	bad-root)
+		boot --initrd "$S38_INITRD" root=nonsense38 rd.shell=0 rd.emergency=halt
+		expect_fatal 'fatal: root=nonsense38 is not a form baton understands'
+		expect_baton 'halting \(rd.emergency=halt\)'
+		expect_no_shell
+		;;
 	no-init)
 		mkdir -p root/{dev,proc,sys,run,tmp,sbin,bin}
 		disk_ext4 root.img 16 --uuid "$uuid" --dir root
@@ -64,6 +71,18 @@ run_case() {
 		expect_fatal 'fatal: the root filesystem on /dev/vda could not be mounted'
 		expect_baton 'boot failed, but rd.shell=0 forbids a shell'
 		expect_baton 'rebooting now$' "panic=-1"
+		expect_no_shell
+		;;
+	usr-missing)
+		root_tree root --dir /usr
+		disk_ext4 root.img 16 --uuid "$uuid" --dir root
+		attach root.img
+		boot --initrd "$S38_INITRD" "root=UUID=$uuid" mount.usr=LABEL=nousr38 rd.timeout=3 \
+			rd.shell=0 panic=1
+		expect_baton 'the /usr device LABEL=nousr38 \(from mount.usr=\) did not appear within [0-9]+ s'
+		expect_fatal 'fatal: /usr could not be mounted; the real init needs it in place'
+		expect_baton 'boot failed, but rd.shell=0 forbids a shell'
+		expect_baton 'rebooting in 1 s \(panic=1\)' "panic=1"
 		expect_no_shell
 		;;
 	exec-failure)
