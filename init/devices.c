@@ -4,6 +4,7 @@
 
 #include "log.h"
 #include "modules.h"
+#include "probe.h"
 
 #include <blkid/blkid.h>
 #include <ctype.h>
@@ -123,26 +124,15 @@ static void copy_tag(blkid_probe pr, const char *tag, char *dst)
 static void probe_device(struct device_info *dev, bool partition_entry)
 {
 	char path[sizeof("/dev/") + DEVICE_NAME_MAX];
-	blkid_probe pr;
+	blkid_probe pr = NULL;
 	int r;
 
 	snprintf(path, sizeof(path), "/dev/%s", dev->name);
-	pr = blkid_new_probe_from_filename(path);
+	r = probe_path(path, partition_entry, &pr);
 	if (!pr) {
-		log_debug("cannot open %s for probing: %m", path);
+		log_debug("cannot open %s for probing: %s", path, strerror(-r));
 		return;
 	}
-	if (!partition_entry) {
-		blkid_probe_enable_superblocks(pr, 1);
-		blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID |
-							  BLKID_SUBLKS_TYPE);
-		blkid_probe_enable_partitions(pr, 0);
-	} else {
-		blkid_probe_enable_superblocks(pr, 0);
-		blkid_probe_enable_partitions(pr, 1);
-		blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
-	}
-	r = blkid_do_safeprobe(pr);
 	if (!partition_entry) {
 		if (r == -2)
 			log_warning(

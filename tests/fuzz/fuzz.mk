@@ -29,6 +29,7 @@ FUZZ_SRC_cmdline := init/cmdline.c
 FUZZ_SRC_devspec := init/devspec.c
 FUZZ_SRC_elfinfo := mkinitramfs/elfinfo.c
 FUZZ_SRC_softdep := mkinitramfs/softdep.c
+FUZZ_SRC_blkid   := init/probe.c
 FUZZ_FLAGS_blkid := -I$(FUZZ_BLKID)/include
 FUZZ_LIBS_blkid  := $(FUZZ_BLKID)/lib/libblkid.a
 FUZZ_PRE_blkid   := $(FUZZ_BLKID)/.done

@@ -3,6 +3,7 @@
  */
 #include "devices.h"
 #include "fuzz.h"
+#include "probe.h"
 
 #include <blkid/blkid.h>
 #include <errno.h>
@@ -39,32 +40,15 @@ static void copy_tag(blkid_probe pr, const char *tag)
 		fprintf(stderr, "  %s=\"%s\"\n", tag, buf);
 }
 
-/*
- * The same probe as init/devices.c's probe_device() (a static function there: the merger is to
- * share one probe setup between them; until then the calls and flags are mirrored here and must
- * follow any change there): a new probe from a path, then either the superblocks chain alone
- * with LABEL, UUID and TYPE, or the partitions chain alone with PART_ENTRY_* details, and
- * blkid_do_safeprobe().
- */
+/* baton's own probe (init/probe.c, as init/devices.c's probe_device() calls it), then its tags. */
 static void probe_like_baton(const char *path, bool partition_entry)
 {
-	blkid_probe pr;
+	blkid_probe pr = NULL;
 	int r;
 
-	pr = blkid_new_probe_from_filename(path);
+	r = probe_path(path, partition_entry, &pr);
 	if (!pr)
 		return;
-	if (!partition_entry) {
-		blkid_probe_enable_superblocks(pr, 1);
-		blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID |
-							  BLKID_SUBLKS_TYPE);
-		blkid_probe_enable_partitions(pr, 0);
-	} else {
-		blkid_probe_enable_superblocks(pr, 0);
-		blkid_probe_enable_partitions(pr, 1);
-		blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
-	}
-	r = blkid_do_safeprobe(pr);
 	if (verbose)
 		fprintf(stderr, "%s probe: %d\n", partition_entry ? "partitions" : "superblocks",
 			r);

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: MIT
+/* How baton asks libblkid about a block device: one probe configuration, shared with the fuzzer. */
+#include "probe.h"
+
+#include <errno.h>
+
+int probe_path(const char *path, bool partition_entry, blkid_probe *ret)
+{
+	blkid_probe pr = blkid_new_probe_from_filename(path);
+
+	if (!pr)
+		return errno > 0 ? -errno : -EIO;
+	if (!partition_entry) {
+		/* The type is needed to mount; the tags for root= forms. */
+		blkid_probe_enable_superblocks(pr, 1);
+		blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID |
+							  BLKID_SUBLKS_TYPE);
+		blkid_probe_enable_partitions(pr, 0);
+	} else {
+		/* PART_ENTRY_UUID and _NAME: reading the whole disk's table, so only on demand. */
+		blkid_probe_enable_superblocks(pr, 0);
+		blkid_probe_enable_partitions(pr, 1);
+		blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+	}
+	*ret = pr;
+	return blkid_do_safeprobe(pr);
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* How baton asks libblkid about a block device: one probe configuration, shared with the fuzzer. */
+#pragma once
+
+#include <blkid/blkid.h>
+#include <stdbool.h>
+
+/*
+ * Opens path and probes it as baton does at boot: the superblocks chain alone with TYPE, UUID
+ * and LABEL, or (partition_entry) the partitions chain alone with the PART_ENTRY_* details,
+ * then blkid_do_safeprobe(). Logs nothing. Returns safeprobe's result (0 found, 1 nothing, -2
+ * more than one filesystem, another negative value on an error) with the probe in *ret for the
+ * caller to read and free; or -errno with *ret untouched when path cannot be opened.
+ * tests/fuzz/fuzz_blkid.c runs exactly this on hostile images.
+ */
+int probe_path(const char *path, bool partition_entry, blkid_probe *ret);
