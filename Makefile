@@ -2,7 +2,7 @@
 # baton: build the PID-1 init (static, musl), the image generator, and run the tests.
 #
 #   make          build/init and build/mkinitramfs (installs host packages when missing)
-#   make check    unit tests, then QEMU boot scenarios on a real Debian kernel
+#   make check    lint, unit tests, fuzz replay, docs and generator checks, QEMU boot scenarios
 #   make demo     boot a demo image in QEMU (DEMO_SHELL=1 keeps a shell open)
 #   make bench    boot baton's and other generators' images, timed (never part of check)
 
