@@ -35,7 +35,9 @@ if ((${#bad[@]})); then
 	printf '  %s\n' "${bad[@]}" >&2
 	status=1
 fi
-if ! shellcheck -x "${shell_files[@]}"; then
+# With -x, shellcheck reads each script's sources again for every script: a few scripts a process,
+# one process a core, is several times faster than one process for all.
+if ! printf '%s\0' "${shell_files[@]}" | xargs -0 -n 8 -P "$(nproc)" shellcheck -x; then
 	echo "lint: shellcheck found problems (above)" >&2
 	status=1
 fi
