@@ -35,11 +35,27 @@ if ((${#bad[@]})); then
 	printf '  %s\n' "${bad[@]}" >&2
 	status=1
 fi
-# With -x, shellcheck reads each script's sources again for every script: a few scripts a process,
-# one process a core, is several times faster than one process for all.
-if ! printf '%s\0' "${shell_files[@]}" | xargs -0 -n 8 -P "$(nproc)" shellcheck -x; then
-	echo "lint: shellcheck found problems (above)" >&2
-	status=1
+# With -x, shellcheck reads each script's sources (tests/qemu/lib.sh, a thousand lines) again for
+# every script: a minute of CPU for all. So a script passed once is not checked again while it
+# and every shell file that is not a scenario (the sourced libraries among them) are unchanged:
+# build/lint holds one stamp per passing (script, libraries) pair. A fresh clone checks all.
+stamps=build/lint
+mkdir -p "$stamps"
+libs=$(git ls-files '*.sh' | grep -v '^tests/qemu/[0-9]' | xargs cat | sha256sum | cut -c1-16)
+todo=()
+declare -A stamp_of=()
+while read -r sum f; do
+	stamp_of[$f]=$stamps/${sum:0:16}-$libs
+	[[ -e ${stamp_of[$f]} ]] || todo+=("$f")
+done < <(sha256sum "${shell_files[@]}")
+if ((${#todo[@]})); then
+	# A few scripts a process, one process a core.
+	if printf '%s\0' "${todo[@]}" | xargs -0 -n 8 -P "$(nproc)" shellcheck -x; then
+		for f in "${todo[@]}"; do : >"${stamp_of[$f]}"; done
+	else
+		echo "lint: shellcheck found problems (above)" >&2
+		status=1
+	fi
 fi
 ((status == 0)) && echo "lint: ${#c_files[@]} C files, ${#shell_files[@]} shell scripts clean"
 exit $status
