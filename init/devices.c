@@ -41,7 +41,10 @@ static unsigned n_devices;
  * which before was found under the old name and never probed.
  */
 static bool gone[DEVICES_MAX];
-/* Devices added since the start, for the device hooks: a reused slot is a new device too. */
+/*
+ * Devices added or changed since the start, for the device hooks: a reused slot is a new device
+ * too, and so is one whose contents changed (an md array started, a dm table loaded).
+ */
 static unsigned n_added;
 static int uevent_fd = -1;
 
@@ -223,6 +226,24 @@ static struct device_info *add_device(const char *name)
 	return dev;
 }
 
+/*
+ * A "change" uevent: md and device-mapper devices appear empty and announce their contents
+ * with one (an array started, a table loaded), so the superblock is read again.
+ */
+static void reprobe_device(const char *name)
+{
+	struct device_info *dev = find_device(name);
+
+	if (!dev) {
+		(void)add_device(name);
+		return;
+	}
+	dev->type[0] = dev->uuid[0] = dev->label[0] = '\0';
+	dev->probed = false;
+	probe_device(dev, false);
+	n_added++;
+}
+
 static void scan_sysfs(void)
 {
 	DIR *dir = opendir("/sys/class/block");
@@ -340,6 +361,9 @@ static void handle_uevent(const char *buf, size_t len)
 	if (action && strcmp(action, "remove") == 0 && subsystem && devname &&
 	    strcmp(subsystem, "block") == 0)
 		remove_device(devname);
+	if (action && strcmp(action, "change") == 0 && subsystem && devname &&
+	    strcmp(subsystem, "block") == 0)
+		reprobe_device(devname);
 	if (!action || strcmp(action, "add") != 0)
 		return;
 	if (modalias)
@@ -371,6 +395,13 @@ static int drain_uevents(void)
 		if (n > 0 && memchr(buf, '@', strnlen(buf, (size_t)n)))
 			handle_uevent(buf, (size_t)n);
 	}
+}
+
+void devices_for_each(devices_visit visit, void *data)
+{
+	for (unsigned i = 0; i < n_devices; i++)
+		if (!gone[i])
+			visit(&devices[i], data);
 }
 
 const struct device_info *devices_find_now(const struct devspec *spec)

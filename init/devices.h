@@ -45,6 +45,13 @@ typedef bool (*devices_wait_hook)(struct devspec *spec, char *spec_text, size_t 
 int devices_wait_for(struct devspec *spec, char *spec_text, size_t spec_size, const char *role,
 		     unsigned timeout_sec, devices_wait_hook hook, const struct device_info **ret);
 
+/*
+ * Calls visit for each block device present, in the order they were first seen, with its
+ * superblock tags read. For the storage stacks, which look at every device, not one spec.
+ */
+typedef void (*devices_visit)(const struct device_info *dev, void *data);
+void devices_for_each(devices_visit visit, void *data);
+
 /* The device matching spec among those present right now (sysfs rescanned), or NULL. */
 const struct device_info *devices_find_now(const struct devspec *spec);
 

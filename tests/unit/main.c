@@ -8,9 +8,14 @@ static const struct {
 	const char *suite;
 	const struct unit_case *cases;
 } suites[] = {
-    {"cmdline", cmdline_cases},	  {"devspec", devspec_cases},	    {"cpio", cpio_cases},
-    {"inroot", inroot_cases},	  {"switchroot", switchroot_cases}, {"hooks", hooks_cases},
+    {"cmdline", cmdline_cases},
+    {"devspec", devspec_cases},
+    {"cpio", cpio_cases},
+    {"inroot", inroot_cases},
+    {"switchroot", switchroot_cases},
+    {"hooks", hooks_cases},
     {"compress", compress_cases},
+    {"run", run_cases},
 };
 
 int main(void)

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* Runs the distribution's storage tools (mdadm, lvm, cryptsetup) directly, without a shell. */
+#pragma once
+
+#include <stddef.h>
+
+/* Most lines of one tool's output that are logged; the rest is counted. */
+#define RUN_LOG_LINES_MAX 50
+
+/*
+ * Runs argv[0] (a path, or a name looked up in PATH) with argv, in its own process group, with
+ * input (input_len bytes, may be NULL) on its stdin and its stdout and stderr logged line by
+ * line as "NAME: line" at info level. Stopped with SIGKILL to its group after timeout_sec
+ * (0: no limit). Returns its exit status, 128 + the signal that ended it, or a negative errno
+ * when it could not be started (-ENOENT: not in the image).
+ */
+int run_tool(const char *const argv[], const void *input, size_t input_len, unsigned timeout_sec);
