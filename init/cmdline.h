@@ -88,6 +88,7 @@ struct boot_params {
 	bool shell_allowed;	  /* rd.shell=0 forbids every shell */
 	enum cmdline_emergency emergency;
 	unsigned hook_timeout_sec; /* baton.hook_timeout= */
+	bool shutdown;		   /* baton.shutdown=0 keeps /run/initramfs empty */
 
 	/* As read, before they are combined into wait and timeout_sec (which are what count). */
 	int rd_timeout_sec; /* rd.timeout= */

@@ -108,6 +108,10 @@ const struct cmdline_key cmdline_keys[] = {
 	{ .names = { BATON("baton.hook_timeout") }, .kind = CMDLINE_NUMBER,
 	  FIELD(hook_timeout_sec), .rule = CMDLINE_RULE_POSITIVE,
 	  .dflt = CMDLINE_DEFAULT_HOOK_TIMEOUT_SEC, .meaning = "how long one hook may run" },
+	/* No dracut or systemd key turns the shutdown return off; theirs are always on. */
+	{ .names = { BATON("baton.shutdown") }, .kind = CMDLINE_ENUM, FIELD(shutdown),
+	  .choices = shell_choices, .bare_ok = true, .value = true, .dflt = true,
+	  .meaning = "copy the shutdown return to /run/initramfs (1, the default) or not (0)" },
 	{ .names = { BATON("baton.log") }, .kind = CMDLINE_ENUM, FIELD(log_level),
 	  .choices = level_choices, .dflt = -1, .meaning = "baton's own log level, err to debug" },
 	{ .names = { KERNEL("quiet") }, .kind = CMDLINE_FLAG, FIELD(verbosity),

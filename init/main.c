@@ -10,6 +10,7 @@
 #include "mount.h"
 #include "procs.h"
 #include "resume.h"
+#include "shutdown.h"
 #include "switchroot.h"
 
 #include <errno.h>
@@ -291,6 +292,8 @@ static _Noreturn void switch_to_new_root(void)
 	if (switchroot_validate(MOUNT_NEW_ROOT, params.init, &plan) < 0)
 		fatal(&params, modules_coldplug,
 		      "not switching to the new root; the initramfs is intact");
+	/* Validated, /run still ours: systemd-shutdown returns to what is copied here. */
+	(void)shutdown_prepare(&params);
 	/* /dev first, so helpers told to move (plymouth) find it populated in the new root. */
 	if (switchroot_move_api(&plan, "/dev") < 0)
 		fatal(&params, modules_coldplug,
@@ -310,6 +313,9 @@ int main(int argc, char *argv[], char *envp[])
 	/* /sbin/modprobe in the image links here, for the kernel's request_module(). */
 	if (strcmp(base ? base + 1 : argv[0], "modprobe") == 0)
 		return modules_modprobe_main(argc, argv);
+	/* /run/initramfs/shutdown is a copy of this init, run by systemd-shutdown at the end. */
+	if (strcmp(base ? base + 1 : argv[0], SHUTDOWN_PROGRAM) == 0)
+		return shutdown_main(argc, argv);
 	if (getpid() != 1) {
 		fprintf(stderr, "baton: this is the initramfs init and must run as PID 1\n");
 		return 1;
