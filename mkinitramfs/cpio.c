@@ -387,3 +387,15 @@ void cpio_buf_free(struct cpio_buf *b)
 	free(b->data);
 	*b = (struct cpio_buf){0};
 }
+
+int cpio_for_each(const struct cpio_archive *a,
+		  int (*fn)(const char *path, mode_t mode, void *userdata), void *userdata)
+{
+	for (size_t i = 0; i < a->count; i++) {
+		int r = fn(a->entries[i].name, a->entries[i].mode, userdata);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}

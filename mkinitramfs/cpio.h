@@ -82,3 +82,10 @@ int cpio_path_cmp(const char *x, const char *y);
 
 int cpio_buf_sink(void *userdata, const void *buf, size_t len);
 void cpio_buf_free(struct cpio_buf *b);
+
+/*
+ * Calls fn for every entry with its path (normalized, no leading '/') and mode, in the order
+ * added; stops at the first negative return and returns it, else 0.
+ */
+int cpio_for_each(const struct cpio_archive *a,
+		  int (*fn)(const char *path, mode_t mode, void *userdata), void *userdata);

@@ -19,6 +19,7 @@
 #include "firmware.h"
 #include "genlog.h"
 #include "hookdirs.h"
+#include "shutdown.h"
 #include "tree.h"
 #include "util.h"
 
@@ -507,6 +508,11 @@ int image_build(const struct image_spec *spec, struct cpio_archive *a, struct im
 	r = image_add_programs(spec, &tree, ret);
 	if (r < 0)
 		return r;
+	/* After the programs: it lists the stack tools they brought. */
+	r = shutdown_add(&tree, spec->shutdown, &ret->shutdown_files);
+	if (r < 0)
+		return r;
+	ret->shutdown = r > 0;
 
 	r = cpio_finalize(a, &failed);
 	if (r < 0)

@@ -9,6 +9,7 @@
 #include "cpio.h"
 #include "kernel.h"
 #include "plymouth.h"
+#include "shutdown.h"
 
 /* VERSION_ID of /etc/initrd-release; the build may define it from the release tag. */
 #ifndef BATON_VERSION
@@ -31,6 +32,7 @@ struct image_spec {
 	bool shell;	    /* --shell: busybox and its applets */
 	bool shell_allowed; /* --shell given: IMAGE_SHELL_ALLOWED marks the image */
 	const struct plymouth_plan *plymouth; /* --plymouth, or NULL */
+	enum shutdown_mode shutdown;	      /* --shutdown, --no-shutdown */
 };
 
 /* What image_build added besides the modules, for the summary line. */
@@ -38,7 +40,9 @@ struct image_stats {
 	size_t firmware;
 	size_t binaries; /* programs and libraries */
 	size_t hooks;
-	size_t applets; /* busybox links */
+	size_t applets;	       /* busybox links */
+	bool shutdown;	       /* the shutdown return's list is in the image ... */
+	size_t shutdown_files; /* ... with this many files and links */
 };
 
 /*

@@ -101,6 +101,9 @@ static void main_summary(const struct options *o, const struct kernel_source *sr
 	if (stats->hooks)
 		snprintf(extras + strlen(extras), sizeof(extras) - strlen(extras), ", %zu hooks",
 			 stats->hooks);
+	if (stats->shutdown)
+		snprintf(extras + strlen(extras), sizeof(extras) - strlen(extras),
+			 ", shutdown return (%zu files)", stats->shutdown_files);
 	if (gz_len) {
 		main_size(out_size, sizeof(out_size), gz_len);
 		log_note("wrote %s: kernel %s, %zu modules, %s, %s uncompressed, %s gzip, %.2f s",
@@ -215,6 +218,7 @@ static int main_build(const struct options *o, const struct kernel_source *src,
 	spec.shell = o->shell;
 	spec.shell_allowed = o->shell_requested;
 	spec.plymouth = o->plymouth ? plan : NULL;
+	spec.shutdown = o->shutdown;
 
 	spec.firmware_count = closure_firmware(res, &spec.firmware, &spec.firmware_modules);
 	r = image_build(&spec, a, &stats);

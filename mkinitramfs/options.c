@@ -33,12 +33,15 @@ enum {
 	OPTIONS_OPT_HOOK,
 	OPTIONS_OPT_PLYMOUTH,
 	OPTIONS_OPT_MODE,
+	OPTIONS_OPT_SHUTDOWN,
+	OPTIONS_OPT_NO_SHUTDOWN,
 };
 
 static const char options_usage[] =
     "Usage: mkinitramfs -o OUTPUT [-k KVER] [-b BASEDIR] [-m MODULE[,MODULE...]]...\n"
     "                   [--binary PATH]... [--shell] [--hook DIR|NAME]... [--plymouth]\n"
-    "                   [--init PATH] [--compress gzip|none] [--mode OCTAL] [-v]\n";
+    "                   [--init PATH] [--compress gzip|none] [--mode OCTAL] [-v]\n"
+    "                   [--shutdown | --no-shutdown]\n";
 
 static void options_help(void)
 {
@@ -73,6 +76,11 @@ static void options_help(void)
 	    "                         repeatable\n"
 	    "      --plymouth         add plymouth, its theme and the plymouth hook (implies\n"
 	    "                         --shell)\n"
+	    "      --shutdown         copy the init (and the stack tools in the image) to\n"
+	    "                         /run/initramfs at boot, for systemd's return to the\n"
+	    "                         initramfs at shutdown; default: when the image holds\n"
+	    "                         lvm, dmsetup, cryptsetup or mdadm\n"
+	    "      --no-shutdown      never (baton.shutdown=0 does the same at boot)\n"
 	    "      --init=PATH        the init program, a static ELF program for the kernel's\n"
 	    "                         architecture; default: '%s' next to mkinitramfs\n"
 	    "      --compress=gzip|none  default gzip\n"
@@ -249,6 +257,8 @@ int options_parse(int argc, char **argv, struct options *o)
 	    {"hook", required_argument, NULL, OPTIONS_OPT_HOOK},
 	    {"plymouth", no_argument, NULL, OPTIONS_OPT_PLYMOUTH},
 	    {"mode", required_argument, NULL, OPTIONS_OPT_MODE},
+	    {"shutdown", no_argument, NULL, OPTIONS_OPT_SHUTDOWN},
+	    {"no-shutdown", no_argument, NULL, OPTIONS_OPT_NO_SHUTDOWN},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPTIONS_OPT_VERSION},
@@ -320,6 +330,10 @@ int options_parse(int argc, char **argv, struct options *o)
 			break;
 		case OPTIONS_OPT_PLYMOUTH:
 			o->plymouth = true;
+			break;
+		case OPTIONS_OPT_SHUTDOWN:
+		case OPTIONS_OPT_NO_SHUTDOWN:
+			o->shutdown = c == OPTIONS_OPT_SHUTDOWN ? SHUTDOWN_ON : SHUTDOWN_OFF;
 			break;
 		case 'v':
 			log_set_verbose(true);

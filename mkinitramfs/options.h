@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "shutdown.h"
+
 /* Exit codes, documented in --help and mkinitramfs(8). */
 #define OPTIONS_EXIT_OK 0
 #define OPTIONS_EXIT_USAGE 1
@@ -41,7 +43,8 @@ struct options {
 	bool shell;		      /* busybox in the image: --shell, or implied by shell hooks */
 	bool shell_requested;	      /* --shell itself: a rescue shell is allowed */
 	bool plymouth;
-	mode_t mode; /* --mode */
+	mode_t mode;		     /* --mode */
+	enum shutdown_mode shutdown; /* --shutdown, --no-shutdown */
 };
 
 /*
