@@ -261,5 +261,34 @@ hlist=$(listing "$work/h.img")
 check "a shell hook brings busybox" has "$hlist" '^bin/sh$'
 check "a shell hook does not allow the unknown-cmdline shell" lacks "$hlist" 'shell-allowed'
 
+# The shutdown return (init/shutdown.c): lib/baton/shutdown.list names what the init copies to
+# /run/initramfs; on by default when a stack tool is in the image, --shutdown and --no-shutdown.
+shutdown_list() { zcat "$1" | cpio -i --quiet --to-stdout lib/baton/shutdown.list; }
+"$gen" -o "$work/sd0.img" -b "$work/base" -m virtio_blk 2>/dev/null
+check "no stack tool: no shutdown list" lacks "$(listing "$work/sd0.img")" 'shutdown\.list$'
+"$gen" -o "$work/sd1.img" -b "$work/base" -m virtio_blk --shutdown 2>"$work/sd1.log"
+check "--shutdown: a list with no path (the init only)" same \
+	"$(shutdown_list "$work/sd1.img" | grep -c '^/')" 0
+check "--shutdown: said in the summary" grep -q 'shutdown return (0 files)' "$work/sd1.log"
+mkdir -p "$work/base/sbin"
+cp "$(command -v mdadm)" "$work/base/sbin/mdadm"
+while read -r lib; do
+	mkdir -p "$work/base$(dirname "$lib")"
+	cp -L "$lib" "$work/base$lib"
+done < <(ldd "$(command -v mdadm)" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p')
+"$gen" -o "$work/sd2.img" -b "$work/base" -m virtio_blk --binary /sbin/mdadm 2>/dev/null
+sd2=$(shutdown_list "$work/sd2.img")
+check "mdadm in the image: listed by default" has "$sd2" '^/sbin/mdadm$'
+check "mdadm's libc listed" has "$sd2" '/libc\.so\.6$'
+check "mdadm's loader listed" has "$sd2" '^/lib64/ld-linux-x86-64\.so\.2$'
+sd2_missing=0
+sd2_list=$(listing "$work/sd2.img")
+while read -r p; do
+	grep -qxF -- "${p#/}" <<<"$sd2_list" || sd2_missing=$((sd2_missing + 1))
+done < <(grep '^/' <<<"$sd2")
+check "every listed path is in the image" same "$sd2_missing" 0
+"$gen" -o "$work/sd3.img" -b "$work/base" -m virtio_blk --binary /sbin/mdadm --no-shutdown 2>/dev/null
+check "--no-shutdown: no list even with mdadm" lacks "$(listing "$work/sd3.img")" 'shutdown\.list$'
+
 printf 'generator: %d passed, %d failed\n' "$passed" "$failed"
 ((failed == 0))
