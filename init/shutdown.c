@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* The shutdown program: systemd-shutdown execs it in /run/initramfs to take the root's stack down. */
+/* The shutdown program: systemd-shutdown execs it in /run/initramfs to take the root's stack down.
+ */
 #include "shutdown.h"
 
 #include "log.h"
@@ -29,7 +30,8 @@
 #define SHUTDOWN_UMOUNT_PASSES 16
 /* Rounds of LVM, dm-crypt, md: each round can free one more level of nesting (md->LUKS->LVM). */
 #define SHUTDOWN_STACK_ROUNDS 4
-/* A storage tool's limit: mdadm --wait-clean waits for a resync to checkpoint; dracut gives 90 s. */
+/* A storage tool's limit: mdadm --wait-clean waits for a resync to checkpoint; dracut gives 90 s.
+ */
 #define SHUTDOWN_TOOL_TIMEOUT_SEC 90
 /* How long killed processes get to disappear. */
 #define SHUTDOWN_KILL_WAIT_MS 3000
@@ -155,7 +157,8 @@ static void kill_old_root_processes(void)
 		if (pid <= 1 || pid == getpid() || is_kthread(pid))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
-		if (stat(path, &root) == 0 && root.st_dev == self.st_dev && root.st_ino == self.st_ino)
+		if (stat(path, &root) == 0 && root.st_dev == self.st_dev &&
+		    root.st_ino == self.st_ino)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -164,8 +167,9 @@ static void kill_old_root_processes(void)
 			close(fd);
 		comm[n > 0 ? n - 1 : 0] = '\0';
 		if (kill(pid, SIGKILL) == 0) {
-			say(LOG_LEVEL_NOTICE, "killing process %d (%s), still running in the old root",
-			    (int)pid, comm);
+			say(LOG_LEVEL_NOTICE,
+			    "killing process %d (%s), still running in the old root", (int)pid,
+			    comm);
 			killed++;
 		}
 	}
@@ -257,7 +261,8 @@ static void unmount_old_root(void)
 		(void)umount2(v[i], 0);
 		err = errno;
 		if (mount(NULL, v[i], NULL, MS_REMOUNT | MS_RDONLY, NULL) < 0)
-			log_warning_errno(-errno, "shutdown: cannot remount %s read-only: %m", v[i]);
+			log_warning_errno(-errno, "shutdown: cannot remount %s read-only: %m",
+					  v[i]);
 		if (umount2(v[i], MNT_DETACH) == 0)
 			say(LOG_LEVEL_WARNING,
 			    "%s stayed busy (%s): remounted read-only and detached lazily", v[i],
@@ -307,13 +312,16 @@ static unsigned count_stack(struct stack_count *c, bool name_them)
 	if (!d)
 		return 0;
 	while ((e = readdir(d))) {
-		if (strncmp(e->d_name, "md", 2) == 0 && e->d_name[2] >= '0' && e->d_name[2] <= '9') {
+		if (strncmp(e->d_name, "md", 2) == 0 && e->d_name[2] >= '0' &&
+		    e->d_name[2] <= '9') {
 			c->md++;
 			if (name_them)
-				say(LOG_LEVEL_WARNING, "md array /dev/%s is still active", e->d_name);
+				say(LOG_LEVEL_WARNING, "md array /dev/%s is still active",
+				    e->d_name);
 			continue;
 		}
-		if (strncmp(e->d_name, "dm-", 3) != 0 || dm_field(e->d_name, "uuid", uuid, sizeof(uuid)) < 0)
+		if (strncmp(e->d_name, "dm-", 3) != 0 ||
+		    dm_field(e->d_name, "uuid", uuid, sizeof(uuid)) < 0)
 			continue;
 		if (strncmp(uuid, "LVM-", 4) == 0)
 			c->lvm++;
@@ -322,8 +330,8 @@ static unsigned count_stack(struct stack_count *c, bool name_them)
 		else
 			c->other_dm++;
 		if (name_them && dm_field(e->d_name, "name", name, sizeof(name)) == 0)
-			say(LOG_LEVEL_WARNING, "device-mapper device %s (/dev/%s) is still active", name,
-			    e->d_name);
+			say(LOG_LEVEL_WARNING, "device-mapper device %s (/dev/%s) is still active",
+			    name, e->d_name);
 	}
 	closedir(d);
 	return c->lvm + c->crypt + c->other_dm + c->md;
@@ -458,7 +466,9 @@ int shutdown_main(int argc, char *argv[])
 	enum shutdown_action action = shutdown_parse_action(argc > 1 ? argv[1] : NULL);
 
 	if (getpid() != 1) {
-		fprintf(stderr, "baton: shutdown runs as PID 1 from systemd-shutdown only; refusing (nothing was changed)\n");
+		fprintf(
+		    stderr,
+		    "baton: shutdown runs as PID 1 from systemd-shutdown only; refusing (nothing was changed)\n");
 		return 1;
 	}
 	environ = clean_env;
@@ -466,7 +476,9 @@ int shutdown_main(int argc, char *argv[])
 	log_open();
 	log_lift_ratelimit();
 	if (action == SHUTDOWN_UNKNOWN)
-		say(LOG_LEVEL_WARNING, "systemd-shutdown asked for '%s', which is not reboot, poweroff, halt or kexec: rebooting", argc > 1 ? argv[1] : "(nothing)");
+		say(LOG_LEVEL_WARNING,
+		    "systemd-shutdown asked for '%s', which is not reboot, poweroff, halt or kexec: rebooting",
+		    argc > 1 ? argv[1] : "(nothing)");
 	say(LOG_LEVEL_INFO, "back in the initramfs for %s", shutdown_action_name(action));
 	kill_old_root_processes();
 	unmount_old_root();

@@ -20,7 +20,8 @@
 /* Copy buffer; the files are programs and libraries of a few hundred KiB. */
 #define SHUTDOWN_COPY_CHUNK 65536
 
-/* Mount points systemd-shutdown's switch_root() needs in the new root, and where it puts the old. */
+/* Mount points systemd-shutdown's switch_root() needs in the new root, and where it puts the old.
+ */
 static const char *const shutdown_dirs[] = {"dev", "proc", "sys", "run", "oldroot", "tmp"};
 
 struct copy_stats {
@@ -35,9 +36,8 @@ enum shutdown_action shutdown_parse_action(const char *verb)
 		const char *verb;
 		enum shutdown_action action;
 	} verbs[] = {
-	    {"reboot", SHUTDOWN_REBOOT},   {"poweroff", SHUTDOWN_POWEROFF},
-	    {"halt", SHUTDOWN_HALT},	   {"kexec", SHUTDOWN_KEXEC},
-	    {"exit", SHUTDOWN_POWEROFF},
+	    {"reboot", SHUTDOWN_REBOOT}, {"poweroff", SHUTDOWN_POWEROFF}, {"halt", SHUTDOWN_HALT},
+	    {"kexec", SHUTDOWN_KEXEC},	 {"exit", SHUTDOWN_POWEROFF},
 	};
 
 	if (!verb)
@@ -217,7 +217,8 @@ static void copy_listed(FILE *list, struct copy_stats *st)
 		r = copy_path(line, 0, st);
 		if (r < 0) {
 			st->failed++;
-			log_warning_errno(r, "shutdown: cannot copy %s to %s: %m", line, SHUTDOWN_DIR);
+			log_warning_errno(r, "shutdown: cannot copy %s to %s: %m", line,
+					  SHUTDOWN_DIR);
 		}
 	}
 }
@@ -234,14 +235,17 @@ long long shutdown_prepare(const struct boot_params *params)
 		return 0;
 	if (!params->shutdown) {
 		fclose(list);
-		log_info("baton.shutdown=0: %s/%s not prepared, systemd will power off without returning to the initramfs",
-			 SHUTDOWN_DIR, SHUTDOWN_PROGRAM);
+		log_info(
+		    "baton.shutdown=0: %s/%s not prepared, systemd will power off without returning to the initramfs",
+		    SHUTDOWN_DIR, SHUTDOWN_PROGRAM);
 		return 0;
 	}
 	if (mkdir(SHUTDOWN_DIR, 0755) < 0 && errno != EEXIST) {
 		r = -errno;
 		fclose(list);
-		return log_warning_errno(r, "shutdown: cannot create %s: %m; no return to the initramfs at shutdown", SHUTDOWN_DIR);
+		return log_warning_errno(
+		    r, "shutdown: cannot create %s: %m; no return to the initramfs at shutdown",
+		    SHUTDOWN_DIR);
 	}
 	for (size_t i = 0; i < sizeof(shutdown_dirs) / sizeof(shutdown_dirs[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", SHUTDOWN_DIR, shutdown_dirs[i]);
@@ -257,11 +261,13 @@ long long shutdown_prepare(const struct boot_params *params)
 		r = -errno;
 	if (r < 0) {
 		(void)unlink(path);
-		return log_warning_errno(r, "shutdown: cannot copy /init to %s/%s: %m; no return to the initramfs at shutdown", SHUTDOWN_DIR,
-					 SHUTDOWN_PROGRAM);
+		return log_warning_errno(
+		    r,
+		    "shutdown: cannot copy /init to %s/%s: %m; no return to the initramfs at shutdown",
+		    SHUTDOWN_DIR, SHUTDOWN_PROGRAM);
 	}
-	log_info("shutdown: %u files (%lld KiB of RAM) in %s for the return at shutdown%s", st.files,
-		 st.bytes / 1024, SHUTDOWN_DIR,
+	log_info("shutdown: %u file%s (%lld KiB of RAM) in %s for the return at shutdown%s",
+		 st.files, st.files == 1 ? "" : "s", st.bytes / 1024, SHUTDOWN_DIR,
 		 st.failed ? ", some listed files missing (see above)" : "");
 	return st.bytes;
 }
