@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The shutdown program: systemd-shutdown execs it in /run/initramfs to take the root's stack down.
- */
+/* The shutdown program, run by systemd-shutdown in /run/initramfs to take the stack down. */
 #include "shutdown.h"
 
 #include "log.h"
@@ -30,8 +29,7 @@
 #define SHUTDOWN_UMOUNT_PASSES 16
 /* Rounds of LVM, dm-crypt, md: each round can free one more level of nesting (md->LUKS->LVM). */
 #define SHUTDOWN_STACK_ROUNDS 4
-/* A storage tool's limit: mdadm --wait-clean waits for a resync to checkpoint; dracut gives 90 s.
- */
+/* A storage tool's limit: mdadm --wait-clean waits for a resync checkpoint; dracut gives 90 s. */
 #define SHUTDOWN_TOOL_TIMEOUT_SEC 90
 /* How long killed processes get to disappear. */
 #define SHUTDOWN_KILL_WAIT_MS 3000

@@ -29,6 +29,9 @@ test_packages=(
 	xfsprogs btrfs-progs dosfstools plymouth plymouth-themes debootstrap
 	# Generator tests: a signal delivered at the rename of the image.
 	strace
+	# The shutdown return (19x): mdadm for the RAID 1 disks and in the image; xz for sid's
+	# compressed md modules loaded in the helper VM.
+	mdadm xz-utils
 	# Fuzzing and the linters used by the checks.
 	clang shellcheck clang-format
 )

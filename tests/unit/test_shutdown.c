@@ -9,10 +9,12 @@ static void verbs(void)
 		const char *verb;
 		enum shutdown_action want;
 	} t[] = {
-	    {"reboot", SHUTDOWN_REBOOT}, {"poweroff", SHUTDOWN_POWEROFF}, {"halt", SHUTDOWN_HALT},
-	    {"kexec", SHUTDOWN_KEXEC},	 {"exit", SHUTDOWN_POWEROFF},	   {NULL, SHUTDOWN_UNKNOWN},
-	    {"", SHUTDOWN_UNKNOWN},	 {"Reboot", SHUTDOWN_UNKNOWN},	   {"reboot ", SHUTDOWN_UNKNOWN},
-	    {"--log-level", SHUTDOWN_UNKNOWN}, {"poweroffx", SHUTDOWN_UNKNOWN},
+	    {"reboot", SHUTDOWN_REBOOT},     {"poweroff", SHUTDOWN_POWEROFF},
+	    {"halt", SHUTDOWN_HALT},	     {"kexec", SHUTDOWN_KEXEC},
+	    {"exit", SHUTDOWN_POWEROFF},     {NULL, SHUTDOWN_UNKNOWN},
+	    {"", SHUTDOWN_UNKNOWN},	     {"Reboot", SHUTDOWN_UNKNOWN},
+	    {"reboot ", SHUTDOWN_UNKNOWN},   {"--log-level", SHUTDOWN_UNKNOWN},
+	    {"poweroffx", SHUTDOWN_UNKNOWN},
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
