@@ -400,10 +400,10 @@ static void stacks_down(void)
 		if (c.crypt)
 			close_crypt();
 		if (count_stack(&c, false) && c.md) {
-			tool("md arrays clean (mdadm --wait-clean --scan)",
-			     (const char *const[]){"mdadm", "--wait-clean", "--scan", NULL});
-			tool("md arrays stopped (mdadm --stop --scan)",
-			     (const char *const[]){"mdadm", "--stop", "--scan", NULL});
+			tool("md arrays clean (mdadm -v --wait-clean --scan)",
+			     (const char *const[]){"mdadm", "-v", "--wait-clean", "--scan", NULL});
+			tool("md arrays stopped (mdadm -v --stop --scan)",
+			     (const char *const[]){"mdadm", "-v", "--stop", "--scan", NULL});
 		}
 		left = count_stack(&c, false);
 		if (left >= before)
