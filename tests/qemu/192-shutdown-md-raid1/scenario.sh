@@ -7,6 +7,7 @@
 # over, baton unmounts the root, waits for the array to be clean and stops it ("mdadm: stopped
 # /dev/md0"), then powers off; afterwards both members' superblocks say clean and the ext4
 # inside is clean.
+# kernels: bookworm sid
 set -euo pipefail
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
