@@ -13,20 +13,25 @@ ifneq ($(CI),)
 CFLAGS_WARN += -Werror
 endif
 
+# common/: the contract between image and init, and helpers both programs link; each program
+# links one log back end (log_kmsg.c or log_stderr.c). Its headers are found through -Icommon.
+COMMON_SRC := $(filter-out common/log_%.c,$(wildcard common/*.c))
+COMMON_HDR := $(wildcard common/*.h)
+
 # PID 1: static musl binary against libmount, libblkid and libkmod built from Debian's sources.
 MUSL_CC   := musl-gcc
-INIT_SRC  := $(wildcard init/*.c)
-INIT_HDR  := $(wildcard init/*.h)
-INIT_CFLAGS := -std=gnu11 -Os $(CFLAGS_WARN) -I$(DEPS)/include -isystem $(DEPS)/kernel-headers \
+INIT_SRC  := $(wildcard init/*.c) $(COMMON_SRC) common/log_kmsg.c
+INIT_HDR  := $(wildcard init/*.h) $(COMMON_HDR)
+INIT_CFLAGS := -std=gnu11 -Os $(CFLAGS_WARN) -Icommon -I$(DEPS)/include -isystem $(DEPS)/kernel-headers \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-ffunction-sections -fdata-sections -D_GNU_SOURCE
 INIT_LDFLAGS := -static -s -Wl,--gc-sections -L$(DEPS)/lib
 INIT_LIBS := -lmount -lblkid -lkmod
 
 # The generator runs on the build host and links the host's shared libraries.
-GEN_SRC   := $(wildcard mkinitramfs/*.c)
-GEN_HDR   := $(wildcard mkinitramfs/*.h)
-GEN_CFLAGS := -std=gnu11 -O2 -g $(CFLAGS_WARN) -D_GNU_SOURCE
+GEN_SRC   := $(wildcard mkinitramfs/*.c) $(COMMON_SRC) common/log_stderr.c
+GEN_HDR   := $(wildcard mkinitramfs/*.h) $(COMMON_HDR)
+GEN_CFLAGS := -std=gnu11 -O2 -g $(CFLAGS_WARN) -Icommon -D_GNU_SOURCE
 GEN_LIBS  := -lkmod -ldeflate -lz -llzma -lzstd
 
 .PHONY: all host-packages test-packages deps check lint unit docs-check generator-test qemu-test demo bench clean
@@ -54,9 +59,9 @@ $(BUILD)/mkinitramfs: $(GEN_SRC) $(GEN_HDR) | host-packages
 
 # Unit tests: pure code from init/ and mkinitramfs/ built for the host with ASan and UBSan.
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(CFLAGS_WARN) -D_GNU_SOURCE -fsanitize=address,undefined \
-	-fno-sanitize-recover=all -Iinit -Imkinitramfs
+	-fno-sanitize-recover=all -Icommon -Iinit -Imkinitramfs
 UNIT_SRC := tests/unit/main.c $(wildcard tests/unit/test_*.c) init/cmdline.c init/cmdline_keys.c init/devspec.c init/inroot.c \
-	init/switchroot.c init/hooks.c init/log.c init/shell.c init/run.c \
+	init/switchroot.c init/hooks.c init/shell.c init/run.c $(COMMON_SRC) common/log_kmsg.c \
 	mkinitramfs/cpio.c mkinitramfs/compress.c
 UNIT_LIBS := -ldeflate -lz -llzma -lzstd
 $(BUILD)/unit-tests: $(UNIT_SRC) $(wildcard tests/unit/*.h) $(INIT_HDR) $(GEN_HDR) | host-packages

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "elfinfo.h"
-#include "genlog.h"
+#include "log.h"
 #include "util.h"
 
 /* Where a bare program name is looked for, in this order (the init's PATH for hooks). */
@@ -419,7 +419,7 @@ static int binaries_add_file(struct binaries *b, const char *path, const char *w
 	r = elfinfo_parse(data, len, &info);
 	free(data);
 	if (r == -ENOEXEC) {
-		log_warn(
+		log_warning(
 		    "%s (%s) is not an ELF file the generator can read; its libraries are not added, ignoring",
 		    host, why);
 		return 0;
@@ -501,7 +501,7 @@ int binaries_add_needs(struct binaries *b, const void *data, size_t len, const c
 		return 0;
 	r = elfinfo_parse(data, len, &info);
 	if (r == -ENOEXEC) {
-		log_warn(
+		log_warning(
 		    "%s is not an ELF file the generator can read; its libraries are not added, ignoring",
 		    name);
 		return 0;

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "genlog.h"
+#include "log.h"
 #include "util.h"
 
 /*

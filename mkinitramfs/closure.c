@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "depmod.h"
-#include "genlog.h"
+#include "log.h"
 #include "util.h"
 
 /* Module file suffixes, longest first; every one is stored as plain ".ko". */
@@ -64,7 +64,7 @@ static int closure_load_builtin(struct closure *res)
 		return r;
 	r = util_read_file(path, &data, &len);
 	if (r == -ENOENT) {
-		log_warn(
+		log_warning(
 		    "%s is missing: modules built into the kernel will look missing (Debian ships it in linux-base-KVER: unpack that package into the same tree)",
 		    path);
 		return 0;
@@ -115,7 +115,7 @@ static void closure_kmod_log(void *data, int priority, const char *file, int lin
 	len = strlen(buf);
 	if (len && buf[len - 1] == '\n')
 		buf[len - 1] = '\0';
-	log_warn("libkmod: %s", buf);
+	log_warning("libkmod: %s", buf);
 }
 
 int closure_new(const struct kernel_source *src, const char *workdir, struct closure **ret)
@@ -350,7 +350,7 @@ static int closure_add_modinfo_deps(struct closure *res, struct kmod_module *mod
 
 		/* The host's libkmod may lack a decompressor (Debian 12's has no zlib). */
 		errno = -r;
-		log_warn(
+		log_warning(
 		    "cannot read the module information of %s (%s): %m; its softdeps, weakdeps and firmware are not added, ignoring",
 		    name, path);
 		return 0;
@@ -414,8 +414,9 @@ static int closure_add_module(struct closure *res, struct kmod_module *mod, cons
 	if (!path) {
 		if (!closure_is_builtin(res, name)) {
 			if (parent)
-				log_warn("%s, a %s of %s, has no file in %s/modules.dep, ignoring",
-					 name, relation, parent, res->src->moddir);
+				log_warning(
+				    "%s, a %s of %s, has no file in %s/modules.dep, ignoring", name,
+				    relation, parent, res->src->moddir);
 			return -ENOENT;
 		}
 		if (parent)
@@ -502,15 +503,15 @@ int closure_add(struct closure *res, const char *name, bool required)
 		return r;
 	if (builtin) {
 		if (required)
-			log_note("%s: built into kernel %s, nothing to add", name, src->kver);
+			log_notice("%s: built into kernel %s, nothing to add", name, src->kver);
 		else
 			log_debug("  %s: built into the kernel", name);
 	}
 	if (found)
 		return 0;
 	if (!required) {
-		log_warn("%s (in the default set) not found for kernel %s in %s, skipping", name,
-			 src->kver, src->moddir);
+		log_warning("%s (in the default set) not found for kernel %s in %s, skipping", name,
+			    src->kver, src->moddir);
 		return 0;
 	}
 	if (src->basedir[0])

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "genlog.h"
+#include "log.h"
 #include "softdep.h"
 #include "util.h"
 

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 #include "compress.h"
-#include "genlog.h"
+#include "log.h"
 #include "util.h"
 
 /*
@@ -164,7 +164,7 @@ static int firmware_add_one(struct tree *t, const struct kernel_source *src,
 	int r;
 
 	if (!firmware_name_valid(name)) {
-		log_warn(
+		log_warning(
 		    "module %s names firmware '%s', which is not a relative file name, ignoring",
 		    module, name);
 		return 0;
@@ -190,8 +190,8 @@ static int firmware_add_one(struct tree *t, const struct kernel_source *src,
 	if (!keep && firmware_suffixes[s].config) {
 		r = compress_unpack(data, len, &plain, &plain_len);
 		if (r < 0) {
-			log_warn("cannot decompress firmware %s (for %s): %s, ignoring", host,
-				 module, strerror(-r));
+			log_warning("cannot decompress firmware %s (for %s): %s, ignoring", host,
+				    module, strerror(-r));
 			free(data);
 			return 0;
 		}

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "genlog.h"
+#include "log.h"
 #include "util.h"
 
 /* The boot stages at which the init runs hooks, in boot order (init/cmdline.h, baton-hooks(7)). */
@@ -204,16 +204,16 @@ static int hookdirs_check(const char *dir)
 			    de->d_name, dir);
 			r = -EINVAL;
 		} else if (strncmp(de->d_name, "README", 6) != 0 && de->d_name[0] != '.') {
-			log_warn("%s is not a stage folder nor a '%s' or '%s' list, ignoring", path,
-				 HOOKDIRS_BINARIES, HOOKDIRS_FILES);
+			log_warning("%s is not a stage folder nor a '%s' or '%s' list, ignoring",
+				    path, HOOKDIRS_BINARIES, HOOKDIRS_FILES);
 		}
 	}
 	closedir(d);
 	if (r < 0)
 		return r;
 	if (!hooks && !lists)
-		log_warn("hook folder %s holds no hooks (STAGE/NAME files) and no lists, ignoring",
-			 dir);
+		log_warning(
+		    "hook folder %s holds no hooks (STAGE/NAME files) and no lists, ignoring", dir);
 	return 0;
 }
 

@@ -17,8 +17,8 @@
 #include "compress.h"
 #include "elfinfo.h"
 #include "firmware.h"
-#include "genlog.h"
 #include "hookdirs.h"
+#include "log.h"
 #include "tree.h"
 #include "util.h"
 
@@ -133,7 +133,8 @@ static int image_add_tree(struct cpio_archive *a, const char *dir, const char *i
 			if (r < 0)
 				log_error_errno(r, "cannot add /%s: %m", image_path);
 		} else {
-			log_warn("%s is neither a file, a directory nor a symlink, ignoring", path);
+			log_warning("%s is neither a file, a directory nor a symlink, ignoring",
+				    path);
 		}
 		if (r < 0)
 			break;

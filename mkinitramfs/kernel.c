@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "genlog.h"
+#include "log.h"
 #include "util.h"
 
 /* Where kernel packages put modules, relative to the root: classic, then merged /usr. */
@@ -172,7 +173,7 @@ static int kernel_find_moddir(struct kernel_source *s, const char *basedir, cons
 		/* Both exist: fine when they are the same directory (merged /usr). */
 		if (stat(s->moddir, &a) == 0 && stat(dir, &b) == 0 &&
 		    (a.st_dev != b.st_dev || a.st_ino != b.st_ino))
-			log_warn(
+			log_warning(
 			    "modules for %s in both %s and %s; using the first, ignoring the second",
 			    kver, s->moddir, dir);
 	}

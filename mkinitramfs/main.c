@@ -15,10 +15,10 @@
 #include "closure.h"
 #include "compress.h"
 #include "cpio.h"
-#include "genlog.h"
 #include "hookdirs.h"
 #include "image.h"
 #include "kernel.h"
+#include "log.h"
 #include "modstage.h"
 #include "options.h"
 #include "output.h"
@@ -103,12 +103,12 @@ static void main_summary(const struct options *o, const struct kernel_source *sr
 			 stats->hooks);
 	if (gz_len) {
 		main_size(out_size, sizeof(out_size), gz_len);
-		log_note("wrote %s: kernel %s, %zu modules, %s, %s uncompressed, %s gzip, %.2f s",
-			 o->output, src->kver, modules, extras, raw_size, out_size,
-			 main_elapsed(start));
+		log_notice("wrote %s: kernel %s, %zu modules, %s, %s uncompressed, %s gzip, %.2f s",
+			   o->output, src->kver, modules, extras, raw_size, out_size,
+			   main_elapsed(start));
 	} else {
-		log_note("wrote %s: kernel %s, %zu modules, %s, %s, not compressed, %.2f s",
-			 o->output, src->kver, modules, extras, raw_size, main_elapsed(start));
+		log_notice("wrote %s: kernel %s, %zu modules, %s, %s, not compressed, %.2f s",
+			   o->output, src->kver, modules, extras, raw_size, main_elapsed(start));
 	}
 }
 
@@ -149,7 +149,7 @@ static int main_check_extras(struct options *o, const struct kernel_source *src,
 				return -EINVAL;
 			}
 		if (!o->shell && hookdirs_need_shell(dir)) {
-			log_note(
+			log_notice(
 			    "hook folder %s has /bin/sh scripts: adding busybox as with --shell",
 			    dir);
 			o->shell = true;
@@ -309,8 +309,8 @@ int main(int argc, char **argv)
 	/* What a run killed with SIGKILL (or a crash) left: nothing else will remove it. */
 	r = util_clean_stale_dirs(tmpdir, MAIN_STAGING_PREFIX);
 	if (r > 0)
-		log_note("removed %d staging %s in %s left by interrupted runs", r,
-			 r == 1 ? "directory" : "directories", tmpdir);
+		log_notice("removed %d staging %s in %s left by interrupted runs", r,
+			   r == 1 ? "directory" : "directories", tmpdir);
 	(void)output_clean_stale(o.output);
 	r = util_pathf(workdir, "%s/%sXXXXXX", tmpdir, MAIN_STAGING_PREFIX);
 	if (r >= 0)
@@ -325,7 +325,7 @@ int main(int argc, char **argv)
 	existed = access(o.output, F_OK) == 0;
 	r = main_build(&o, &src, &plan, workdir, &start, &written);
 	if (util_rm_rf(workdir) < 0)
-		log_warn("cannot remove the staging directory %s: %m", workdir);
+		log_warning("cannot remove the staging directory %s: %m", workdir);
 	close(lock_fd);
 	if (util_interrupted() < 0) {
 		int sig = util_caught_signal();

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "genlog.h"
 #include "image.h"
 #include "kernel.h"
+#include "log.h"
 #include "util.h"
 
 /* First capacity of the -m name list; it doubles from there. */
@@ -322,7 +322,7 @@ int options_parse(int argc, char **argv, struct options *o)
 			o->plymouth = true;
 			break;
 		case 'v':
-			log_set_verbose(true);
+			log_set_max_level(LOG_LEVEL_DEBUG);
 			break;
 		case 'h':
 			options_help();

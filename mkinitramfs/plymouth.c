@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "genlog.h"
+#include "log.h"
 #include "util.h"
 
 /* Where Debian's plymouth package puts things (dpkg -L plymouth). */
@@ -181,7 +181,7 @@ int plymouth_plan(const struct tree *t, struct plymouth_plan *ret)
 	}
 	r = plymouth_theme(t, &p);
 	if (r < 0) {
-		log_warn(
+		log_warning(
 		    "plymouth theme '%s' (%s) is not installed in %s or its plugin is missing; using '%s' (plymouth-set-default-theme picks another, plymouth-themes has more)",
 		    p.theme, where, t->shown_basedir, PLYMOUTH_FALLBACK_THEME);
 		snprintf(p.theme, sizeof(p.theme), "%s", PLYMOUTH_FALLBACK_THEME);

@@ -41,13 +41,13 @@ FUZZ_MAXLEN_blkid   := 262144
 FUZZ_MAXLEN_elfinfo := 65536
 FUZZ_MAXLEN_softdep := 16384
 
-FUZZ_CFLAGS := -std=gnu11 -g -O1 $(CFLAGS_WARN) -D_GNU_SOURCE -Iinit -Imkinitramfs \
+FUZZ_CFLAGS := -std=gnu11 -g -O1 $(CFLAGS_WARN) -D_GNU_SOURCE -Icommon -Iinit -Imkinitramfs \
 	-fno-sanitize-recover=all
 # Sanitizers stop at the first report, also in libblkid (built recoverable) but for the reports
 # ubsan.supp names; LeakSanitizer runs at exit.
 FUZZ_ENV := ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$(CURDIR)/$(FUZZ_DIR)/ubsan.supp
-FUZZ_HDR := $(FUZZ_DIR)/fuzz.h $(wildcard init/*.h mkinitramfs/*.h)
+FUZZ_HDR := $(FUZZ_DIR)/fuzz.h $(wildcard common/*.h init/*.h mkinitramfs/*.h)
 
 .PHONY: fuzz-replay fuzz
 

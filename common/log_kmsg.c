@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Logging to /dev/kmsg as "<prio>baton: msg", one write per record, console as fallback. */
+/* The init's log back end: "<prio>baton: msg" to /dev/kmsg, one write a record, else stderr. */
 #include "log.h"
 
 #include <fcntl.h>
@@ -16,7 +16,6 @@
 #define DEVKMSG_CONTROL "/proc/sys/kernel/printk_devkmsg"
 
 static int kmsg_fd = -1;
-static enum log_level max_level = LOG_LEVEL_INFO;
 /* What printk_devkmsg held before we lifted the limit; empty when untouched. */
 static char saved_devkmsg[16];
 
@@ -85,16 +84,6 @@ void log_lift_ratelimit(void)
 		lift_ratelimit();
 }
 
-void log_set_max_level(enum log_level level)
-{
-	max_level = level;
-}
-
-enum log_level log_get_max_level(void)
-{
-	return max_level;
-}
-
 void log_msgv(enum log_level level, const char *fmt, va_list ap)
 {
 	char buf[LOG_RECORD_MAX];
@@ -102,7 +91,7 @@ void log_msgv(enum log_level level, const char *fmt, va_list ap)
 	int prefix, n;
 	size_t len;
 
-	if (level > max_level)
+	if (level > log_get_max_level())
 		return;
 	/* The kernel prints the "<prio>" prefix as the record's level, not as text. */
 	prefix = snprintf(buf, sizeof(buf), "<%d>baton: ", (int)level);
@@ -127,24 +116,4 @@ void log_msgv(enum log_level level, const char *fmt, va_list ap)
 		write_all(STDERR_FILENO, text, len - (size_t)(text - buf));
 	}
 	errno = saved_errno;
-}
-
-void log_msg(enum log_level level, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_msgv(level, fmt, ap);
-	va_end(ap);
-}
-
-int log_errno(enum log_level level, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	errno = err < 0 ? -err : err;
-	va_start(ap, fmt);
-	log_msgv(level, fmt, ap);
-	va_end(ap);
-	return err;
 }
