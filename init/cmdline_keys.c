@@ -181,8 +181,7 @@ int cmdline_invalid_explain(const struct boot_params *params, const char *word, 
 		if (v == STAGE_NONE)
 			snprintf(buf, size, "not a stage, so no break");
 		else
-			snprintf(buf, size, "not a stage, breaking before %s",
-				 cmdline_stage_name(v));
+			snprintf(buf, size, "not a stage, breaking before %s", stage_name(v));
 		break;
 	case CMDLINE_STRING:
 	case CMDLINE_LIST:

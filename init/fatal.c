@@ -42,7 +42,7 @@ _Noreturn void fatal(const struct boot_params *params, fatal_before_rescue_fn be
 		before_rescue();
 	if (params)
 		(void)hooks_run(STAGE_FAILURE, params, NULL);
-	/* shell_run() decides: rd.shell=, or with params NULL the image's SHELL_ALLOWED_MARKER. */
+	/* shell_run() decides: rd.shell=, or with params NULL the image's LAYOUT_SHELL_ALLOWED. */
 	if (emergency == CMDLINE_EMERGENCY_DEFAULT || emergency == CMDLINE_EMERGENCY_SHELL)
 		(void)shell_run(params, "boot failed");
 	sync();

@@ -60,8 +60,8 @@ struct hook_output {
 
 static char result_root[HOOKS_RESULT_MAX];
 /* Where hooks and their result file are; only the unit tests point them elsewhere. */
-static const char *hooks_dir = HOOKS_DIR;
-static const char *result_path = HOOKS_RESULT;
+static const char *hooks_dir = LAYOUT_HOOKS_DIR;
+static const char *result_path = LAYOUT_HOOK_RESULT;
 
 void hooks_set_paths(const char *dir, const char *result)
 {
@@ -79,7 +79,7 @@ bool hooks_exist(enum boot_stage stage)
 	char dir[PATH_MAX];
 	struct stat st;
 
-	snprintf(dir, sizeof(dir), "%s/%s", hooks_dir, cmdline_stage_name(stage));
+	snprintf(dir, sizeof(dir), "%s/%s", hooks_dir, stage_name(stage));
 	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
@@ -410,14 +410,14 @@ static int run_one(const char *path, const char *who, enum boot_stage stage,
 		   const struct boot_params *params, const char *root_device)
 {
 	char env_stage[64], env_device[PATH_MAX + 32], env_result[PATH_MAX + 16];
-	char *const envp[] = {env_stage,  "BATON_ROOT=" MOUNT_NEW_ROOT,		env_device,
-			      env_result, "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
+	char *const envp[] = {env_stage,  "BATON_ROOT=" LAYOUT_NEW_ROOT, env_device,
+			      env_result, "PATH=" LAYOUT_PATH,		 NULL};
 	struct hook_output out = {.who = who};
 	enum read_state state;
 	int p[2], status = 0;
 	pid_t pid;
 
-	snprintf(env_stage, sizeof(env_stage), "BATON_STAGE=%s", cmdline_stage_name(stage));
+	snprintf(env_stage, sizeof(env_stage), "BATON_STAGE=%s", stage_name(stage));
 	snprintf(env_device, sizeof(env_device), "BATON_ROOT_DEVICE=%s",
 		 root_device ? root_device : "");
 	snprintf(env_result, sizeof(env_result), "BATON_RESULT=%s", result_path);
@@ -452,7 +452,7 @@ static int run_one(const char *path, const char *who, enum boot_stage stage,
 int hooks_run(enum boot_stage stage, const struct boot_params *params, const char *root_device)
 {
 	static char names[HOOKS_PER_STAGE_MAX][HOOK_NAME_MAX];
-	const char *stage_name = cmdline_stage_name(stage);
+	const char *sname = stage_name(stage);
 	/* "/lib/baton/hooks/pre-switch/NAME" and "hook pre-switch/NAME". */
 	char dir[PATH_MAX - HOOK_NAME_MAX - 1], path[PATH_MAX];
 	char who[HOOK_NAME_MAX + 32], why[64];
@@ -460,10 +460,10 @@ int hooks_run(enum boot_stage stage, const struct boot_params *params, const cha
 	int failed = 0;
 
 	if (params->break_at == stage) {
-		snprintf(why, sizeof(why), "rd.break=%s", stage_name);
+		snprintf(why, sizeof(why), "rd.break=%s", sname);
 		(void)shell_run(params, why);
 	}
-	snprintf(dir, sizeof(dir), "%s/%s", hooks_dir, stage_name);
+	snprintf(dir, sizeof(dir), "%s/%s", hooks_dir, sname);
 	n = list_hooks(dir, names);
 	if (n)
 		make_result_dir();
@@ -474,8 +474,7 @@ int hooks_run(enum boot_stage stage, const struct boot_params *params, const cha
 
 		/* Bounded by HOOK_NAME_MAX already; the precision tells the compiler so. */
 		snprintf(path, sizeof(path), "%s/%.*s", dir, HOOK_NAME_MAX - 1, names[i]);
-		snprintf(who, sizeof(who), "hook %.16s/%.*s", stage_name, HOOK_NAME_MAX - 1,
-			 names[i]);
+		snprintf(who, sizeof(who), "hook %.16s/%.*s", sname, HOOK_NAME_MAX - 1, names[i]);
 		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 0111)) {
 			log_warning("%s: not an executable file, skipped", who);
 			continue;

@@ -5,6 +5,7 @@
 #include "devspec.h"
 #include "fatal.h"
 #include "hooks.h"
+#include "layout.h"
 #include "log.h"
 #include "modules.h"
 #include "mount.h"
@@ -58,7 +59,7 @@ static void ensure_std_fds(void)
 /* Keeps argv and envp for the real init, then gives library code a clean environment. */
 static void save_init_arguments(int argc, char *argv[], char *envp[])
 {
-	static char *clean_env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
+	static char *clean_env[] = {"PATH=" LAYOUT_PATH, NULL};
 	int n = 0;
 
 	init_argv[n++] = NULL; /* the init's path, filled in once it is chosen */
@@ -225,7 +226,7 @@ static void parse_root(void)
  */
 static bool root_already_present(void)
 {
-	if (access(MODULES_LOAD_LIST, F_OK) < 0 || hooks_exist(STAGE_PREMOUNT) ||
+	if (access(LAYOUT_MODULES_LOAD, F_OK) < 0 || hooks_exist(STAGE_PREMOUNT) ||
 	    hooks_exist(STAGE_DEVICE) || params.rootdelay_sec)
 		return false;
 	return devices_find_now(&root_spec) != NULL;
@@ -307,8 +308,8 @@ int main(int argc, char *argv[], char *envp[])
 {
 	const char *base = strrchr(argv[0], '/');
 
-	/* /sbin/modprobe in the image links here, for the kernel's request_module(). */
-	if (strcmp(base ? base + 1 : argv[0], "modprobe") == 0)
+	/* LAYOUT_MODPROBE in the image links here, for the kernel's request_module(). */
+	if (strcmp(base ? base + 1 : argv[0], LAYOUT_MODPROBE_NAME) == 0)
 		return modules_modprobe_main(argc, argv);
 	if (getpid() != 1) {
 		fprintf(stderr, "baton: this is the initramfs init and must run as PID 1\n");

@@ -3,6 +3,7 @@
 #include "modules.h"
 
 #include "cmdline.h"
+#include "layout.h"
 #include "log.h"
 
 #include <dirent.h>
@@ -119,7 +120,7 @@ static void kmod_log(void *data, int priority, const char *file, int line, const
 }
 
 /* Where the blacklist from the command line goes, as modprobe.d syntax for libkmod to read. */
-#define CMDLINE_CONF_DIR "/run/baton/modprobe.d"
+#define CMDLINE_CONF_DIR LAYOUT_RUN_DIR "/modprobe.d"
 #define CMDLINE_CONF CMDLINE_CONF_DIR "/cmdline.conf"
 
 /*
@@ -132,7 +133,7 @@ static int write_blacklist(const char *list)
 
 	if (!list[0])
 		return 0;
-	(void)mkdir("/run/baton", 0755);
+	(void)mkdir(LAYOUT_RUN_DIR, 0755);
 	(void)mkdir(CMDLINE_CONF_DIR, 0755);
 	f = fopen(CMDLINE_CONF, "we");
 	if (!f)
@@ -344,8 +345,8 @@ static int indexes_check(const char *dir)
 int modules_init(const char *blacklist)
 {
 	/* libkmod's default folders, after ours. */
-	static const char *const config_paths[] = {CMDLINE_CONF_DIR, "/etc/modprobe.d",
-						   "/run/modprobe.d", "/lib/modprobe.d", NULL};
+	static const char *const config_paths[] = {CMDLINE_CONF_DIR, LAYOUT_MODPROBE_D_ETC,
+						   "/run/modprobe.d", LAYOUT_MODPROBE_D_LIB, NULL};
 	int r;
 
 	(void)write_blacklist(blacklist);
@@ -501,7 +502,7 @@ void modules_load_names(const char *list)
 void modules_load_listed(void)
 {
 	char line[MODULE_NAME_MAX];
-	FILE *f = fopen(MODULES_LOAD_LIST, "re");
+	FILE *f = fopen(LAYOUT_MODULES_LOAD, "re");
 
 	if (!f)
 		return;

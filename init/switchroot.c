@@ -3,6 +3,7 @@
 #include "switchroot.h"
 
 #include "inroot.h"
+#include "layout.h"
 #include "log.h"
 #include "mount.h"
 
@@ -33,7 +34,7 @@
 /* The kernel's own fallbacks when init= fails (init/main.c kernel_init()). */
 static const char *const fallback_inits[] = {"/sbin/init", "/etc/init", "/bin/init", "/bin/sh"};
 /* API filesystems the real init expects already mounted; moved with what is nested below. */
-static const char *const api_mounts[] = {"/dev", "/proc", "/sys", "/run"};
+static const char *const api_mounts[] = {LAYOUT_DEV, LAYOUT_PROC, LAYOUT_SYS, LAYOUT_RUN};
 
 static int kstatx(int dirfd, const char *path, int flags, struct switchroot_statx *ret)
 {

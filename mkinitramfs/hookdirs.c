@@ -11,13 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "layout.h"
 #include "log.h"
+#include "stage.h"
 #include "util.h"
-
-/* The boot stages at which the init runs hooks, in boot order (init/cmdline.h, baton-hooks(7)). */
-static const char *const hookdirs_stages[] = {"early", "premount",   "device",
-					      "mount", "pre-switch", "failure"};
-#define HOOKDIRS_STAGES (sizeof(hookdirs_stages) / sizeof(hookdirs_stages[0]))
 
 /* The optional lists of a hook folder. */
 #define HOOKDIRS_BINARIES "binaries"
@@ -29,12 +26,24 @@ static const char *const hookdirs_stages[] = {"early", "premount",   "device",
 /* Longest "#!" line the kernel reads (BINPRM_BUF_SIZE, include/uapi/linux/binfmts.h). */
 #define HOOKDIRS_SHEBANG_MAX 256
 
+/* A stage folder is named as the init names the stage (stage.h); rd.break= aliases are not. */
 static bool hookdirs_is_stage(const char *name)
 {
-	for (size_t i = 0; i < HOOKDIRS_STAGES; i++)
-		if (strcmp(name, hookdirs_stages[i]) == 0)
-			return true;
-	return false;
+	return stage_from_name(name, strlen(name), false) != STAGE_NONE;
+}
+
+/* "early, premount, ... and failure", for messages. */
+static void hookdirs_stage_list(char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int s = 0; s < STAGE_COUNT && n < size; s++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s",
+				      s == 0		     ? ""
+				      : s == STAGE_COUNT - 1 ? " and "
+							     : ", ",
+				      stage_name((enum boot_stage)s));
 }
 
 static int hookdirs_name_cmp(const void *x, const void *y)
@@ -141,8 +150,8 @@ static int hookdirs_check_stage(const char *dir, const char *stage)
 			r = -EINVAL;
 		} else if (!(st.st_mode & S_IXUSR)) {
 			log_error(
-			    "hook %s is not executable: chmod +x it (the init runs every file of /%s/%s/ as a program)",
-			    file, HOOKDIRS_IMAGE_DIR, stage);
+			    "hook %s is not executable: chmod +x it (the init runs every file of %s/%s/ as a program)",
+			    file, LAYOUT_HOOKS_DIR, stage);
 			r = -EACCES;
 		} else if (!hookdirs_runnable(file)) {
 			log_error(
@@ -199,9 +208,11 @@ static int hookdirs_check(const char *dir)
 			}
 			lists = true;
 		} else if (S_ISDIR(st.st_mode)) {
-			log_error(
-			    "unknown stage folder '%s' in hook folder %s: the stages are early, premount, device, mount, pre-switch and failure",
-			    de->d_name, dir);
+			char stages[128];
+
+			hookdirs_stage_list(stages, sizeof(stages));
+			log_error("unknown stage folder '%s' in hook folder %s: the stages are %s",
+				  de->d_name, dir, stages);
 			r = -EINVAL;
 		} else if (strncmp(de->d_name, "README", 6) != 0 && de->d_name[0] != '.') {
 			log_warning("%s is not a stage folder nor a '%s' or '%s' list, ignoring",
@@ -300,12 +311,12 @@ static bool hookdirs_interpreter(const char *path, char *ret, size_t size)
 
 bool hookdirs_need_shell(const char *dir)
 {
-	for (size_t s = 0; s < HOOKDIRS_STAGES; s++) {
+	for (int s = 0; s < STAGE_COUNT; s++) {
 		char path[PATH_MAX], **names;
 		size_t count;
 		bool need = false;
 
-		if (util_pathf(path, "%s/%s", dir, hookdirs_stages[s]) < 0 ||
+		if (util_pathf(path, "%s/%s", dir, stage_name((enum boot_stage)s)) < 0 ||
 		    hookdirs_list(path, &names, &count) < 0)
 			continue;
 		for (size_t i = 0; i < count && !need; i++) {
@@ -313,7 +324,7 @@ bool hookdirs_need_shell(const char *dir)
 
 			need = util_pathf(file, "%s/%s", path, names[i]) >= 0 &&
 			       hookdirs_interpreter(file, interp, sizeof(interp)) &&
-			       strcmp(interp, "/bin/sh") == 0;
+			       strcmp(interp, LAYOUT_SHELL) == 0;
 		}
 		hookdirs_list_free(names, count);
 		if (need)
@@ -425,11 +436,12 @@ int hookdirs_add(struct tree *t, struct binaries *b, const char *dir, size_t *re
 	size_t added = 0;
 	int r;
 
-	for (size_t s = 0; s < HOOKDIRS_STAGES; s++) {
+	for (int s = 0; s < STAGE_COUNT; s++) {
+		const char *sname = stage_name((enum boot_stage)s);
 		char path[PATH_MAX], **names;
 		size_t count;
 
-		if (util_pathf(path, "%s/%s", dir, hookdirs_stages[s]) < 0 || !util_is_dir(path))
+		if (util_pathf(path, "%s/%s", dir, sname) < 0 || !util_is_dir(path))
 			continue;
 		r = hookdirs_list(path, &names, &count);
 		if (r < 0)
@@ -441,8 +453,8 @@ int hookdirs_add(struct tree *t, struct binaries *b, const char *dir, size_t *re
 
 			r = util_pathf(file, "%s/%s", path, names[i]);
 			if (r >= 0)
-				r = util_pathf(image_path, "/%s/%s/%s", HOOKDIRS_IMAGE_DIR,
-					       hookdirs_stages[s], names[i]);
+				r = util_pathf(image_path, "%s/%s/%s", LAYOUT_HOOKS_DIR, sname,
+					       names[i]);
 			if (r < 0) {
 				log_error_errno(r, "path too long: %s/%s", path, names[i]);
 				break;

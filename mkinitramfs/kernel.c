@@ -12,6 +12,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "layout.h"
 #include "log.h"
 #include "util.h"
 
@@ -234,10 +235,10 @@ int kernel_conf_dirs(const struct kernel_source *src, struct kernel_conf_dir *re
 		const char *src;
 		const char *image_dir;
 	} dirs[] = {
-	    {"etc/modprobe.d", "etc/modprobe.d"},
-	    {"lib/modprobe.d", "lib/modprobe.d"},
+	    {"etc/modprobe.d", LAYOUT_REL(LAYOUT_MODPROBE_D_ETC)},
+	    {"lib/modprobe.d", LAYOUT_REL(LAYOUT_MODPROBE_D_LIB)},
 	    /* An unpacked merged-/usr package has no lib/ link: same files, same place. */
-	    {"usr/lib/modprobe.d", "lib/modprobe.d"},
+	    {"usr/lib/modprobe.d", LAYOUT_REL(LAYOUT_MODPROBE_D_LIB)},
 	};
 	int n = 0;
 

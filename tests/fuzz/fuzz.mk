@@ -25,7 +25,7 @@ FUZZ_BLKID   := $(FUZZ_BUILD)/blkid
 # Per target: the code under test, extra flags and libraries, extra prerequisites, the compiler
 # of the replay build (gcc, except where the code under test was instrumented by clang) and
 # libFuzzer's -max_len (past each input's own limit, so the too-long paths run).
-FUZZ_SRC_cmdline := init/cmdline.c
+FUZZ_SRC_cmdline := init/cmdline.c common/stage.c
 FUZZ_SRC_devspec := init/devspec.c
 FUZZ_SRC_elfinfo := mkinitramfs/elfinfo.c
 FUZZ_SRC_softdep := mkinitramfs/softdep.c

@@ -170,8 +170,8 @@ static void test_stages_and_failure(void)
 	CHECK_INT(params.log_level, 7);
 	CHECK_INT(parse("baton.hook_timeout=0"), -EINVAL);
 	CHECK_INT(parse("baton.log=loud"), -EINVAL);
-	CHECK_STR(cmdline_stage_name(STAGE_PRE_SWITCH), "pre-switch");
-	CHECK_STR(cmdline_stage_name(STAGE_NONE), "none");
+	CHECK_STR(stage_name(STAGE_PRE_SWITCH), "pre-switch");
+	CHECK_STR(stage_name(STAGE_NONE), "none");
 }
 
 /*
@@ -414,7 +414,7 @@ static void check_name(const struct cmdline_key *k, const char *name)
 		break;
 	case CMDLINE_STAGE:
 		for (int st = 0; st < STAGE_COUNT; st++) {
-			snprintf(line, sizeof(line), "%s=%s", name, cmdline_stage_name(st));
+			snprintf(line, sizeof(line), "%s=%s", name, stage_name(st));
 			check_key_int(k, line, st);
 		}
 		check_key_int(k, name, k->value);
