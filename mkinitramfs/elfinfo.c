@@ -109,9 +109,7 @@ static char *elf_strdup(const struct elf_reader *e, uint64_t off, uint64_t end)
 void elfinfo_free(struct elfinfo *info)
 {
 	free(info->interp);
-	for (size_t i = 0; i < info->needed_count; i++)
-		free(info->needed[i]);
-	free(info->needed);
+	strv_free(&info->needed);
 	free(info->rpath);
 	free(info->runpath);
 	*info = (struct elfinfo){0};
@@ -226,19 +224,14 @@ int elfinfo_parse(const void *data, size_t len, struct elfinfo *ret)
 			*slot = s;
 			continue;
 		}
-		if (info.needed_count >= ELFINFO_NEEDED_MAX) {
+		if (info.needed.count >= ELFINFO_NEEDED_MAX) {
 			free(s);
 			goto fail;
 		}
-		char **v = reallocarray(info.needed, info.needed_count + 1, sizeof(*v));
-
-		if (!v) {
-			free(s);
+		if (strv_take(&info.needed, s) < 0) {
 			r = -ENOMEM;
 			goto fail;
 		}
-		info.needed = v;
-		info.needed[info.needed_count++] = s;
 	}
 	*ret = info;
 	return 0;

@@ -14,6 +14,7 @@
 #include "layout.h"
 #include "log.h"
 #include "stage.h"
+#include "strv.h"
 #include "util.h"
 
 /* The optional lists of a hook folder. */
@@ -46,16 +47,10 @@ static void hookdirs_stage_list(char *buf, size_t size)
 				      stage_name((enum boot_stage)s));
 }
 
-static int hookdirs_name_cmp(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 /* The file names of a stage folder, sorted bytewise as the init runs them; dotfiles skipped. */
-static int hookdirs_list(const char *dir, char ***ret, size_t *ret_count)
+static int hookdirs_list(const char *dir, struct strv *ret)
 {
-	char **v = NULL;
-	size_t count = 0;
+	struct strv v = {0};
 	struct dirent *de;
 	DIR *d;
 	int r = 0;
@@ -64,46 +59,24 @@ static int hookdirs_list(const char *dir, char ***ret, size_t *ret_count)
 	if (!d)
 		return -errno;
 	while ((de = readdir(d))) {
-		char **nv;
-
 		if (de->d_name[0] == '.')
 			continue;
-		if (count == HOOKDIRS_PER_STAGE_MAX) {
+		if (v.count == HOOKDIRS_PER_STAGE_MAX) {
 			r = -E2BIG;
 			break;
 		}
-		nv = reallocarray(v, count + 1, sizeof(*v));
-		if (!nv) {
-			r = -ENOMEM;
+		r = strv_push(&v, de->d_name);
+		if (r < 0)
 			break;
-		}
-		v = nv;
-		v[count] = strdup(de->d_name);
-		if (!v[count]) {
-			r = -ENOMEM;
-			break;
-		}
-		count++;
 	}
 	closedir(d);
 	if (r < 0) {
-		for (size_t i = 0; i < count; i++)
-			free(v[i]);
-		free(v);
+		strv_free(&v);
 		return r;
 	}
-	if (count)
-		qsort(v, count, sizeof(*v), hookdirs_name_cmp);
+	strv_sort(&v);
 	*ret = v;
-	*ret_count = count;
 	return 0;
-}
-
-static void hookdirs_list_free(char **v, size_t count)
-{
-	for (size_t i = 0; i < count; i++)
-		free(v[i]);
-	free(v);
 }
 
 /* Can the kernel execute the file: an ELF program or a "#!" script? */
@@ -124,23 +97,23 @@ static bool hookdirs_runnable(const char *path)
 /* Checks one stage folder: executable regular files only. Returns the number of hooks. */
 static int hookdirs_check_stage(const char *dir, const char *stage)
 {
-	char path[PATH_MAX], **names;
-	size_t count;
+	char path[PATH_MAX];
+	struct strv names;
 	int r;
 
 	r = util_pathf(path, "%s/%s", dir, stage);
 	if (r < 0)
 		return log_error_errno(r, "path too long: %s/%s", dir, stage);
-	r = hookdirs_list(path, &names, &count);
+	r = hookdirs_list(path, &names);
 	if (r < 0)
 		return log_error_errno(r, "cannot read hook folder %s: %m", path);
-	for (size_t i = 0; i < count && r >= 0; i++) {
+	for (size_t i = 0; i < names.count && r >= 0; i++) {
 		char file[PATH_MAX];
 		struct stat st;
 
-		r = util_pathf(file, "%s/%s", path, names[i]);
+		r = util_pathf(file, "%s/%s", path, names.v[i]);
 		if (r < 0) {
-			log_error_errno(r, "path too long: %s/%s", path, names[i]);
+			log_error_errno(r, "path too long: %s/%s", path, names.v[i]);
 		} else if (stat(file, &st) < 0) {
 			r = log_error_errno(-errno, "hook %s: %m", file);
 		} else if (!S_ISREG(st.st_mode)) {
@@ -160,8 +133,10 @@ static int hookdirs_check_stage(const char *dir, const char *stage)
 			r = -ENOEXEC;
 		}
 	}
-	hookdirs_list_free(names, count);
-	return r < 0 ? r : (int)count;
+	if (r >= 0)
+		r = (int)names.count;
+	strv_free(&names);
+	return r;
 }
 
 static int hookdirs_check(const char *dir)
@@ -312,21 +287,21 @@ static bool hookdirs_interpreter(const char *path, char *ret, size_t size)
 bool hookdirs_need_shell(const char *dir)
 {
 	for (int s = 0; s < STAGE_COUNT; s++) {
-		char path[PATH_MAX], **names;
-		size_t count;
+		char path[PATH_MAX];
+		struct strv names;
 		bool need = false;
 
 		if (util_pathf(path, "%s/%s", dir, stage_name((enum boot_stage)s)) < 0 ||
-		    hookdirs_list(path, &names, &count) < 0)
+		    hookdirs_list(path, &names) < 0)
 			continue;
-		for (size_t i = 0; i < count && !need; i++) {
+		for (size_t i = 0; i < names.count && !need; i++) {
 			char file[PATH_MAX], interp[HOOKDIRS_SHEBANG_MAX + 1];
 
-			need = util_pathf(file, "%s/%s", path, names[i]) >= 0 &&
+			need = util_pathf(file, "%s/%s", path, names.v[i]) >= 0 &&
 			       hookdirs_interpreter(file, interp, sizeof(interp)) &&
 			       strcmp(interp, LAYOUT_SHELL) == 0;
 		}
-		hookdirs_list_free(names, count);
+		strv_free(&names);
 		if (need)
 			return true;
 	}
@@ -438,25 +413,25 @@ int hookdirs_add(struct tree *t, struct binaries *b, const char *dir, size_t *re
 
 	for (int s = 0; s < STAGE_COUNT; s++) {
 		const char *sname = stage_name((enum boot_stage)s);
-		char path[PATH_MAX], **names;
-		size_t count;
+		char path[PATH_MAX];
+		struct strv names;
 
 		if (util_pathf(path, "%s/%s", dir, sname) < 0 || !util_is_dir(path))
 			continue;
-		r = hookdirs_list(path, &names, &count);
+		r = hookdirs_list(path, &names);
 		if (r < 0)
 			return log_error_errno(r, "cannot read hook folder %s: %m", path);
-		for (size_t i = 0; i < count && r >= 0; i++) {
+		for (size_t i = 0; i < names.count && r >= 0; i++) {
 			char file[PATH_MAX], image_path[PATH_MAX];
 			unsigned char *data;
 			size_t len;
 
-			r = util_pathf(file, "%s/%s", path, names[i]);
+			r = util_pathf(file, "%s/%s", path, names.v[i]);
 			if (r >= 0)
 				r = util_pathf(image_path, "%s/%s/%s", LAYOUT_HOOKS_DIR, sname,
-					       names[i]);
+					       names.v[i]);
 			if (r < 0) {
-				log_error_errno(r, "path too long: %s/%s", path, names[i]);
+				log_error_errno(r, "path too long: %s/%s", path, names.v[i]);
 				break;
 			}
 			r = util_read_file(file, &data, &len);
@@ -479,7 +454,7 @@ int hookdirs_add(struct tree *t, struct binaries *b, const char *dir, size_t *re
 				log_debug("  hook %s from %s", image_path, file);
 			}
 		}
-		hookdirs_list_free(names, count);
+		strv_free(&names);
 		if (r < 0)
 			return r;
 	}

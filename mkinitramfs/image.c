@@ -357,11 +357,11 @@ int image_check_init(const char *path, const struct kernel_source *src)
 		    path);
 		goto out;
 	}
-	if (info.interp || info.needed_count) {
+	if (info.interp || info.needed.count) {
 		log_error(
 		    "the init program %s is dynamically linked (%s %s), but it must be static (it runs first, and as /sbin/modprobe): link it statically (make builds build/init with musl-gcc -static) or name another one with --init PATH",
 		    path, info.interp ? "interpreter" : "needs",
-		    info.interp ? info.interp : info.needed[0]);
+		    info.interp ? info.interp : info.needed.v[0]);
 		r = -ENOEXEC;
 		goto out;
 	}

@@ -14,6 +14,7 @@
 
 #include "layout.h"
 #include "log.h"
+#include "strv.h"
 #include "util.h"
 
 /* Where kernel packages put modules, relative to the root: classic, then merged /usr. */
@@ -24,10 +25,9 @@ static const char *const kernel_roots[] = {"lib/modules", "usr/lib/modules"};
 #define KERNEL_KVERS_MAX 64
 
 /* Collects the version directories under BASEDIR/lib/modules and BASEDIR/usr/lib/modules. */
-static int kernel_list_kvers(const char *basedir, char ***ret, size_t *ret_count, int *ret_roots)
+static int kernel_list_kvers(const char *basedir, struct strv *ret, int *ret_roots)
 {
-	char **v = NULL;
-	size_t count = 0, cap = 0;
+	struct strv v = {0};
 	int roots = 0, r = 0;
 
 	for (size_t i = 0; i < KERNEL_ROOTS; i++) {
@@ -44,17 +44,14 @@ static int kernel_list_kvers(const char *basedir, char ***ret, size_t *ret_count
 		roots++;
 		while ((de = readdir(d))) {
 			char path[PATH_MAX];
-			bool dup = false;
 
 			if (de->d_name[0] == '.')
 				continue;
 			if (util_pathf(path, "%s/%s", dir, de->d_name) < 0 || !util_is_dir(path))
 				continue;
-			for (size_t j = 0; j < count; j++)
-				dup = dup || strcmp(v[j], de->d_name) == 0;
-			if (dup)
+			if (strv_has(&v, de->d_name))
 				continue;
-			r = util_strv_push(&v, &count, &cap, de->d_name);
+			r = strv_push(&v, de->d_name);
 			if (r < 0) {
 				closedir(d);
 				goto fail;
@@ -62,14 +59,12 @@ static int kernel_list_kvers(const char *basedir, char ***ret, size_t *ret_count
 		}
 		closedir(d);
 	}
-	if (count)
-		qsort(v, count, sizeof(*v), util_str_cmp);
+	strv_sort(&v);
 	*ret = v;
-	*ret_count = count;
 	*ret_roots = roots;
 	return 0;
 fail:
-	util_strv_free(v, count);
+	strv_free(&v);
 	return r;
 }
 
@@ -197,17 +192,16 @@ int kernel_find(const char *basedir, const char *kver, struct kernel_source *ret
 	struct kernel_source s = {0};
 	char list[PATH_MAX];
 	const char *why = NULL;
-	char **kvers = NULL;
-	size_t count = 0;
+	struct strv kvers = {0};
 	int roots = 0, r;
 
 	r = kernel_open_basedir(basedir, &s);
 	if (r < 0)
 		return r;
-	r = kernel_list_kvers(s.basedir, &kvers, &count, &roots);
+	r = kernel_list_kvers(s.basedir, &kvers, &roots);
 	if (r < 0)
 		return log_error_errno(r, "cannot list kernel versions under %s: %m", basedir);
-	kernel_join(list, sizeof(list), kvers, count);
+	kernel_join(list, sizeof(list), kvers.v, kvers.count);
 	if (roots == 0) {
 		log_error(
 		    "no kernel modules under %s: neither %s/lib/modules nor %s/usr/lib/modules exists; -b must name a tree with a kernel's modules (an installed system, or a kernel package unpacked with 'dpkg-deb -x PACKAGE.deb DIR')",
@@ -215,7 +209,7 @@ int kernel_find(const char *basedir, const char *kver, struct kernel_source *ret
 		r = -ENOENT;
 		goto out;
 	}
-	r = kernel_choose(kver, kvers, count, list, &s, &why);
+	r = kernel_choose(kver, kvers.v, kvers.count, list, &s, &why);
 	if (r < 0)
 		goto out;
 	r = kernel_find_moddir(&s, basedir, why, list);
@@ -225,7 +219,7 @@ int kernel_find(const char *basedir, const char *kver, struct kernel_source *ret
 	*ret = s;
 	r = 0;
 out:
-	util_strv_free(kvers, count);
+	strv_free(&kvers);
 	return r;
 }
 

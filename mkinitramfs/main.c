@@ -65,10 +65,10 @@ static int main_resolve(const struct options *o, struct closure *res)
 {
 	int r;
 
-	if (o->module_count) {
+	if (o->modules.count) {
 		log_debug("modules named with -m, with what they need:");
-		for (size_t i = 0; i < o->module_count; i++) {
-			r = closure_add(res, o->modules[i], true);
+		for (size_t i = 0; i < o->modules.count; i++) {
+			r = closure_add(res, o->modules.v[i], true);
 			if (r < 0)
 				return r;
 		}
@@ -130,7 +130,7 @@ static int main_check_extras(struct options *o, const struct kernel_source *src,
 		for (size_t i = 0; i < o->hooks.count; i++)
 			has_plymouth_hook =
 			    has_plymouth_hook || strcmp(o->hooks.v[i], MAIN_PLYMOUTH_HOOK) == 0;
-		if (!has_plymouth_hook && options_list_push(&o->hooks, MAIN_PLYMOUTH_HOOK) < 0)
+		if (!has_plymouth_hook && strv_push(&o->hooks, MAIN_PLYMOUTH_HOOK) < 0)
 			return log_error_errno(-ENOMEM, "out of memory");
 		if (!o->shell)
 			log_debug("--plymouth: its hooks are shell scripts, adding --shell");
@@ -203,8 +203,8 @@ static int main_build(const struct options *o, const struct kernel_source *src,
 	    .init_path = o->init,
 	    .src = src,
 	    .stage_root = stage,
-	    .load = o->module_count ? (const char *const *)o->modules : NULL,
-	    .load_count = o->module_count,
+	    .load = o->modules.count ? (const char *const *)o->modules.v : NULL,
+	    .load_count = o->modules.count,
 	};
 	struct image_stats stats = {0};
 

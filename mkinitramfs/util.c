@@ -27,9 +27,6 @@
 /* Directory descriptors nftw() may hold open at once while removing a tree. */
 #define UTIL_NFTW_FDS 32
 
-/* First capacity of a string vector (util_strv_push); it doubles from there. */
-#define UTIL_STRV_INITIAL_CAP 16
-
 extern char **environ;
 
 int util_pathf(char *buf, const char *fmt, ...)
@@ -386,34 +383,4 @@ void util_reraise(void)
 		return;
 	(void)signal(sig, SIG_DFL);
 	(void)raise(sig);
-}
-
-int util_str_cmp(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
-int util_strv_push(char ***v, size_t *count, size_t *cap, const char *s)
-{
-	if (*count == *cap) {
-		size_t n = *cap ? *cap * 2 : UTIL_STRV_INITIAL_CAP;
-		char **nv = reallocarray(*v, n, sizeof(**v));
-
-		if (!nv)
-			return -ENOMEM;
-		*v = nv;
-		*cap = n;
-	}
-	(*v)[*count] = strdup(s);
-	if (!(*v)[*count])
-		return -ENOMEM;
-	(*count)++;
-	return 0;
-}
-
-void util_strv_free(char **v, size_t count)
-{
-	for (size_t i = 0; i < count; i++)
-		free(v[i]);
-	free(v);
 }

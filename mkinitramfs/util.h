@@ -72,12 +72,3 @@ int util_run(char *const argv[], int *ret_status);
  * *ret_out, malloc()ed and NUL-terminated; standard error is left alone.
  */
 int util_run_capture(char *const argv[], char **ret_out, size_t *ret_len, int *ret_status);
-
-/* qsort and bsearch comparison of two char * elements. */
-int util_str_cmp(const void *x, const void *y);
-
-/* Appends a copy of s to a growable array of strings (*v, *count used of *cap), or -ENOMEM. */
-int util_strv_push(char ***v, size_t *count, size_t *cap, const char *s);
-
-/* Frees the first count strings of v, then v. */
-void util_strv_free(char **v, size_t count);
