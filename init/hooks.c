@@ -3,6 +3,7 @@
 #include "hooks.h"
 
 #include "log.h"
+#include "monotime.h"
 #include "mount.h"
 #include "shell.h"
 
@@ -19,7 +20,6 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 /* Hooks one stage may have; far more than the stock ones (plymouth, fsck, lvm, luks). */
@@ -114,14 +114,6 @@ static unsigned list_hooks(const char *dir, char names[][HOOK_NAME_MAX])
 	closedir(d);
 	qsort(names, n, HOOK_NAME_MAX, compare_names);
 	return n;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Logs one line of output, or only counts it once the hook has said enough. */
@@ -368,7 +360,7 @@ static pid_t start_hook(const char *path, char *const envp[], int out_fd)
 static enum read_state wait_hook(pid_t pid, struct hook_output *out, int fd, unsigned timeout_sec,
 				 int *ret_status)
 {
-	long long deadline = now_ms() + (long long)timeout_sec * 1000;
+	long long deadline = monotime_ms() + (long long)timeout_sec * 1000;
 	enum read_state state = OUTPUT_EMPTY;
 	bool killed = false, sigkilled = false;
 
@@ -384,7 +376,7 @@ static enum read_state wait_hook(pid_t pid, struct hook_output *out, int fd, uns
 			state = output_read(out, fd);
 		if (waitpid(pid, ret_status, WNOHANG) == pid)
 			return state;
-		if (now_ms() < deadline)
+		if (monotime_ms() < deadline)
 			continue;
 		if (!killed) {
 			log_error("%s: still running after %u s (baton.hook_timeout=), stopping it",
@@ -401,7 +393,7 @@ static enum read_state wait_hook(pid_t pid, struct hook_output *out, int fd, uns
 			*ret_status = SIGKILL;
 			return state;
 		}
-		deadline = now_ms() + HOOK_KILL_GRACE_MS;
+		deadline = monotime_ms() + HOOK_KILL_GRACE_MS;
 	}
 }
 
@@ -479,13 +471,13 @@ int hooks_run(enum boot_stage stage, const struct boot_params *params, const cha
 			log_warning("%s: not an executable file, skipped", who);
 			continue;
 		}
-		start = now_ms();
+		start = monotime_ms();
 		status = run_one(path, who, stage, params, root_device);
 		if (status == 0) {
-			log_info("%s: done in %lld ms", who, now_ms() - start);
+			log_info("%s: done in %lld ms", who, monotime_ms() - start);
 		} else {
 			log_warning("%s: failed with status %d after %lld ms, continuing", who,
-				    status, now_ms() - start);
+				    status, monotime_ms() - start);
 			failed++;
 		}
 	}

@@ -7,6 +7,7 @@
 #include "hooks.h"
 #include "layout.h"
 #include "log.h"
+#include "monotime.h"
 #include "modules.h"
 #include "mount.h"
 #include "procs.h"
@@ -19,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 /* The kernel passes at most MAX_INIT_ARGS (32) words and MAX_INIT_ENVS (32) variables. */
@@ -246,12 +246,9 @@ static void find_root(void)
 
 	(void)take_root_from_hooks(&root_spec, params.root, params.value_size);
 	if (params.rootdelay_sec) {
-		struct timespec ts = {.tv_sec = params.rootdelay_sec};
-
 		log_info("rootdelay=%u: sleeping before looking for the root",
 			 params.rootdelay_sec);
-		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-			;
+		monotime_sleep_ms((long long)params.rootdelay_sec * 1000);
 	}
 	log_info("waiting for root device %s%s", params.root,
 		 params.wait == CMDLINE_WAIT_FOREVER ? " (rootwait)" : "");

@@ -3,6 +3,7 @@
 #include "run.h"
 
 #include "log.h"
+#include "monotime.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +12,6 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 /* One logged line at most; longer ones are logged in pieces. */
@@ -23,14 +23,6 @@ struct tool_output {
 	size_t kept;
 	unsigned lines, dropped;
 };
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void log_line(struct tool_output *out, const char *text, size_t len)
 {
@@ -94,7 +86,7 @@ int run_tool(const char *const argv[], const void *input, size_t input_len, unsi
 {
 	struct tool_output out = {.who =
 				      strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0]};
-	long long deadline = timeout_sec ? now_ms() + (long long)timeout_sec * 1000 : -1;
+	long long deadline = timeout_sec ? monotime_ms() + (long long)timeout_sec * 1000 : -1;
 	int in[2] = {-1, -1}, pipefd[2], status = 0, r;
 	bool eof = false;
 	ssize_t n;
@@ -142,7 +134,7 @@ int run_tool(const char *const argv[], const void *input, size_t input_len, unsi
 			eof = true;
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			break;
-		if (deadline >= 0 && now_ms() >= deadline) {
+		if (deadline >= 0 && monotime_ms() >= deadline) {
 			log_error("%s: still running after %u s, stopping it", argv[0],
 				  timeout_sec);
 			(void)kill(-pid, SIGKILL);
