@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "macro.h"
+
 /* One word of the command line, split at its first '=' with the kernel's quote rules applied. */
 struct cmdline_word {
 	const char *key;
@@ -456,7 +458,7 @@ static char **string_field(struct boot_params *p, size_t i)
 	    &p->usrfstype, &p->usrflags,   &p->load_modules, &p->blacklist, &p->invalid,
 	};
 
-	return i < sizeof(fields) / sizeof(fields[0]) ? fields[i] : NULL;
+	return i < ARRAY_SIZE(fields) ? fields[i] : NULL;
 }
 
 /* Lays out the string fields (all "") and stores every key's default. */

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "macro.h"
+
 /* clang-format off */
 /* Laid out by hand down to "clang-format on": one row per key, the choices of a key together. */
 static const struct cmdline_choice shell_choices[] = {
@@ -118,7 +120,7 @@ const struct cmdline_key cmdline_keys[] = {
 
 /* clang-format on */
 
-const size_t cmdline_keys_count = sizeof(cmdline_keys) / sizeof(cmdline_keys[0]);
+const size_t cmdline_keys_count = ARRAY_SIZE(cmdline_keys);
 
 const struct cmdline_key *cmdline_key_find(const char *name, size_t len)
 {

@@ -5,6 +5,7 @@
 #include "cmdline.h"
 #include "layout.h"
 #include "log.h"
+#include "macro.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -48,14 +49,13 @@ static void remember_unclaimed(const char *alias)
 {
 	bool storage_bus = false;
 
-	for (size_t i = 0; i < sizeof(storage_buses) / sizeof(storage_buses[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(storage_buses); i++)
 		if (strncmp(alias, storage_buses[i], strlen(storage_buses[i])) == 0)
 			storage_bus = true;
 	if (!storage_bus)
 		return;
 	if (strncmp(alias, "pci:", 4) == 0)
-		for (size_t i = 0;
-		     i < sizeof(pci_classes_not_storage) / sizeof(pci_classes_not_storage[0]); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(pci_classes_not_storage); i++)
 			if (strstr(alias, pci_classes_not_storage[i]))
 				return;
 	for (unsigned i = 0; i < n_unclaimed; i++)
@@ -324,7 +324,7 @@ static int indexes_check(const char *dir)
 {
 	bool have_dir = access(dir, F_OK) == 0;
 
-	for (size_t i = 0; i < sizeof(index_names) / sizeof(index_names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(index_names); i++) {
 		const char *why = "";
 		int r;
 

@@ -14,12 +14,12 @@
 
 #include "elfinfo.h"
 #include "log.h"
+#include "macro.h"
 #include "strv.h"
 #include "util.h"
 
 /* Where a bare program name is looked for, in this order (the init's PATH for hooks). */
 static const char *const binaries_path[] = {"/usr/sbin", "/usr/bin", "/sbin", "/bin"};
-#define BINARIES_PATH (sizeof(binaries_path) / sizeof(binaries_path[0]))
 
 /* The dynamic loader's configuration, and how deep its "include" lines may nest. */
 #define BINARIES_LD_SO_CONF "/etc/ld.so.conf"
@@ -407,7 +407,7 @@ int binaries_add(struct binaries *b, const char *path, const char *why)
 		}
 		return binaries_add_file(b, path, why, NULL, 0);
 	}
-	for (size_t i = 0; i < BINARIES_PATH; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(binaries_path); i++) {
 		char real[PATH_MAX], host[PATH_MAX];
 		struct stat st;
 

@@ -13,12 +13,12 @@
 
 #include "depmod.h"
 #include "log.h"
+#include "macro.h"
 #include "strv.h"
 #include "util.h"
 
 /* Module file suffixes, longest first; every one is stored as plain ".ko". */
 static const char *const closure_suffixes[] = {".ko.zst", ".ko.xz", ".ko.gz", ".ko"};
-#define CLOSURE_SUFFIXES (sizeof(closure_suffixes) / sizeof(closure_suffixes[0]))
 
 /* First capacity of the array of module files; it doubles from there. */
 #define CLOSURE_INITIAL_CAP 16
@@ -264,7 +264,7 @@ static int closure_add_file(struct closure *res, const char *name, const char *p
 	if (r < 0)
 		return r;
 	len = strlen(rel);
-	for (size_t i = 0; i < CLOSURE_SUFFIXES; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(closure_suffixes); i++) {
 		size_t n = strlen(closure_suffixes[i]);
 
 		if (len > n && strcmp(rel + len - n, closure_suffixes[i]) == 0) {

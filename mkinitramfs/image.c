@@ -20,6 +20,7 @@
 #include "hookdirs.h"
 #include "layout.h"
 #include "log.h"
+#include "macro.h"
 #include "tree.h"
 #include "util.h"
 
@@ -34,7 +35,6 @@ static const char *const image_dirs[] = {LAYOUT_REL(LAYOUT_DEV),
 					 LAYOUT_REL(LAYOUT_BATON_DIR),
 					 LAYOUT_REL(LAYOUT_MODULES_DIR),
 					 "sbin"};
-#define IMAGE_DIRS (sizeof(image_dirs) / sizeof(image_dirs[0]))
 
 /* /dev/console: char 5:1 (Documentation/admin-guide/devices.txt); the kernel opens it for fds 0-2
  * before devtmpfs. */
@@ -55,7 +55,6 @@ static const char *const image_dirs[] = {LAYOUT_REL(LAYOUT_DEV),
 
 /* Module file names, plain or compressed (kmod's KMOD_EXTENSION_UNCOMPRESSED and friends). */
 static const char *const image_module_suffixes[] = {".ko", ".ko.xz", ".ko.zst", ".ko.gz"};
-#define IMAGE_MODULE_SUFFIXES (sizeof(image_module_suffixes) / sizeof(image_module_suffixes[0]))
 
 static int image_add_file_from(struct cpio_archive *a, const char *image_path, const char *path,
 			       mode_t perm)
@@ -216,7 +215,7 @@ static bool image_is_module_name(const char *name)
 {
 	size_t len = strlen(name);
 
-	for (size_t i = 0; i < IMAGE_MODULE_SUFFIXES; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(image_module_suffixes); i++) {
 		size_t n = strlen(image_module_suffixes[i]);
 
 		if (len > n && strcmp(name + len - n, image_module_suffixes[i]) == 0)
@@ -439,7 +438,7 @@ int image_build(const struct image_spec *spec, struct cpio_archive *a, struct im
 	const char *failed = NULL;
 	int n, r;
 
-	for (size_t i = 0; i < IMAGE_DIRS; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(image_dirs); i++) {
 		r = cpio_add_dir(a, image_dirs[i], 0755);
 		if (r < 0)
 			return log_error_errno(r, "cannot add /%s: %m", image_dirs[i]);

@@ -14,12 +14,12 @@
 
 #include "layout.h"
 #include "log.h"
+#include "macro.h"
 #include "strv.h"
 #include "util.h"
 
 /* Where kernel packages put modules, relative to the root: classic, then merged /usr. */
 static const char *const kernel_roots[] = {"lib/modules", "usr/lib/modules"};
-#define KERNEL_ROOTS (sizeof(kernel_roots) / sizeof(kernel_roots[0]))
 
 /* Kernel versions listed in an error message; a build host rarely has more than a few. */
 #define KERNEL_KVERS_MAX 64
@@ -30,7 +30,7 @@ static int kernel_list_kvers(const char *basedir, struct strv *ret, int *ret_roo
 	struct strv v = {0};
 	int roots = 0, r = 0;
 
-	for (size_t i = 0; i < KERNEL_ROOTS; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_roots); i++) {
 		char dir[PATH_MAX];
 		struct dirent *de;
 		DIR *d;
@@ -153,7 +153,7 @@ static int kernel_find_moddir(struct kernel_source *s, const char *basedir, cons
 	const char *kver = s->kver;
 	int r;
 
-	for (size_t i = 0; i < KERNEL_ROOTS; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_roots); i++) {
 		char dir[PATH_MAX];
 		struct stat a, b;
 
@@ -236,7 +236,7 @@ int kernel_conf_dirs(const struct kernel_source *src, struct kernel_conf_dir *re
 	};
 	int n = 0;
 
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && n < KERNEL_CONF_DIRS; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(dirs) && n < KERNEL_CONF_DIRS; i++) {
 		if (n > 0 && strcmp(ret[n - 1].image_dir, dirs[i].image_dir) == 0)
 			continue;
 		if (util_pathf(ret[n].src, "%s/%s", src->basedir, dirs[i].src) < 0 ||

@@ -18,6 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "macro.h"
+
 /* The characters mkstemp() and mkdtemp() put in place of XXXXXX (POSIX: portable filename set). */
 #define UTIL_TEMP_SUFFIX_LEN 6
 
@@ -359,7 +361,7 @@ int util_catch_signals(void)
 	struct sigaction sa = {.sa_handler = util_on_signal};
 
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
 		if (sigaction(sigs[i], &sa, NULL) < 0)
 			return -errno;
 	return 0;
