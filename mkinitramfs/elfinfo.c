@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "elfinterp.h"
+
 /* DT_NEEDED entries accepted from one file; real programs have a few dozen at most. */
 #define ELFINFO_NEEDED_MAX 4096
 
@@ -119,6 +121,7 @@ int elfinfo_parse(const void *data, size_t len, struct elfinfo *ret)
 {
 	struct elf_reader e = {.data = data, .len = len};
 	struct elfinfo info = {0};
+	char interp[PATH_MAX];
 	uint64_t phoff, phnum, phentsize, dyn_off = 0, dyn_size = 0, strtab = 0, strsz = 0;
 	size_t dyn_ent;
 	bool has_dyn = false, has_strtab = false;
@@ -141,18 +144,23 @@ int elfinfo_parse(const void *data, size_t len, struct elfinfo *ret)
 		      !elf_in(&e, phoff, phnum * phentsize)))
 		goto fail;
 
-	/* Program headers: the interpreter and where the dynamic section is. */
+	/* The interpreter, read as the kernel and the init read it (common/elfinterp.c). */
+	if (elfinterp_find_mem(data, len, interp, sizeof(interp)) < 0)
+		goto fail;
+	if (interp[0]) {
+		info.interp = strdup(interp);
+		if (!info.interp) {
+			r = -ENOMEM;
+			goto fail;
+		}
+	}
+
+	/* Program headers: where the dynamic section is. */
 	for (uint64_t i = 0; i < phnum; i++) {
 		struct elf_phdr ph;
 
 		elf_read_phdr(&e, (size_t)(phoff + i * phentsize), &ph);
-		if (ph.type == PT_INTERP && !info.interp) {
-			if (!elf_in(&e, ph.offset, ph.filesz))
-				goto fail;
-			info.interp = elf_strdup(&e, ph.offset, ph.offset + ph.filesz);
-			if (!info.interp)
-				goto fail;
-		} else if (ph.type == PT_DYNAMIC && !has_dyn) {
+		if (ph.type == PT_DYNAMIC && !has_dyn) {
 			if (!elf_in(&e, ph.offset, ph.filesz))
 				goto fail;
 			dyn_off = ph.offset;

@@ -27,7 +27,7 @@ FUZZ_BLKID   := $(FUZZ_BUILD)/blkid
 # libFuzzer's -max_len (past each input's own limit, so the too-long paths run).
 FUZZ_SRC_cmdline := init/cmdline.c common/stage.c
 FUZZ_SRC_devspec := init/devspec.c
-FUZZ_SRC_elfinfo := mkinitramfs/elfinfo.c common/strv.c
+FUZZ_SRC_elfinfo := mkinitramfs/elfinfo.c common/elfinterp.c common/strv.c
 FUZZ_SRC_softdep := mkinitramfs/softdep.c common/strv.c
 FUZZ_SRC_blkid   := init/probe.c
 FUZZ_FLAGS_blkid := -I$(FUZZ_BLKID)/include
