@@ -57,16 +57,32 @@ $(BUILD)/mkinitramfs: $(GEN_SRC) $(GEN_HDR) | host-packages
 	@mkdir -p $(BUILD)
 	$(CC) $(GEN_CFLAGS) -o $@ $(GEN_SRC) $(GEN_LIBS)
 
-# Unit tests: pure code from init/ and mkinitramfs/ built for the host with ASan and UBSan.
+# Unit tests: pure code built for the host with ASan and UBSan. Each group is compiled with
+# -Icommon and its own program's folder only, so that a test cannot pick the other program's
+# header: tests/unit/test_*.c with the init code (-Iinit), tests/unit/mkinitramfs/test_*.c with
+# the generator's (-Imkinitramfs), tests/unit/common/test_*.c with common/ (nothing else).
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(CFLAGS_WARN) -D_GNU_SOURCE -fsanitize=address,undefined \
-	-fno-sanitize-recover=all -Icommon -Iinit -Imkinitramfs
-UNIT_SRC := tests/unit/main.c $(wildcard tests/unit/test_*.c) init/cmdline.c init/cmdline_keys.c init/devspec.c init/inroot.c \
-	init/switchroot.c init/hooks.c init/shell.c init/run.c $(COMMON_SRC) common/log_kmsg.c \
-	mkinitramfs/cpio.c mkinitramfs/compress.c
+	-fno-sanitize-recover=all -Icommon -Itests/unit
+UNIT_SRC := $(wildcard tests/unit/test_*.c) init/cmdline.c init/cmdline_keys.c init/devspec.c init/inroot.c \
+	init/switchroot.c init/hooks.c init/shell.c init/run.c
+UNIT_GEN_SRC := $(wildcard tests/unit/mkinitramfs/test_*.c) mkinitramfs/cpio.c mkinitramfs/compress.c
+UNIT_COMMON_SRC := tests/unit/main.c $(wildcard tests/unit/common/test_*.c) $(COMMON_SRC) \
+	common/log_kmsg.c
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/unit/init/%.o) $(UNIT_GEN_SRC:%.c=$(BUILD)/unit/gen/%.o) \
+	$(UNIT_COMMON_SRC:%.c=$(BUILD)/unit/common/%.o)
 UNIT_LIBS := -ldeflate -lz -llzma -lzstd
-$(BUILD)/unit-tests: $(UNIT_SRC) $(wildcard tests/unit/*.h) $(INIT_HDR) $(GEN_HDR) | host-packages
-	@mkdir -p $(BUILD)
-	$(CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRC) $(UNIT_LIBS)
+$(BUILD)/unit/init/%.o: %.c | host-packages
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -Iinit -MMD -MP -c -o $@ $<
+$(BUILD)/unit/gen/%.o: %.c | host-packages
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -Imkinitramfs -MMD -MP -c -o $@ $<
+$(BUILD)/unit/common/%.o: %.c | host-packages
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -MMD -MP -c -o $@ $<
+-include $(UNIT_OBJ:.o=.d)
+$(BUILD)/unit-tests: $(UNIT_OBJ)
+	$(CC) $(UNIT_CFLAGS) -o $@ $(UNIT_OBJ) $(UNIT_LIBS)
 
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests

@@ -41,7 +41,8 @@ FUZZ_MAXLEN_blkid   := 262144
 FUZZ_MAXLEN_elfinfo := 65536
 FUZZ_MAXLEN_softdep := 16384
 
-FUZZ_CFLAGS := -std=gnu11 -g -O1 $(CFLAGS_WARN) -D_GNU_SOURCE -Icommon -Iinit -Imkinitramfs \
+# Each target sees common/ and the folder of the code it tests (the first of FUZZ_SRC_NAME) only.
+FUZZ_CFLAGS := -std=gnu11 -g -O1 $(CFLAGS_WARN) -D_GNU_SOURCE -Icommon \
 	-fno-sanitize-recover=all
 # Sanitizers stop at the first report, also in libblkid (built recoverable) but for the reports
 # ubsan.supp names; LeakSanitizer runs at exit.
@@ -58,12 +59,12 @@ define FUZZ_RULES
 $(FUZZ_BUILD)/replay-$(1): $(FUZZ_DIR)/fuzz_$(1).c $(FUZZ_DIR)/replay.c $(FUZZ_SRC_$(1)) \
 		$(FUZZ_HDR) $(FUZZ_PRE_$(1))
 	@mkdir -p $$(@D)
-	$(or $(FUZZ_CC_$(1)),$(CC)) $(FUZZ_CFLAGS) $(FUZZ_FLAGS_$(1)) -fsanitize=address,undefined \
+	$(or $(FUZZ_CC_$(1)),$(CC)) $(FUZZ_CFLAGS) -I$$(dir $(firstword $(FUZZ_SRC_$(1)))) $(FUZZ_FLAGS_$(1)) -fsanitize=address,undefined \
 		-DFUZZ_NAME='"$(1)"' -o $$@ $$(filter %.c,$$^) $(FUZZ_LIBS_$(1))
 
 $(FUZZ_BUILD)/fuzz-$(1): $(FUZZ_DIR)/fuzz_$(1).c $(FUZZ_SRC_$(1)) $(FUZZ_HDR) $(FUZZ_PRE_$(1))
 	@mkdir -p $$(@D)
-	$(FUZZ_CLANG) $(FUZZ_CFLAGS) $(FUZZ_FLAGS_$(1)) -fsanitize=fuzzer,address,undefined -o $$@ \
+	$(FUZZ_CLANG) $(FUZZ_CFLAGS) -I$$(dir $(firstword $(FUZZ_SRC_$(1)))) $(FUZZ_FLAGS_$(1)) -fsanitize=fuzzer,address,undefined -o $$@ \
 		$$(filter %.c,$$^) $(FUZZ_LIBS_$(1))
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_RULES,$(t))))

@@ -18,6 +18,10 @@ static const struct {
     {"hooks", hooks_cases},
     {"compress", compress_cases},
     {"run", run_cases},
+    {"strv", strv_cases},
+    {"stage", stage_cases},
+    {"elfinterp", elfinterp_cases},
+    {"monotime", monotime_cases},
 };
 
 int main(void)
