@@ -15,6 +15,12 @@
 #define LAYOUT_SYS "/sys"
 #define LAYOUT_RUN "/run"
 
+/*
+ * A character device node in the image itself: the kernel opens it for the init's fds 0-2
+ * before anything is mounted, and the init falls back to it for any of them still closed.
+ */
+#define LAYOUT_CONSOLE LAYOUT_DEV "/console"
+
 /* Where the init mounts the new root before the switch; hooks see it as BATON_ROOT. */
 #define LAYOUT_NEW_ROOT "/sysroot"
 

@@ -46,7 +46,7 @@ static void ensure_std_fds(void)
 
 		if (fcntl(fd, F_GETFD) >= 0)
 			continue;
-		nfd = open("/dev/console", O_RDWR | O_NOCTTY);
+		nfd = open(LAYOUT_CONSOLE, O_RDWR | O_NOCTTY);
 		if (nfd < 0)
 			nfd = open("/dev/null", O_RDWR | O_NOCTTY);
 		if (nfd >= 0 && nfd != fd) {

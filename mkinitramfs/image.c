@@ -443,10 +443,10 @@ int image_build(const struct image_spec *spec, struct cpio_archive *a, struct im
 		if (r < 0)
 			return log_error_errno(r, "cannot add /%s: %m", image_dirs[i]);
 	}
-	r = cpio_add_node(a, "dev/console", S_IFCHR, 0600, IMAGE_CONSOLE_MAJOR,
+	r = cpio_add_node(a, LAYOUT_CONSOLE, S_IFCHR, 0600, IMAGE_CONSOLE_MAJOR,
 			  IMAGE_CONSOLE_MINOR);
 	if (r < 0)
-		return log_error_errno(r, "cannot add /dev/console: %m");
+		return log_error_errno(r, "cannot add %s: %m", LAYOUT_CONSOLE);
 	r = image_add_file_from(a, LAYOUT_REL(LAYOUT_INIT), spec->init_path, 0755);
 	if (r < 0)
 		return r;
