@@ -110,17 +110,20 @@ demo: all | test-packages
 bench: all | test-packages
 	bench/run.sh
 
-# For editors and clangd: every C file of the two programs with the flags it is built with.
-compile_commands.json: Makefile $(INIT_SRC) $(GEN_SRC)
+# For editors and clangd: every C file of the two programs and of the unit tests with the flags
+# it is built with (common/ as the generator builds it, log_kmsg.c as the init does).
+CC_JSON = for f in $(2); do \
+		printf '%s\n{"directory": "%s", "file": "%s", "command": "%s -c %s"}' \
+			"$$sep" "$(CURDIR)" "$$f" "$(1)" "$$f"; sep=,; \
+	done;
+compile_commands.json: Makefile $(INIT_SRC) $(GEN_SRC) $(UNIT_SRC) $(UNIT_GEN_SRC) $(UNIT_COMMON_SRC)
 	@{ printf '['; sep=''; \
-	for f in $(INIT_SRC); do \
-		printf '%s\n{"directory": "%s", "file": "%s", "command": "%s %s -c %s"}' \
-			"$$sep" "$(CURDIR)" "$$f" "$(MUSL_CC)" "$(INIT_CFLAGS)" "$$f"; sep=,; \
-	done; \
-	for f in $(GEN_SRC); do \
-		printf '%s\n{"directory": "%s", "file": "%s", "command": "%s %s -c %s"}' \
-			"$$sep" "$(CURDIR)" "$$f" "$(CC)" "$(GEN_CFLAGS)" "$$f"; sep=,; \
-	done; printf '\n]\n'; } >$@
+	$(call CC_JSON,$(MUSL_CC) $(INIT_CFLAGS),$(filter-out $(COMMON_SRC),$(INIT_SRC))) \
+	$(call CC_JSON,$(CC) $(GEN_CFLAGS),$(GEN_SRC)) \
+	$(call CC_JSON,$(CC) $(UNIT_CFLAGS) -Iinit,$(filter tests/%,$(UNIT_SRC))) \
+	$(call CC_JSON,$(CC) $(UNIT_CFLAGS) -Imkinitramfs,$(filter tests/%,$(UNIT_GEN_SRC))) \
+	$(call CC_JSON,$(CC) $(UNIT_CFLAGS),$(filter tests/%,$(UNIT_COMMON_SRC))) \
+	printf '\n]\n'; } >$@
 	@echo "wrote $@"
 
 clean:
