@@ -51,6 +51,21 @@ bool strv_has(const struct strv *s, const char *str)
 	return strv_hasn(s, str, strlen(str));
 }
 
+int strv_addn(struct strv *s, const char *str, size_t len)
+{
+	int r;
+
+	if (strv_hasn(s, str, len))
+		return 0;
+	r = strv_pushn(s, str, len);
+	return r < 0 ? r : 1;
+}
+
+int strv_add(struct strv *s, const char *str)
+{
+	return strv_addn(s, str, strlen(str));
+}
+
 int strv_cmp(const void *x, const void *y)
 {
 	return strcmp(*(char *const *)x, *(char *const *)y);

@@ -21,6 +21,10 @@ int strv_pushn(struct strv *s, const char *str, size_t len);
 /* Appends str itself (malloc()ed); s owns it from then on, and frees it when out of memory. */
 int strv_take(struct strv *s, char *str);
 
+/* Appends a copy of str unless it is there already: 1 when added, 0 when present, -ENOMEM. */
+int strv_add(struct strv *s, const char *str);
+int strv_addn(struct strv *s, const char *str, size_t len);
+
 /* Is str[0..len) one of the strings? */
 bool strv_hasn(const struct strv *s, const char *str, size_t len);
 bool strv_has(const struct strv *s, const char *str);

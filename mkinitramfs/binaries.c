@@ -99,12 +99,12 @@ static int binaries_parse_conf(struct binaries *b, const char *path, int depth)
 
 			for (char *d = strtok_r(word, ":,=", &dsave); d && r >= 0;
 			     d = strtok_r(NULL, ":,=", &dsave))
-				if (d[0] == '/' && !strv_has(&b->conf_dirs, d))
-					r = strv_push(&b->conf_dirs, d);
+				if (d[0] == '/')
+					r = strv_add(&b->conf_dirs, d);
 		}
 	}
 	free(data);
-	return r;
+	return r < 0 ? r : 0;
 }
 
 int binaries_new(struct tree *t, struct binaries **ret)
@@ -341,11 +341,9 @@ static int binaries_add_file(struct binaries *b, const char *path, const char *w
 		    path, why);
 	if (r < 0)
 		return log_error_errno(r, "cannot add %s%s (%s): %m", b->t->basedir, path, why);
-	if (strv_has(&b->done, real))
-		return 0;
-	r = strv_push(&b->done, real);
-	if (r < 0)
-		return log_error_errno(r, "out of memory");
+	r = strv_add(&b->done, real);
+	if (r <= 0)
+		return r < 0 ? log_error_errno(r, "out of memory") : 0;
 	r = tree_host_path(b->t, real, host);
 	if (r >= 0)
 		r = util_read_file(host, &data, &len);

@@ -216,10 +216,8 @@ static int closure_add_firmware(struct closure *res, const char *fw, const char 
 {
 	int r;
 
-	if (strv_has(&res->firmware, fw))
-		return 0;
-	r = strv_push(&res->firmware, fw);
-	if (r < 0)
+	r = strv_add(&res->firmware, fw);
+	if (r <= 0)
 		return r;
 	r = strv_push(&res->firmware_module, module);
 	if (r < 0) {
@@ -387,10 +385,8 @@ static int closure_add_module(struct closure *res, struct kmod_module *mod, cons
 	const char *path;
 	int r;
 
-	if (strv_has(&res->seen, name))
-		return 0;
-	r = strv_push(&res->seen, name);
-	if (r < 0)
+	r = strv_add(&res->seen, name);
+	if (r <= 0)
 		return r;
 	path = kmod_module_get_path(mod);
 	if (!path) {

@@ -49,9 +49,7 @@ static int kernel_list_kvers(const char *basedir, struct strv *ret, int *ret_roo
 				continue;
 			if (util_pathf(path, "%s/%s", dir, de->d_name) < 0 || !util_is_dir(path))
 				continue;
-			if (strv_has(&v, de->d_name))
-				continue;
-			r = strv_push(&v, de->d_name);
+			r = strv_add(&v, de->d_name);
 			if (r < 0) {
 				closedir(d);
 				goto fail;

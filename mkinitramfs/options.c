@@ -110,15 +110,13 @@ static int options_add_modules(struct options *o, const char *arg)
 
 	for (;;) {
 		size_t len = strcspn(p, ",");
+		int r;
 
 		if (len == 0)
 			return -EINVAL;
-		if (!strv_hasn(&o->modules, p, len)) {
-			int r = strv_pushn(&o->modules, p, len);
-
-			if (r < 0)
-				return r;
-		}
+		r = strv_addn(&o->modules, p, len);
+		if (r < 0)
+			return r;
 		if (!p[len])
 			return 0;
 		p += len + 1;

@@ -33,12 +33,6 @@ struct softdep_table {
 	size_t cap;
 };
 
-/* Appends a copy of word[0..len) unless it is already there. */
-static int softdep_words_add(struct strv *w, const char *word, size_t len)
-{
-	return strv_hasn(w, word, len) ? 0 : strv_pushn(w, word, len);
-}
-
 static void softdep_table_free(struct softdep_table *t)
 {
 	for (size_t i = 0; i < t->count; i++) {
@@ -125,7 +119,7 @@ static int softdep_parse_line(struct softdep_table *t, const char *line, size_t 
 		} else if (softdep_is(word, len, "post:")) {
 			mode = &m->post;
 		} else if (mode) {
-			r = softdep_words_add(mode, word, len);
+			r = strv_addn(mode, word, len);
 			if (r < 0)
 				return r;
 		}

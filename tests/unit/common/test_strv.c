@@ -67,6 +67,19 @@ static void has_compares_whole_strings(void)
 	CHECK(!strv_has(&s, "a"));
 }
 
+static void add_keeps_one_of_each(void)
+{
+	struct strv s = {0};
+
+	CHECK_INT(strv_add(&s, "ext4"), 1);
+	CHECK_INT(strv_add(&s, "ext4"), 0);
+	CHECK_INT(strv_addn(&s, "ext4,xfs", 4), 0);
+	CHECK_INT(strv_addn(&s, "xfs,ext4", 3), 1);
+	CHECK_INT(s.count, 2);
+	CHECK_STR(s.v[1], "xfs");
+	strv_free(&s);
+}
+
 static void sort_is_bytewise(void)
 {
 	const char *in[] = {"b", "B", "a-1", "a_1", "", "a"};
@@ -86,6 +99,7 @@ const struct unit_case strv_cases[] = {
     {"pushn_takes_a_prefix", pushn_takes_a_prefix},
     {"take_owns_the_string", take_owns_the_string},
     {"has_compares_whole_strings", has_compares_whole_strings},
+    {"add_keeps_one_of_each", add_keeps_one_of_each},
     {"sort_is_bytewise", sort_is_bytewise},
     {NULL, NULL},
 };
