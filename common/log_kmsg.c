@@ -2,6 +2,8 @@
 /* The init's log back end: "<prio>baton: msg" to /dev/kmsg, one write a record, else stderr. */
 #include "log.h"
 
+#include "fdio.h"
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,20 +20,6 @@
 static int kmsg_fd = -1;
 /* What printk_devkmsg held before we lifted the limit; empty when untouched. */
 static char saved_devkmsg[16];
-
-static void write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		buf += n;
-		len -= (size_t)n;
-	}
-}
 
 /*
  * Each open of /dev/kmsg may write only 10 records per 5 s unless printk_devkmsg is "on"
@@ -66,7 +54,7 @@ void log_restore_ratelimit(void)
 		return;
 	fd = open(DEVKMSG_CONTROL, O_WRONLY | O_CLOEXEC);
 	if (fd >= 0) {
-		write_all(fd, saved_devkmsg, strlen(saved_devkmsg));
+		(void)fdio_write_all(fd, saved_devkmsg, strlen(saved_devkmsg));
 		close(fd);
 	}
 	saved_devkmsg[0] = '\0';
@@ -108,12 +96,12 @@ void log_msgv(enum log_level level, const char *fmt, va_list ap)
 	buf[len++] = '\n';
 
 	if (kmsg_fd >= 0) {
-		write_all(kmsg_fd, buf, len);
+		(void)fdio_write_all(kmsg_fd, buf, len);
 	} else {
 		/* No kmsg yet (or no /dev): skip the "<N>" the kernel would have consumed. */
 		const char *text = strchr(buf, '>') + 1;
 
-		write_all(STDERR_FILENO, text, len - (size_t)(text - buf));
+		(void)fdio_write_all(STDERR_FILENO, text, len - (size_t)(text - buf));
 	}
 	errno = saved_errno;
 }

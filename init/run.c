@@ -2,6 +2,7 @@
 /* Runs the distribution's storage tools (mdadm, lvm, cryptsetup) directly, without a shell. */
 #include "run.h"
 
+#include "fdio.h"
 #include "log.h"
 #include "monotime.h"
 
@@ -64,24 +65,6 @@ static _Noreturn void exec_tool(const char *const argv[], int in_fd, int out_fd)
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
-/* The input goes into the pipe before the tool reads it: it must fit the pipe (64 KiB). */
-static int fill_input(int fd, const void *input, size_t len)
-{
-	const char *p = input;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int run_tool(const char *const argv[], const void *input, size_t input_len, unsigned timeout_sec)
 {
 	struct tool_output out = {.who =
@@ -100,7 +83,8 @@ int run_tool(const char *const argv[], const void *input, size_t input_len, unsi
 		close(pipefd[1]);
 		return log_error_errno(r, "cannot run %s: no pipe (%m)", argv[0]);
 	}
-	if (input && (r = fill_input(in[1], input, input_len)) < 0)
+	/* The input goes into the pipe before the tool reads it: it must fit the pipe (64 KiB). */
+	if (input && (r = fdio_write_all(in[1], input, input_len)) < 0)
 		log_error_errno(r, "cannot hand %s its input (%m)", argv[0]);
 	if (input)
 		close(in[1]);

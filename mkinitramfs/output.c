@@ -14,6 +14,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "log.h"
 #include "util.h"
 
@@ -207,7 +208,7 @@ int output_write(const char *output, const void *data, size_t len, mode_t mode, 
 		r = log_error_errno(-errno, "cannot set the mode of %s: %m", tmp);
 		goto fail;
 	}
-	r = util_write_all(fd, data, len);
+	r = fdio_write_all(fd, data, len);
 	if (r < 0) {
 		log_error_errno(r, "cannot write %s: %m", tmp);
 		goto fail;

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "macro.h"
 
 /* The characters mkstemp() and mkdtemp() put in place of XXXXXX (POSIX: portable filename set). */
@@ -97,23 +98,6 @@ out:
 	return r;
 }
 
-int util_write_all(int fd, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int util_write_file(const char *path, const void *data, size_t len, mode_t mode)
 {
 	int fd, r;
@@ -121,7 +105,7 @@ int util_write_file(const char *path, const void *data, size_t len, mode_t mode)
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	if (fd < 0)
 		return -errno;
-	r = util_write_all(fd, data, len);
+	r = fdio_write_all(fd, data, len);
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
 	if (r < 0)

@@ -20,9 +20,6 @@ int util_read_file(const char *path, unsigned char **ret_data, size_t *ret_len);
 /* Creates a new file (never overwrites) and writes data to it. */
 int util_write_file(const char *path, const void *data, size_t len, mode_t mode);
 
-/* Writes all of data to fd, retrying short writes. */
-int util_write_all(int fd, const void *data, size_t len);
-
 /* Creates a directory and its missing parents, like mkdir -p. */
 int util_mkdir_p(const char *path, mode_t mode);
 

@@ -22,6 +22,7 @@ static const struct {
     {"stage", stage_cases},
     {"elfinterp", elfinterp_cases},
     {"monotime", monotime_cases},
+    {"fdio", fdio_cases},
 };
 
 int main(void)

@@ -54,3 +54,4 @@ extern const struct unit_case strv_cases[];
 extern const struct unit_case stage_cases[];
 extern const struct unit_case elfinterp_cases[];
 extern const struct unit_case monotime_cases[];
+extern const struct unit_case fdio_cases[];
