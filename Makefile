@@ -13,20 +13,25 @@ ifneq ($(CI),)
 CFLAGS_WARN += -Werror
 endif
 
+# common/: the contract between image and init, and helpers both programs link; each program
+# links one log back end (log_kmsg.c or log_stderr.c). Its headers are found through -Icommon.
+COMMON_SRC := $(filter-out common/log_%.c,$(wildcard common/*.c))
+COMMON_HDR := $(wildcard common/*.h)
+
 # PID 1: static musl binary against libmount, libblkid and libkmod built from Debian's sources.
 MUSL_CC   := musl-gcc
-INIT_SRC  := $(wildcard init/*.c)
-INIT_HDR  := $(wildcard init/*.h)
-INIT_CFLAGS := -std=gnu11 -Os $(CFLAGS_WARN) -I$(DEPS)/include -isystem $(DEPS)/kernel-headers \
+INIT_SRC  := $(wildcard init/*.c) $(COMMON_SRC) common/log_kmsg.c
+INIT_HDR  := $(wildcard init/*.h) $(COMMON_HDR)
+INIT_CFLAGS := -std=gnu11 -Os $(CFLAGS_WARN) -Icommon -I$(DEPS)/include -isystem $(DEPS)/kernel-headers \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-ffunction-sections -fdata-sections -D_GNU_SOURCE
 INIT_LDFLAGS := -static -s -Wl,--gc-sections -L$(DEPS)/lib
 INIT_LIBS := -lmount -lblkid -lkmod
 
 # The generator runs on the build host and links the host's shared libraries.
-GEN_SRC   := $(wildcard mkinitramfs/*.c)
-GEN_HDR   := $(wildcard mkinitramfs/*.h)
-GEN_CFLAGS := -std=gnu11 -O2 -g $(CFLAGS_WARN) -D_GNU_SOURCE
+GEN_SRC   := $(wildcard mkinitramfs/*.c) $(COMMON_SRC) common/log_stderr.c
+GEN_HDR   := $(wildcard mkinitramfs/*.h) $(COMMON_HDR)
+GEN_CFLAGS := -std=gnu11 -O2 -g $(CFLAGS_WARN) -Icommon -D_GNU_SOURCE
 GEN_LIBS  := -lkmod -ldeflate -lz -llzma -lzstd
 
 .PHONY: all host-packages test-packages deps check lint unit docs-check generator-test qemu-test demo bench clean
@@ -52,16 +57,32 @@ $(BUILD)/mkinitramfs: $(GEN_SRC) $(GEN_HDR) | host-packages
 	@mkdir -p $(BUILD)
 	$(CC) $(GEN_CFLAGS) -o $@ $(GEN_SRC) $(GEN_LIBS)
 
-# Unit tests: pure code from init/ and mkinitramfs/ built for the host with ASan and UBSan.
+# Unit tests: pure code built for the host with ASan and UBSan. Each group is compiled with
+# -Icommon and its own program's folder only, so that a test cannot pick the other program's
+# header: tests/unit/test_*.c with the init code (-Iinit), tests/unit/mkinitramfs/test_*.c with
+# the generator's (-Imkinitramfs), tests/unit/common/test_*.c with common/ (nothing else).
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(CFLAGS_WARN) -D_GNU_SOURCE -fsanitize=address,undefined \
-	-fno-sanitize-recover=all -Iinit -Imkinitramfs
-UNIT_SRC := tests/unit/main.c $(wildcard tests/unit/test_*.c) init/cmdline.c init/cmdline_keys.c init/devspec.c init/inroot.c \
-	init/switchroot.c init/hooks.c init/log.c init/shell.c init/run.c init/shutdown_prep.c \
-	mkinitramfs/cpio.c mkinitramfs/compress.c
+	-fno-sanitize-recover=all -Icommon -Itests/unit
+UNIT_SRC := $(wildcard tests/unit/test_*.c) init/cmdline.c init/cmdline_keys.c init/devspec.c init/inroot.c \
+	init/switchroot.c init/hooks.c init/shell.c init/run.c init/shutdown_prep.c
+UNIT_GEN_SRC := $(wildcard tests/unit/mkinitramfs/test_*.c) mkinitramfs/cpio.c mkinitramfs/compress.c
+UNIT_COMMON_SRC := tests/unit/main.c $(wildcard tests/unit/common/test_*.c) $(COMMON_SRC) \
+	common/log_kmsg.c
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/unit/init/%.o) $(UNIT_GEN_SRC:%.c=$(BUILD)/unit/gen/%.o) \
+	$(UNIT_COMMON_SRC:%.c=$(BUILD)/unit/common/%.o)
 UNIT_LIBS := -ldeflate -lz -llzma -lzstd
-$(BUILD)/unit-tests: $(UNIT_SRC) $(wildcard tests/unit/*.h) $(INIT_HDR) $(GEN_HDR) | host-packages
-	@mkdir -p $(BUILD)
-	$(CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRC) $(UNIT_LIBS)
+$(BUILD)/unit/init/%.o: %.c | host-packages
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -Iinit -MMD -MP -c -o $@ $<
+$(BUILD)/unit/gen/%.o: %.c | host-packages
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -Imkinitramfs -MMD -MP -c -o $@ $<
+$(BUILD)/unit/common/%.o: %.c | host-packages
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -MMD -MP -c -o $@ $<
+-include $(UNIT_OBJ:.o=.d)
+$(BUILD)/unit-tests: $(UNIT_OBJ)
+	$(CC) $(UNIT_CFLAGS) -o $@ $(UNIT_OBJ) $(UNIT_LIBS)
 
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
@@ -89,17 +110,20 @@ demo: all | test-packages
 bench: all | test-packages
 	bench/run.sh
 
-# For editors and clangd: every C file of the two programs with the flags it is built with.
-compile_commands.json: Makefile $(INIT_SRC) $(GEN_SRC)
+# For editors and clangd: every C file of the two programs and of the unit tests with the flags
+# it is built with (common/ as the generator builds it, log_kmsg.c as the init does).
+CC_JSON = for f in $(2); do \
+		printf '%s\n{"directory": "%s", "file": "%s", "command": "%s -c %s"}' \
+			"$$sep" "$(CURDIR)" "$$f" "$(1)" "$$f"; sep=,; \
+	done;
+compile_commands.json: Makefile $(INIT_SRC) $(GEN_SRC) $(UNIT_SRC) $(UNIT_GEN_SRC) $(UNIT_COMMON_SRC)
 	@{ printf '['; sep=''; \
-	for f in $(INIT_SRC); do \
-		printf '%s\n{"directory": "%s", "file": "%s", "command": "%s %s -c %s"}' \
-			"$$sep" "$(CURDIR)" "$$f" "$(MUSL_CC)" "$(INIT_CFLAGS)" "$$f"; sep=,; \
-	done; \
-	for f in $(GEN_SRC); do \
-		printf '%s\n{"directory": "%s", "file": "%s", "command": "%s %s -c %s"}' \
-			"$$sep" "$(CURDIR)" "$$f" "$(CC)" "$(GEN_CFLAGS)" "$$f"; sep=,; \
-	done; printf '\n]\n'; } >$@
+	$(call CC_JSON,$(MUSL_CC) $(INIT_CFLAGS),$(filter-out $(COMMON_SRC),$(INIT_SRC))) \
+	$(call CC_JSON,$(CC) $(GEN_CFLAGS),$(GEN_SRC)) \
+	$(call CC_JSON,$(CC) $(UNIT_CFLAGS) -Iinit,$(filter tests/%,$(UNIT_SRC))) \
+	$(call CC_JSON,$(CC) $(UNIT_CFLAGS) -Imkinitramfs,$(filter tests/%,$(UNIT_GEN_SRC))) \
+	$(call CC_JSON,$(CC) $(UNIT_CFLAGS),$(filter tests/%,$(UNIT_COMMON_SRC))) \
+	printf '\n]\n'; } >$@
 	@echo "wrote $@"
 
 clean:

@@ -10,26 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const stage_names[STAGE_COUNT] = {
-    [STAGE_EARLY] = "early", [STAGE_PREMOUNT] = "premount",	[STAGE_DEVICE] = "device",
-    [STAGE_MOUNT] = "mount", [STAGE_PRE_SWITCH] = "pre-switch", [STAGE_FAILURE] = "failure",
-};
-
-/* dracut's rd.break= and initramfs-tools' break= names for the same moments. */
-static const struct {
-	const char *name;
-	enum boot_stage stage;
-} stage_aliases[] = {
-    {"cmdline", STAGE_EARLY},	  {"top", STAGE_EARLY},		{"modules", STAGE_EARLY},
-    {"pre-udev", STAGE_EARLY},	  {"pre-trigger", STAGE_EARLY}, {"pre-mount", STAGE_PREMOUNT},
-    {"initqueue", STAGE_DEVICE},  {"mountroot", STAGE_MOUNT},	{"pre-pivot", STAGE_PRE_SWITCH},
-    {"bottom", STAGE_PRE_SWITCH}, {"init", STAGE_PRE_SWITCH},	{"cleanup", STAGE_PRE_SWITCH},
-};
-
-const char *cmdline_stage_name(enum boot_stage stage)
-{
-	return stage >= 0 && stage < STAGE_COUNT ? stage_names[stage] : "none";
-}
+#include "macro.h"
 
 /* One word of the command line, split at its first '=' with the kernel's quote rules applied. */
 struct cmdline_word {
@@ -174,21 +155,17 @@ static bool value_is(const struct cmdline_word *w, const char *val)
 /* A stage by our name or a dracut/initramfs-tools alias; bare for a bare key. */
 static int parse_stage(const struct cmdline_word *w, int bare, int *ret)
 {
+	enum boot_stage stage;
+
 	if (!w->val) {
 		*ret = bare;
 		return 0;
 	}
-	for (int i = 0; i < STAGE_COUNT; i++)
-		if (value_is(w, stage_names[i])) {
-			*ret = i;
-			return 0;
-		}
-	for (size_t i = 0; i < sizeof(stage_aliases) / sizeof(stage_aliases[0]); i++)
-		if (value_is(w, stage_aliases[i].name)) {
-			*ret = (int)stage_aliases[i].stage;
-			return 0;
-		}
-	return -EINVAL;
+	stage = stage_from_name(w->val, w->val_len, true);
+	if (stage == STAGE_NONE)
+		return -EINVAL;
+	*ret = (int)stage;
+	return 0;
 }
 
 /* The value of a digit in base 2..16, or 16 for anything else. */
@@ -481,7 +458,7 @@ static char **string_field(struct boot_params *p, size_t i)
 	    &p->usrfstype, &p->usrflags,   &p->load_modules, &p->blacklist, &p->invalid,
 	};
 
-	return i < sizeof(fields) / sizeof(fields[0]) ? fields[i] : NULL;
+	return i < ARRAY_SIZE(fields) ? fields[i] : NULL;
 }
 
 /* Lays out the string fields (all "") and stores every key's default. */

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "stage.h"
+
 /*
  * x86's COMMAND_LINE_SIZE (arch/x86/include/asm/setup.h). Not a limit of the parser or of any
  * buffer: other architectures allow more, and bootconfig (Documentation/admin-guide/
@@ -25,18 +27,6 @@
 enum cmdline_wait {
 	CMDLINE_WAIT_DEADLINE, /* no rootwait: give up after timeout_sec */
 	CMDLINE_WAIT_FOREVER,  /* rootwait */
-};
-
-/* Hook stages, in boot order (hooks.c runs them; rd.break= stops at one). */
-enum boot_stage {
-	STAGE_EARLY,	  /* after the API mounts and the command line */
-	STAGE_PREMOUNT,	  /* before waiting for the root: assemble RAID/LVM, unlock LUKS */
-	STAGE_DEVICE,	  /* re-run while waiting for the root */
-	STAGE_MOUNT,	  /* the root is mounted at /sysroot, not yet validated */
-	STAGE_PRE_SWITCH, /* last moment before the switch; /dev is already in the new root */
-	STAGE_FAILURE,	  /* before the failure action */
-	STAGE_COUNT,
-	STAGE_NONE = -1,
 };
 
 /* What a failure does after reporting (rd.emergency=). */
@@ -189,9 +179,6 @@ int cmdline_key_int(const struct boot_params *params, const struct cmdline_key *
  */
 int cmdline_invalid_explain(const struct boot_params *params, const char *word, char *buf,
 			    size_t size);
-
-/* The name of a stage as hook folders and messages use it ("pre-switch"). */
-const char *cmdline_stage_name(enum boot_stage stage);
 
 /*
  * Parses a command line of len bytes (need not be NUL-terminated, any length) into *ret,

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "macro.h"
+
 /* clang-format off */
 /* Laid out by hand down to "clang-format on": one row per key, the choices of a key together. */
 static const struct cmdline_choice shell_choices[] = {
@@ -122,7 +124,7 @@ const struct cmdline_key cmdline_keys[] = {
 
 /* clang-format on */
 
-const size_t cmdline_keys_count = sizeof(cmdline_keys) / sizeof(cmdline_keys[0]);
+const size_t cmdline_keys_count = ARRAY_SIZE(cmdline_keys);
 
 const struct cmdline_key *cmdline_key_find(const char *name, size_t len)
 {
@@ -185,8 +187,7 @@ int cmdline_invalid_explain(const struct boot_params *params, const char *word, 
 		if (v == STAGE_NONE)
 			snprintf(buf, size, "not a stage, so no break");
 		else
-			snprintf(buf, size, "not a stage, breaking before %s",
-				 cmdline_stage_name(v));
+			snprintf(buf, size, "not a stage, breaking before %s", stage_name(v));
 		break;
 	case CMDLINE_STRING:
 	case CMDLINE_LIST:

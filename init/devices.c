@@ -3,6 +3,7 @@
 #include "devices.h"
 
 #include "log.h"
+#include "monotime.h"
 #include "modules.h"
 #include "probe.h"
 
@@ -20,7 +21,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <time.h>
 #include <unistd.h>
 
 /* Block devices we track; the benchmark's largest case is 32 disks with partitions. */
@@ -412,18 +412,10 @@ const struct device_info *devices_find_now(const struct devspec *spec)
 	return lookup(spec);
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int devices_wait_for(struct devspec *spec, char *spec_text, size_t spec_size, const char *role,
 		     unsigned timeout_sec, devices_wait_hook hook, const struct device_info **ret)
 {
-	long long start = now_ms();
+	long long start = monotime_ms();
 	long long deadline = timeout_sec ? start + (long long)timeout_sec * 1000 : -1;
 	long long next_progress = start + PROGRESS_INTERVAL_MS;
 	unsigned hooked_devices = 0; /* n_added when the hook last ran */
@@ -445,12 +437,12 @@ int devices_wait_for(struct devspec *spec, char *spec_text, size_t spec_size, co
 		if (dev) {
 			log_info("%s %s is /dev/%s (%s), found after %lld ms", role, spec_text,
 				 dev->name, dev->type[0] ? dev->type : "no filesystem recognised",
-				 now_ms() - start);
+				 monotime_ms() - start);
 			*ret = dev;
 			return 0;
 		}
 
-		now = now_ms();
+		now = monotime_ms();
 		if (deadline >= 0 && now >= deadline)
 			return -ETIMEDOUT;
 		if (now >= next_progress) {
@@ -476,9 +468,7 @@ int devices_wait_for(struct devspec *spec, char *spec_text, size_t spec_size, co
 			(void)poll(&pfd, 1, (int)wait);
 		} else {
 			/* No uevents: rescan sysfs a few times a second. */
-			struct timespec ts = {0, 200 * 1000 * 1000};
-
-			nanosleep(&ts, NULL);
+			monotime_sleep_ms(200);
 			scan_sysfs();
 		}
 	}

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "macro.h"
+
 static const struct {
 	const char *prefix; /* NAME= form */
 	const char *by_dir; /* /dev/disk/by-X/ form */
@@ -147,7 +149,7 @@ int devspec_parse(const char *spec, struct devspec *ret)
 	if (!spec || !spec[0])
 		return -EINVAL;
 
-	for (size_t i = 0; i < sizeof(tag_forms) / sizeof(tag_forms[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(tag_forms); i++) {
 		size_t plen = strlen(tag_forms[i].prefix);
 		size_t dlen = strlen(tag_forms[i].by_dir);
 		const char *val = NULL;

@@ -4,22 +4,14 @@
 
 #include "hooks.h"
 #include "log.h"
+#include "monotime.h"
 #include "shell.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/reboot.h>
-#include <time.h>
 #include <unistd.h>
-
-static void sleep_sec(unsigned sec)
-{
-	struct timespec ts = {.tv_sec = sec};
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
 
 /* More than one kmsg record holds, so a reason too long is cut and marked by log_msgv(). */
 #define FATAL_REASON_MAX 1024
@@ -42,7 +34,7 @@ _Noreturn void fatal(const struct boot_params *params, fatal_before_rescue_fn be
 		before_rescue();
 	if (params)
 		(void)hooks_run(STAGE_FAILURE, params, NULL);
-	/* shell_run() decides: rd.shell=, or with params NULL the image's SHELL_ALLOWED_MARKER. */
+	/* shell_run() decides: rd.shell=, or with params NULL the image's LAYOUT_SHELL_ALLOWED. */
 	if (emergency == CMDLINE_EMERGENCY_DEFAULT || emergency == CMDLINE_EMERGENCY_SHELL)
 		(void)shell_run(params, "boot failed");
 	sync();
@@ -57,7 +49,7 @@ _Noreturn void fatal(const struct boot_params *params, fatal_before_rescue_fn be
 				log_error(
 				    "rebooting in %d s (the command line, and so panic=, is unknown)",
 				    panic_sec);
-			sleep_sec((unsigned)panic_sec);
+			monotime_sleep_ms((long long)panic_sec * 1000);
 		}
 		if (panic_sec != 0 || emergency == CMDLINE_EMERGENCY_REBOOT) {
 			log_error("rebooting now");

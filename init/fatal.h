@@ -23,7 +23,7 @@ typedef void (*fatal_before_rescue_fn)(void);
  * on the console when the image has one and rd.shell= allows it, then reboots or halts as
  * rd.emergency= and panic= say. Allocates nothing.
  * params NULL means the command line is unknown (it could not be read): then no hooks, no
- * shell unless the image carries SHELL_ALLOWED_MARKER (shell.h), and a reboot after
+ * shell unless the image carries LAYOUT_SHELL_ALLOWED (layout.h), and a reboot after
  * FATAL_UNKNOWN_CMDLINE_REBOOT_SEC. Never returns: PID 1 exiting is a kernel panic.
  */
 _Noreturn void fatal(const struct boot_params *params, fatal_before_rescue_fn before_rescue,

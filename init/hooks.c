@@ -3,6 +3,7 @@
 #include "hooks.h"
 
 #include "log.h"
+#include "monotime.h"
 #include "mount.h"
 #include "shell.h"
 
@@ -19,7 +20,6 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 /* Hooks one stage may have; far more than the stock ones (plymouth, fsck, lvm, luks). */
@@ -60,8 +60,8 @@ struct hook_output {
 
 static char result_root[HOOKS_RESULT_MAX];
 /* Where hooks and their result file are; only the unit tests point them elsewhere. */
-static const char *hooks_dir = HOOKS_DIR;
-static const char *result_path = HOOKS_RESULT;
+static const char *hooks_dir = LAYOUT_HOOKS_DIR;
+static const char *result_path = LAYOUT_HOOK_RESULT;
 
 void hooks_set_paths(const char *dir, const char *result)
 {
@@ -79,7 +79,7 @@ bool hooks_exist(enum boot_stage stage)
 	char dir[PATH_MAX];
 	struct stat st;
 
-	snprintf(dir, sizeof(dir), "%s/%s", hooks_dir, cmdline_stage_name(stage));
+	snprintf(dir, sizeof(dir), "%s/%s", hooks_dir, stage_name(stage));
 	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
@@ -114,14 +114,6 @@ static unsigned list_hooks(const char *dir, char names[][HOOK_NAME_MAX])
 	closedir(d);
 	qsort(names, n, HOOK_NAME_MAX, compare_names);
 	return n;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Logs one line of output, or only counts it once the hook has said enough. */
@@ -368,7 +360,7 @@ static pid_t start_hook(const char *path, char *const envp[], int out_fd)
 static enum read_state wait_hook(pid_t pid, struct hook_output *out, int fd, unsigned timeout_sec,
 				 int *ret_status)
 {
-	long long deadline = now_ms() + (long long)timeout_sec * 1000;
+	long long deadline = monotime_ms() + (long long)timeout_sec * 1000;
 	enum read_state state = OUTPUT_EMPTY;
 	bool killed = false, sigkilled = false;
 
@@ -384,7 +376,7 @@ static enum read_state wait_hook(pid_t pid, struct hook_output *out, int fd, uns
 			state = output_read(out, fd);
 		if (waitpid(pid, ret_status, WNOHANG) == pid)
 			return state;
-		if (now_ms() < deadline)
+		if (monotime_ms() < deadline)
 			continue;
 		if (!killed) {
 			log_error("%s: still running after %u s (baton.hook_timeout=), stopping it",
@@ -401,7 +393,7 @@ static enum read_state wait_hook(pid_t pid, struct hook_output *out, int fd, uns
 			*ret_status = SIGKILL;
 			return state;
 		}
-		deadline = now_ms() + HOOK_KILL_GRACE_MS;
+		deadline = monotime_ms() + HOOK_KILL_GRACE_MS;
 	}
 }
 
@@ -410,14 +402,14 @@ static int run_one(const char *path, const char *who, enum boot_stage stage,
 		   const struct boot_params *params, const char *root_device)
 {
 	char env_stage[64], env_device[PATH_MAX + 32], env_result[PATH_MAX + 16];
-	char *const envp[] = {env_stage,  "BATON_ROOT=" MOUNT_NEW_ROOT,		env_device,
-			      env_result, "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
+	char *const envp[] = {env_stage,  "BATON_ROOT=" LAYOUT_NEW_ROOT, env_device,
+			      env_result, "PATH=" LAYOUT_PATH,		 NULL};
 	struct hook_output out = {.who = who};
 	enum read_state state;
 	int p[2], status = 0;
 	pid_t pid;
 
-	snprintf(env_stage, sizeof(env_stage), "BATON_STAGE=%s", cmdline_stage_name(stage));
+	snprintf(env_stage, sizeof(env_stage), "BATON_STAGE=%s", stage_name(stage));
 	snprintf(env_device, sizeof(env_device), "BATON_ROOT_DEVICE=%s",
 		 root_device ? root_device : "");
 	snprintf(env_result, sizeof(env_result), "BATON_RESULT=%s", result_path);
@@ -452,7 +444,7 @@ static int run_one(const char *path, const char *who, enum boot_stage stage,
 int hooks_run(enum boot_stage stage, const struct boot_params *params, const char *root_device)
 {
 	static char names[HOOKS_PER_STAGE_MAX][HOOK_NAME_MAX];
-	const char *stage_name = cmdline_stage_name(stage);
+	const char *sname = stage_name(stage);
 	/* "/lib/baton/hooks/pre-switch/NAME" and "hook pre-switch/NAME". */
 	char dir[PATH_MAX - HOOK_NAME_MAX - 1], path[PATH_MAX];
 	char who[HOOK_NAME_MAX + 32], why[64];
@@ -460,10 +452,10 @@ int hooks_run(enum boot_stage stage, const struct boot_params *params, const cha
 	int failed = 0;
 
 	if (params->break_at == stage) {
-		snprintf(why, sizeof(why), "rd.break=%s", stage_name);
+		snprintf(why, sizeof(why), "rd.break=%s", sname);
 		(void)shell_run(params, why);
 	}
-	snprintf(dir, sizeof(dir), "%s/%s", hooks_dir, stage_name);
+	snprintf(dir, sizeof(dir), "%s/%s", hooks_dir, sname);
 	n = list_hooks(dir, names);
 	if (n)
 		make_result_dir();
@@ -474,19 +466,18 @@ int hooks_run(enum boot_stage stage, const struct boot_params *params, const cha
 
 		/* Bounded by HOOK_NAME_MAX already; the precision tells the compiler so. */
 		snprintf(path, sizeof(path), "%s/%.*s", dir, HOOK_NAME_MAX - 1, names[i]);
-		snprintf(who, sizeof(who), "hook %.16s/%.*s", stage_name, HOOK_NAME_MAX - 1,
-			 names[i]);
+		snprintf(who, sizeof(who), "hook %.16s/%.*s", sname, HOOK_NAME_MAX - 1, names[i]);
 		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 0111)) {
 			log_warning("%s: not an executable file, skipped", who);
 			continue;
 		}
-		start = now_ms();
+		start = monotime_ms();
 		status = run_one(path, who, stage, params, root_device);
 		if (status == 0) {
-			log_info("%s: done in %lld ms", who, now_ms() - start);
+			log_info("%s: done in %lld ms", who, monotime_ms() - start);
 		} else {
 			log_warning("%s: failed with status %d after %lld ms, continuing", who,
-				    status, now_ms() - start);
+				    status, monotime_ms() - start);
 			failed++;
 		}
 	}

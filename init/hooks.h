@@ -3,12 +3,11 @@
 #pragma once
 
 #include "cmdline.h"
+#include "layout.h"
 
 #include <stdbool.h>
 
-#define HOOKS_DIR "/lib/baton/hooks"
-/* A hook hands results back by writing KEY=VALUE lines to this file (named in BATON_RESULT). */
-#define HOOKS_RESULT "/run/baton/hook-result"
+/* Hooks are LAYOUT_HOOKS_DIR/STAGE/NAME; they hand results back in LAYOUT_HOOK_RESULT. */
 #define HOOKS_RESULT_MAX 256 /* longest root= value a hook may hand back */
 
 /* Does the image carry hooks for this stage? Cheap: one stat. */

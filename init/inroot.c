@@ -2,11 +2,14 @@
 /* Path resolution inside another root: symlinks (absolute, relative, chained) cannot escape it. */
 #include "inroot.h"
 
+#include "elfinterp.h"
+
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -50,86 +53,18 @@ static int check_exists(int rootfd, const char *path, const char *role, char *wh
 	return 0;
 }
 
-static int read_at(int fd, void *buf, size_t len, off_t off)
+/* elfinterp's reader for a file descriptor: the whole range, or -ENOEXEC when the file is shorter.
+ */
+static int read_at(void *ctx, void *buf, size_t len, uint64_t off)
 {
-	ssize_t n = pread(fd, buf, len, off);
+	ssize_t n;
 
+	if (off > INT64_MAX)
+		return -ENOEXEC;
+	n = pread(*(const int *)ctx, buf, len, (off_t)off);
 	if (n < 0)
 		return -errno;
 	return (size_t)n == len ? 0 : -ENOEXEC;
-}
-
-/* Reads program header i of a 32- or 64-bit ELF file as (type, offset, size). */
-static int elf_phdr(int fd, bool is64, unsigned long long phoff, unsigned phentsize, unsigned i,
-		    unsigned *type, unsigned long long *offset, unsigned long long *filesz)
-{
-	off_t at = (off_t)(phoff + (unsigned long long)i * phentsize);
-	int r;
-
-	if (is64) {
-		Elf64_Phdr ph;
-
-		if ((r = read_at(fd, &ph, sizeof(ph), at)) < 0)
-			return r;
-		*type = ph.p_type;
-		*offset = ph.p_offset;
-		*filesz = ph.p_filesz;
-	} else {
-		Elf32_Phdr ph;
-
-		if ((r = read_at(fd, &ph, sizeof(ph), at)) < 0)
-			return r;
-		*type = ph.p_type;
-		*offset = ph.p_offset;
-		*filesz = ph.p_filesz;
-	}
-	return 0;
-}
-
-/* Finds PT_INTERP in a 32- or 64-bit ELF file; ret[0] = '\0' for a static binary. */
-static int elf_interpreter(int fd, char *ret, size_t size)
-{
-	unsigned long long phoff, offset, filesz;
-	unsigned phnum, phentsize, type;
-	union {
-		unsigned char ident[EI_NIDENT];
-		Elf64_Ehdr e64;
-		Elf32_Ehdr e32;
-	} eh;
-	bool is64;
-	int r;
-
-	ret[0] = '\0';
-	if ((r = read_at(fd, &eh, sizeof(eh.e32), 0)) < 0)
-		return r;
-	if (eh.ident[EI_CLASS] == ELFCLASS64) {
-		if ((r = read_at(fd, &eh, sizeof(eh.e64), 0)) < 0)
-			return r;
-		is64 = true;
-		phoff = eh.e64.e_phoff;
-		phnum = eh.e64.e_phnum;
-		phentsize = eh.e64.e_phentsize;
-	} else if (eh.ident[EI_CLASS] == ELFCLASS32) {
-		is64 = false;
-		phoff = eh.e32.e_phoff;
-		phnum = eh.e32.e_phnum;
-		phentsize = eh.e32.e_phentsize;
-	} else {
-		return -ENOEXEC;
-	}
-	for (unsigned i = 0; i < phnum; i++) {
-		if ((r = elf_phdr(fd, is64, phoff, phentsize, i, &type, &offset, &filesz)) < 0)
-			return r;
-		if (type != PT_INTERP)
-			continue;
-		if (filesz < 2 || filesz > size)
-			return -ENOEXEC;
-		if ((r = read_at(fd, ret, (size_t)filesz, (off_t)offset)) < 0)
-			return r;
-		ret[filesz - 1] = '\0';
-		return 0;
-	}
-	return 0;
 }
 
 /* "#!" interpreters may be scripts themselves, up to binfmt's BINPRM_MAX_RECURSION (4). */
@@ -181,7 +116,7 @@ static int check_executable(int rootfd, const char *path, char *why, size_t why_
 	}
 	head[n] = '\0';
 	if (n >= 4 && memcmp(head, ELFMAG, SELFMAG) == 0) {
-		r = elf_interpreter(fd, interp, sizeof(interp));
+		r = elfinterp_find(read_at, &fd, interp, sizeof(interp));
 		if (r < 0) {
 			snprintf(why, why_size, "it is a damaged ELF file");
 			goto out;

@@ -5,7 +5,9 @@
 #include "devspec.h"
 #include "fatal.h"
 #include "hooks.h"
+#include "layout.h"
 #include "log.h"
+#include "monotime.h"
 #include "modules.h"
 #include "mount.h"
 #include "procs.h"
@@ -19,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 /* The kernel passes at most MAX_INIT_ARGS (32) words and MAX_INIT_ENVS (32) variables. */
@@ -46,7 +47,7 @@ static void ensure_std_fds(void)
 
 		if (fcntl(fd, F_GETFD) >= 0)
 			continue;
-		nfd = open("/dev/console", O_RDWR | O_NOCTTY);
+		nfd = open(LAYOUT_CONSOLE, O_RDWR | O_NOCTTY);
 		if (nfd < 0)
 			nfd = open("/dev/null", O_RDWR | O_NOCTTY);
 		if (nfd >= 0 && nfd != fd) {
@@ -59,7 +60,7 @@ static void ensure_std_fds(void)
 /* Keeps argv and envp for the real init, then gives library code a clean environment. */
 static void save_init_arguments(int argc, char *argv[], char *envp[])
 {
-	static char *clean_env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
+	static char *clean_env[] = {"PATH=" LAYOUT_PATH, NULL};
 	int n = 0;
 
 	init_argv[n++] = NULL; /* the init's path, filled in once it is chosen */
@@ -226,7 +227,7 @@ static void parse_root(void)
  */
 static bool root_already_present(void)
 {
-	if (access(MODULES_LOAD_LIST, F_OK) < 0 || hooks_exist(STAGE_PREMOUNT) ||
+	if (access(LAYOUT_MODULES_LOAD, F_OK) < 0 || hooks_exist(STAGE_PREMOUNT) ||
 	    hooks_exist(STAGE_DEVICE) || params.rootdelay_sec)
 		return false;
 	return devices_find_now(&root_spec) != NULL;
@@ -246,12 +247,9 @@ static void find_root(void)
 
 	(void)take_root_from_hooks(&root_spec, params.root, params.value_size);
 	if (params.rootdelay_sec) {
-		struct timespec ts = {.tv_sec = params.rootdelay_sec};
-
 		log_info("rootdelay=%u: sleeping before looking for the root",
 			 params.rootdelay_sec);
-		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-			;
+		monotime_sleep_ms((long long)params.rootdelay_sec * 1000);
 	}
 	log_info("waiting for root device %s%s", params.root,
 		 params.wait == CMDLINE_WAIT_FOREVER ? " (rootwait)" : "");
@@ -310,8 +308,8 @@ int main(int argc, char *argv[], char *envp[])
 {
 	const char *base = strrchr(argv[0], '/');
 
-	/* /sbin/modprobe in the image links here, for the kernel's request_module(). */
-	if (strcmp(base ? base + 1 : argv[0], "modprobe") == 0)
+	/* LAYOUT_MODPROBE in the image links here, for the kernel's request_module(). */
+	if (strcmp(base ? base + 1 : argv[0], LAYOUT_MODPROBE_NAME) == 0)
 		return modules_modprobe_main(argc, argv);
 	/* /run/initramfs/shutdown is a copy of this init, run by systemd-shutdown at the end. */
 	if (strcmp(base ? base + 1 : argv[0], SHUTDOWN_PROGRAM) == 0)

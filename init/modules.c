@@ -3,7 +3,9 @@
 #include "modules.h"
 
 #include "cmdline.h"
+#include "layout.h"
 #include "log.h"
+#include "macro.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -47,14 +49,13 @@ static void remember_unclaimed(const char *alias)
 {
 	bool storage_bus = false;
 
-	for (size_t i = 0; i < sizeof(storage_buses) / sizeof(storage_buses[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(storage_buses); i++)
 		if (strncmp(alias, storage_buses[i], strlen(storage_buses[i])) == 0)
 			storage_bus = true;
 	if (!storage_bus)
 		return;
 	if (strncmp(alias, "pci:", 4) == 0)
-		for (size_t i = 0;
-		     i < sizeof(pci_classes_not_storage) / sizeof(pci_classes_not_storage[0]); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(pci_classes_not_storage); i++)
 			if (strstr(alias, pci_classes_not_storage[i]))
 				return;
 	for (unsigned i = 0; i < n_unclaimed; i++)
@@ -119,7 +120,7 @@ static void kmod_log(void *data, int priority, const char *file, int line, const
 }
 
 /* Where the blacklist from the command line goes, as modprobe.d syntax for libkmod to read. */
-#define CMDLINE_CONF_DIR "/run/baton/modprobe.d"
+#define CMDLINE_CONF_DIR LAYOUT_RUN_DIR "/modprobe.d"
 #define CMDLINE_CONF CMDLINE_CONF_DIR "/cmdline.conf"
 
 /*
@@ -132,7 +133,7 @@ static int write_blacklist(const char *list)
 
 	if (!list[0])
 		return 0;
-	(void)mkdir("/run/baton", 0755);
+	(void)mkdir(LAYOUT_RUN_DIR, 0755);
 	(void)mkdir(CMDLINE_CONF_DIR, 0755);
 	f = fopen(CMDLINE_CONF, "we");
 	if (!f)
@@ -323,7 +324,7 @@ static int indexes_check(const char *dir)
 {
 	bool have_dir = access(dir, F_OK) == 0;
 
-	for (size_t i = 0; i < sizeof(index_names) / sizeof(index_names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(index_names); i++) {
 		const char *why = "";
 		int r;
 
@@ -344,8 +345,8 @@ static int indexes_check(const char *dir)
 int modules_init(const char *blacklist)
 {
 	/* libkmod's default folders, after ours. */
-	static const char *const config_paths[] = {CMDLINE_CONF_DIR, "/etc/modprobe.d",
-						   "/run/modprobe.d", "/lib/modprobe.d", NULL};
+	static const char *const config_paths[] = {CMDLINE_CONF_DIR, LAYOUT_MODPROBE_D_ETC,
+						   "/run/modprobe.d", LAYOUT_MODPROBE_D_LIB, NULL};
 	int r;
 
 	(void)write_blacklist(blacklist);
@@ -501,7 +502,7 @@ void modules_load_names(const char *list)
 void modules_load_listed(void)
 {
 	char line[MODULE_NAME_MAX];
-	FILE *f = fopen(MODULES_LOAD_LIST, "re");
+	FILE *f = fopen(LAYOUT_MODULES_LOAD, "re");
 
 	if (!f)
 		return;

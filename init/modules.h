@@ -2,9 +2,6 @@
 /* Kernel modules through libkmod: by name, by alias (coldplug, uevents, filesystems). */
 #pragma once
 
-/* Where mkinitramfs lists the modules named with -m, one per line, loaded before coldplug. */
-#define MODULES_LOAD_LIST "/lib/baton/modules.load"
-
 /*
  * Creates the libkmod context for the running kernel; without it nothing else here loads.
  * blacklist is a comma list of modules never to load for an alias (rd.driver.blacklist=);
@@ -29,7 +26,7 @@ int modules_load_name(const char *name);
  */
 int modules_load_alias(const char *alias);
 
-/* Loads the modules listed in MODULES_LOAD_LIST, if the image has one. */
+/* Loads the modules listed in LAYOUT_MODULES_LOAD, if the image has one. */
 void modules_load_listed(void);
 
 /*

@@ -4,6 +4,7 @@
 
 #include "inroot.h"
 #include "log.h"
+#include "macro.h"
 #include "modules.h"
 
 #include <errno.h>
@@ -334,7 +335,7 @@ int mount_api_filesystems(void)
 	const struct mount_api_fs *api = mount_api_table;
 	int r = 0;
 
-	for (size_t i = 0; i < sizeof(mount_api_table) / sizeof(mount_api_table[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(mount_api_table); i++) {
 		(void)mkdir(api[i].target, 0755);
 		/* The kernel mounts devtmpfs itself with CONFIG_DEVTMPFS_MOUNT on some configs. */
 		if (mount(api[i].type, api[i].target, api[i].type, api[i].flags, api[i].options) <

@@ -5,11 +5,12 @@
 #include "cmdline.h"
 #include "devices.h"
 #include "devspec.h"
+#include "layout.h"
 
 #include <limits.h>
 #include <sys/mount.h>
 
-#define MOUNT_NEW_ROOT "/sysroot"
+#define MOUNT_NEW_ROOT LAYOUT_NEW_ROOT
 
 /*
  * Mounts dev at MOUNT_NEW_ROOT as the command line asks, loading the filesystem module first.
@@ -45,11 +46,11 @@ struct mount_api_fs {
 	unsigned long flags;
 };
 static const struct mount_api_fs mount_api_table[] = {
-    {"devtmpfs", "/dev", "mode=0755", MS_NOSUID},
-    {"proc", "/proc", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC},
-    {"sysfs", "/sys", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC},
+    {"devtmpfs", LAYOUT_DEV, "mode=0755", MS_NOSUID},
+    {"proc", LAYOUT_PROC, NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC},
+    {"sysfs", LAYOUT_SYS, NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC},
     /* systemd expects /run as a tmpfs it can keep; mode and nodev as it mounts it. */
-    {"tmpfs", "/run", "mode=0755", MS_NOSUID | MS_NODEV},
+    {"tmpfs", LAYOUT_RUN, "mode=0755", MS_NOSUID | MS_NODEV},
 };
 
 /* Mounts devtmpfs on /dev, proc, sysfs and a tmpfs on /run, creating the directories. */

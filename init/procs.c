@@ -3,6 +3,7 @@
 #include "procs.h"
 
 #include "log.h"
+#include "monotime.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -13,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 /* How long processes get to exit after SIGTERM before SIGKILL; systemd's switch-root waits none. */
@@ -84,7 +84,6 @@ static void reap(void)
 
 int procs_stop_initramfs(void)
 {
-	struct timespec poll = {0, PROCS_POLL_MS * 1000000L};
 	int left, killed = 0;
 
 	reap();
@@ -99,7 +98,7 @@ int procs_stop_initramfs(void)
 		return 0;
 	log_info("stopping %d process%s started from the initramfs", left, left == 1 ? "" : "es");
 	for (int waited = 0; waited < PROCS_TERM_GRACE_MS; waited += PROCS_POLL_MS) {
-		nanosleep(&poll, NULL);
+		monotime_sleep_ms(PROCS_POLL_MS);
 		reap();
 		/* Signal 0 tests for life without disturbing anyone. */
 		if (signal_all(0) == 0)
@@ -111,7 +110,7 @@ int procs_stop_initramfs(void)
 			    killed == 1 ? "" : "es", PROCS_TERM_GRACE_MS);
 	for (int waited = 0; waited < PROCS_TERM_GRACE_MS && signal_all(0);
 	     waited += PROCS_POLL_MS) {
-		nanosleep(&poll, NULL);
+		monotime_sleep_ms(PROCS_POLL_MS);
 		reap();
 	}
 	return killed;

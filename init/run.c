@@ -2,7 +2,9 @@
 /* Runs the distribution's storage tools (mdadm, lvm, cryptsetup) directly, without a shell. */
 #include "run.h"
 
+#include "fdio.h"
 #include "log.h"
+#include "monotime.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +13,6 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 /* One logged line at most; longer ones are logged in pieces. */
@@ -23,14 +24,6 @@ struct tool_output {
 	size_t kept;
 	unsigned lines, dropped;
 };
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void log_line(struct tool_output *out, const char *text, size_t len)
 {
@@ -72,29 +65,11 @@ static _Noreturn void exec_tool(const char *const argv[], int in_fd, int out_fd)
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
-/* The input goes into the pipe before the tool reads it: it must fit the pipe (64 KiB). */
-static int fill_input(int fd, const void *input, size_t len)
-{
-	const char *p = input;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int run_tool(const char *const argv[], const void *input, size_t input_len, unsigned timeout_sec)
 {
 	struct tool_output out = {.who =
 				      strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0]};
-	long long deadline = timeout_sec ? now_ms() + (long long)timeout_sec * 1000 : -1;
+	long long deadline = timeout_sec ? monotime_ms() + (long long)timeout_sec * 1000 : -1;
 	int in[2] = {-1, -1}, pipefd[2], status = 0, r;
 	bool eof = false;
 	ssize_t n;
@@ -108,7 +83,8 @@ int run_tool(const char *const argv[], const void *input, size_t input_len, unsi
 		close(pipefd[1]);
 		return log_error_errno(r, "cannot run %s: no pipe (%m)", argv[0]);
 	}
-	if (input && (r = fill_input(in[1], input, input_len)) < 0)
+	/* The input goes into the pipe before the tool reads it: it must fit the pipe (64 KiB). */
+	if (input && (r = fdio_write_all(in[1], input, input_len)) < 0)
 		log_error_errno(r, "cannot hand %s its input (%m)", argv[0]);
 	if (input)
 		close(in[1]);
@@ -142,7 +118,7 @@ int run_tool(const char *const argv[], const void *input, size_t input_len, unsi
 			eof = true;
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			break;
-		if (deadline >= 0 && now_ms() >= deadline) {
+		if (deadline >= 0 && monotime_ms() >= deadline) {
 			log_error("%s: still running after %u s, stopping it", argv[0],
 				  timeout_sec);
 			(void)kill(-pid, SIGKILL);

@@ -3,6 +3,9 @@
 #include "shutdown.h"
 
 #include "log.h"
+#include "macro.h"
+#include "monotime.h"
+#include "strv.h"
 #include "run.h"
 
 #include <dirent.h>
@@ -92,7 +95,7 @@ static void mount_api(void)
 	    {"/dev", "devtmpfs", "/dev/null"},
 	};
 
-	for (size_t i = 0; i < sizeof(api) / sizeof(api[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(api); i++) {
 		if (access(api[i].probe, F_OK) == 0)
 			continue;
 		(void)mkdir(api[i].path, 0755);
@@ -100,14 +103,6 @@ static void mount_api(void)
 			dprintf(STDERR_FILENO, "baton: shutdown: cannot mount %s on %s: %s\n",
 				api[i].type, api[i].path, strerror(errno));
 	}
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Is pid a kernel thread? */
@@ -172,26 +167,23 @@ static void kill_old_root_processes(void)
 		}
 	}
 	closedir(d);
-	deadline = now_ms() + SHUTDOWN_KILL_WAIT_MS;
-	while (killed && now_ms() < deadline) {
-		struct timespec ts = {.tv_nsec = SHUTDOWN_POLL_MS * 1000000L};
-
+	deadline = monotime_ms() + SHUTDOWN_KILL_WAIT_MS;
+	while (killed && monotime_ms() < deadline) {
 		/* We are PID 1: every orphan is ours to reap. */
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			killed--;
 		if (killed)
-			nanosleep(&ts, NULL);
+			monotime_sleep_ms(SHUTDOWN_POLL_MS);
 	}
 }
 
 /* The mount points at or under top, in /proc/self/mountinfo order (parents first). */
-static int list_mounts(const char *top, char ***ret, size_t *ret_n)
+static int list_mounts(const char *top, struct strv *ret)
 {
 	char line[SHUTDOWN_MOUNTINFO_LINE], mp[SHUTDOWN_MOUNTINFO_LINE];
-	char **v = NULL, **bigger;
-	size_t n = 0, cap = 0;
 	FILE *f;
 
+	strv_free(ret);
 	f = fopen("/proc/self/mountinfo", "re");
 	if (!f)
 		return -errno;
@@ -200,30 +192,11 @@ static int list_mounts(const char *top, char ***ret, size_t *ret_n)
 		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
 			continue;
 		shutdown_unescape(mp);
-		if (!shutdown_path_under(mp, top))
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			bigger = realloc(v, cap * sizeof(*v));
-			if (!bigger)
-				break;
-			v = bigger;
-		}
-		v[n] = strdup(mp);
-		if (v[n])
-			n++;
+		if (shutdown_path_under(mp, top) && strv_push(ret, mp) < 0)
+			break;
 	}
 	fclose(f);
-	*ret = v;
-	*ret_n = n;
 	return 0;
-}
-
-static void free_mounts(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 /*
@@ -234,14 +207,16 @@ static void free_mounts(char **v, size_t n)
 static void unmount_old_root(void)
 {
 	unsigned done = 0;
-	char **v = NULL;
-	size_t n = 0;
+	struct strv mounts = {0};
+	char **v;
+	size_t n;
 	bool progress = true;
 
 	for (int pass = 0; pass < SHUTDOWN_UMOUNT_PASSES && progress; pass++) {
-		free_mounts(v, n);
-		if (list_mounts(SHUTDOWN_OLDROOT, &v, &n) < 0 || n == 0)
+		if (list_mounts(SHUTDOWN_OLDROOT, &mounts) < 0 || mounts.count == 0)
 			break;
+		v = mounts.v;
+		n = mounts.count;
 		progress = false;
 		for (size_t i = n; i-- > 0;)
 			if (umount2(v[i], 0) == 0) {
@@ -250,9 +225,10 @@ static void unmount_old_root(void)
 				progress = true;
 			}
 	}
-	free_mounts(v, n);
-	if (list_mounts(SHUTDOWN_OLDROOT, &v, &n) < 0)
-		n = 0;
+	if (list_mounts(SHUTDOWN_OLDROOT, &mounts) < 0)
+		strv_free(&mounts);
+	v = mounts.v;
+	n = mounts.count;
 	for (size_t i = n; i-- > 0;) {
 		int err;
 
@@ -268,7 +244,7 @@ static void unmount_old_root(void)
 	}
 	say(LOG_LEVEL_INFO, "unmounted %u file systems under %s%s", done, SHUTDOWN_OLDROOT,
 	    n ? ", some only lazily (see above)" : "");
-	free_mounts(v, n);
+	strv_free(&mounts);
 }
 
 /* Reads /sys/block/DEV/dm/FIELD (uuid, name) into buf, without the newline. */

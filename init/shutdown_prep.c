@@ -2,7 +2,9 @@
 /* Before the switch: the little world systemd-shutdown returns to, copied into /run/initramfs. */
 #include "shutdown.h"
 
+#include "fdio.h"
 #include "log.h"
+#include "macro.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,7 +44,7 @@ enum shutdown_action shutdown_parse_action(const char *verb)
 
 	if (!verb)
 		return SHUTDOWN_UNKNOWN;
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
 		if (strcmp(verb, verbs[i].verb) == 0)
 			return verbs[i].action;
 	return SHUTDOWN_UNKNOWN;
@@ -111,10 +113,13 @@ static int copy_file(const char *src, const char *dst, mode_t mode, struct copy_
 	while ((n = read(in, buf, sizeof(buf))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || write(out, buf, (size_t)n) != n) {
-			r = n < 0 || errno ? -errno : -EIO;
+		if (n < 0) {
+			r = -errno;
 			break;
 		}
+		r = fdio_write_all(out, buf, (size_t)n);
+		if (r < 0)
+			break;
 	}
 	if (r == 0 && fstat(out, &sb) == 0) {
 		st->files++;
@@ -247,7 +252,7 @@ long long shutdown_prepare(const struct boot_params *params)
 		    r, "shutdown: cannot create %s: %m; no return to the initramfs at shutdown",
 		    SHUTDOWN_DIR);
 	}
-	for (size_t i = 0; i < sizeof(shutdown_dirs) / sizeof(shutdown_dirs[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(shutdown_dirs); i++) {
 		snprintf(path, sizeof(path), "%s/%s", SHUTDOWN_DIR, shutdown_dirs[i]);
 		(void)mkdir(path, 0755);
 	}

@@ -3,7 +3,9 @@
 #include "switchroot.h"
 
 #include "inroot.h"
+#include "layout.h"
 #include "log.h"
+#include "macro.h"
 #include "mount.h"
 
 #include <dirent.h>
@@ -33,7 +35,7 @@
 /* The kernel's own fallbacks when init= fails (init/main.c kernel_init()). */
 static const char *const fallback_inits[] = {"/sbin/init", "/etc/init", "/bin/init", "/bin/sh"};
 /* API filesystems the real init expects already mounted; moved with what is nested below. */
-static const char *const api_mounts[] = {"/dev", "/proc", "/sys", "/run"};
+static const char *const api_mounts[] = {LAYOUT_DEV, LAYOUT_PROC, LAYOUT_SYS, LAYOUT_RUN};
 
 static int kstatx(int dirfd, const char *path, int flags, struct switchroot_statx *ret)
 {
@@ -100,7 +102,7 @@ static int pick_init(int rootfd, const char *requested, char *ret, size_t size)
 			    "init=%s cannot run from the new root: %s; trying the kernel's fallbacks (/sbin/init, /etc/init, /bin/init, /bin/sh)",
 			    requested, why);
 	}
-	for (size_t i = 0; i < sizeof(fallback_inits) / sizeof(fallback_inits[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(fallback_inits); i++) {
 		if (inroot_check_executable(rootfd, fallback_inits[i], why, sizeof(why)) == 0) {
 			if (requested[0])
 				log_notice("using %s as the init instead", fallback_inits[i]);
@@ -178,7 +180,7 @@ int switchroot_validate(const char *new_root, const char *requested_init,
 	if (!plan.free_initramfs)
 		log_notice("/ is not the initramfs (or we are not PID 1): it will not be freed");
 
-	for (size_t i = 0; i < sizeof(api_mounts) / sizeof(api_mounts[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(api_mounts); i++)
 		if ((r = ensure_dir(plan.new_root_fd, api_mounts[i])) < 0 &&
 		    (strcmp(api_mounts[i], "/dev") == 0 || strcmp(api_mounts[i], "/proc") == 0))
 			goto fail;
@@ -364,7 +366,7 @@ static unsigned mount_missing_api(void)
 {
 	unsigned missing = 0;
 
-	for (size_t i = 0; i < sizeof(mount_api_table) / sizeof(mount_api_table[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(mount_api_table); i++) {
 		const struct mount_api_fs *api = &mount_api_table[i];
 		int fd = open(api->target, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		bool mounted = fd >= 0 && is_mount_root(fd);

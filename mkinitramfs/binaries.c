@@ -13,19 +13,17 @@
 #include <unistd.h>
 
 #include "elfinfo.h"
-#include "genlog.h"
+#include "log.h"
+#include "macro.h"
+#include "strv.h"
 #include "util.h"
 
 /* Where a bare program name is looked for, in this order (the init's PATH for hooks). */
 static const char *const binaries_path[] = {"/usr/sbin", "/usr/bin", "/sbin", "/bin"};
-#define BINARIES_PATH (sizeof(binaries_path) / sizeof(binaries_path[0]))
 
 /* The dynamic loader's configuration, and how deep its "include" lines may nest. */
 #define BINARIES_LD_SO_CONF "/etc/ld.so.conf"
 #define BINARIES_CONF_DEPTH 8
-
-/* First capacity of the growable arrays here; they double from there. */
-#define BINARIES_INITIAL_CAP 16
 
 /* Longest "#!" line the kernel reads (BINPRM_BUF_SIZE, include/uapi/linux/binfmts.h). */
 #define BINARIES_SHEBANG_MAX 256
@@ -33,54 +31,14 @@ static const char *const binaries_path[] = {"/usr/sbin", "/usr/bin", "/sbin", "/
 /* Nesting of libraries needing libraries; real chains are under ten deep. */
 #define BINARIES_DEPTH_MAX 64
 
-struct binaries_strv {
-	char **v;
-	size_t count;
-	size_t cap;
-};
-
 struct binaries {
 	struct tree *t;
-	struct binaries_strv conf_dirs; /* from ld.so.conf, in order */
-	struct binaries_strv done;	/* canonical paths already examined */
-	struct binaries_strv interps;	/* "#!" interpreters, ... */
-	struct binaries_strv scripts;	/* ... and the script that named each */
+	struct strv conf_dirs; /* from ld.so.conf, in order */
+	struct strv done;      /* canonical paths already examined */
+	struct strv interps;   /* "#!" interpreters, ... */
+	struct strv scripts;   /* ... and the script that named each */
 	size_t files;
 };
-
-static int binaries_strv_push(struct binaries_strv *s, const char *str)
-{
-	if (s->count == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : BINARIES_INITIAL_CAP;
-		char **v = reallocarray(s->v, cap, sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
-	s->v[s->count] = strdup(str);
-	if (!s->v[s->count])
-		return -ENOMEM;
-	s->count++;
-	return 0;
-}
-
-static bool binaries_strv_has(const struct binaries_strv *s, const char *str)
-{
-	for (size_t i = 0; i < s->count; i++)
-		if (strcmp(s->v[i], str) == 0)
-			return true;
-	return false;
-}
-
-static void binaries_strv_free(struct binaries_strv *s)
-{
-	for (size_t i = 0; i < s->count; i++)
-		free(s->v[i]);
-	free(s->v);
-	*s = (struct binaries_strv){0};
-}
 
 static int binaries_parse_conf(struct binaries *b, const char *path, int depth);
 
@@ -141,12 +99,12 @@ static int binaries_parse_conf(struct binaries *b, const char *path, int depth)
 
 			for (char *d = strtok_r(word, ":,=", &dsave); d && r >= 0;
 			     d = strtok_r(NULL, ":,=", &dsave))
-				if (d[0] == '/' && !binaries_strv_has(&b->conf_dirs, d))
-					r = binaries_strv_push(&b->conf_dirs, d);
+				if (d[0] == '/')
+					r = strv_add(&b->conf_dirs, d);
 		}
 	}
 	free(data);
-	return r;
+	return r < 0 ? r : 0;
 }
 
 int binaries_new(struct tree *t, struct binaries **ret)
@@ -172,10 +130,10 @@ void binaries_free(struct binaries *b)
 {
 	if (!b)
 		return;
-	binaries_strv_free(&b->conf_dirs);
-	binaries_strv_free(&b->done);
-	binaries_strv_free(&b->interps);
-	binaries_strv_free(&b->scripts);
+	strv_free(&b->conf_dirs);
+	strv_free(&b->done);
+	strv_free(&b->interps);
+	strv_free(&b->scripts);
 	free(b);
 }
 
@@ -344,8 +302,8 @@ static int binaries_add_elf(struct binaries *b, const char *path, const struct e
 			return r;
 	}
 	snprintf(why, sizeof(why), "a library of %s", path);
-	for (size_t i = 0; i < info->needed_count; i++) {
-		const char *name = info->needed[i];
+	for (size_t i = 0; i < info->needed.count; i++) {
+		const char *name = info->needed.v[i];
 
 		if (strchr(name, '/')) {
 			r = util_pathf(lib, "%s", name);
@@ -383,11 +341,9 @@ static int binaries_add_file(struct binaries *b, const char *path, const char *w
 		    path, why);
 	if (r < 0)
 		return log_error_errno(r, "cannot add %s%s (%s): %m", b->t->basedir, path, why);
-	if (binaries_strv_has(&b->done, real))
-		return 0;
-	r = binaries_strv_push(&b->done, real);
-	if (r < 0)
-		return log_error_errno(r, "out of memory");
+	r = strv_add(&b->done, real);
+	if (r <= 0)
+		return r < 0 ? log_error_errno(r, "out of memory") : 0;
 	r = tree_host_path(b->t, real, host);
 	if (r >= 0)
 		r = util_read_file(host, &data, &len);
@@ -405,9 +361,9 @@ static int binaries_add_file(struct binaries *b, const char *path, const char *w
 
 	if (binaries_shebang(data, len, interp)) {
 		free(data);
-		r = binaries_strv_push(&b->interps, interp);
+		r = strv_push(&b->interps, interp);
 		if (r >= 0)
-			r = binaries_strv_push(&b->scripts, real);
+			r = strv_push(&b->scripts, real);
 		if (r < 0)
 			return log_error_errno(r, "out of memory");
 		return 0;
@@ -419,7 +375,7 @@ static int binaries_add_file(struct binaries *b, const char *path, const char *w
 	r = elfinfo_parse(data, len, &info);
 	free(data);
 	if (r == -ENOEXEC) {
-		log_warn(
+		log_warning(
 		    "%s (%s) is not an ELF file the generator can read; its libraries are not added, ignoring",
 		    host, why);
 		return 0;
@@ -449,7 +405,7 @@ int binaries_add(struct binaries *b, const char *path, const char *why)
 		}
 		return binaries_add_file(b, path, why, NULL, 0);
 	}
-	for (size_t i = 0; i < BINARIES_PATH; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(binaries_path); i++) {
 		char real[PATH_MAX], host[PATH_MAX];
 		struct stat st;
 
@@ -490,9 +446,9 @@ int binaries_add_needs(struct binaries *b, const void *data, size_t len, const c
 	int r;
 
 	if (binaries_shebang(data, len, interp)) {
-		r = binaries_strv_push(&b->interps, interp);
+		r = strv_push(&b->interps, interp);
 		if (r >= 0)
-			r = binaries_strv_push(&b->scripts, name);
+			r = strv_push(&b->scripts, name);
 		if (r < 0)
 			return log_error_errno(r, "out of memory");
 		return 0;
@@ -501,7 +457,7 @@ int binaries_add_needs(struct binaries *b, const void *data, size_t len, const c
 		return 0;
 	r = elfinfo_parse(data, len, &info);
 	if (r == -ENOEXEC) {
-		log_warn(
+		log_warning(
 		    "%s is not an ELF file the generator can read; its libraries are not added, ignoring",
 		    name);
 		return 0;

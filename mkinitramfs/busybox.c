@@ -9,7 +9,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "genlog.h"
+#include "log.h"
+#include "macro.h"
 #include "util.h"
 
 /*
@@ -17,7 +18,6 @@
  * is), and a /sbin/init in the image would only mislead a rescue shell's user.
  */
 static const char *const busybox_skipped[] = {"linuxrc", "sbin/init"};
-#define BUSYBOX_SKIPPED (sizeof(busybox_skipped) / sizeof(busybox_skipped[0]))
 
 int busybox_check(const struct tree *t)
 {
@@ -72,7 +72,7 @@ int busybox_add_applets(struct tree *t, size_t *ret_links)
 			line++;
 		if (!*line)
 			continue;
-		for (size_t i = 0; i < BUSYBOX_SKIPPED; i++)
+		for (size_t i = 0; i < ARRAY_SIZE(busybox_skipped); i++)
 			skip = skip || strcmp(line, busybox_skipped[i]) == 0;
 		if (skip)
 			continue;

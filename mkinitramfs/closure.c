@@ -12,12 +12,13 @@
 #include <unistd.h>
 
 #include "depmod.h"
-#include "genlog.h"
+#include "log.h"
+#include "macro.h"
+#include "strv.h"
 #include "util.h"
 
 /* Module file suffixes, longest first; every one is stored as plain ".ko". */
 static const char *const closure_suffixes[] = {".ko.zst", ".ko.xz", ".ko.gz", ".ko"};
-#define CLOSURE_SUFFIXES (sizeof(closure_suffixes) / sizeof(closure_suffixes[0]))
 
 /* First capacity of the array of module files; it doubles from there. */
 #define CLOSURE_INITIAL_CAP 16
@@ -35,19 +36,11 @@ struct closure {
 	struct closure_file *files;
 	size_t count;
 	size_t cap;
-	char **seen; /* names already handled, built-in ones included */
-	size_t seen_count;
-	size_t seen_cap;
+	struct strv seen;    /* names already handled, built-in ones included */
+	struct strv builtin; /* names listed in modules.builtin, sorted */
 
-	char **builtin; /* names listed in modules.builtin, sorted */
-	size_t builtin_count;
-
-	char **firmware; /* modinfo "firmware" names of the added modules, first seen first */
-	char **firmware_module; /* the module that named each first */
-	size_t firmware_count;
-	size_t firmware_cap;
-	size_t firmware_module_count;
-	size_t firmware_module_cap;
+	struct strv firmware; /* modinfo "firmware" names of the added modules, first first */
+	struct strv firmware_module; /* the module that named each first */
 };
 
 /* Reads modules.builtin: one "kernel/dir/name.ko" per line, kept as normalized names. */
@@ -55,7 +48,7 @@ static int closure_load_builtin(struct closure *res)
 {
 	char path[PATH_MAX];
 	unsigned char *data;
-	size_t len, cap = 0;
+	size_t len;
 	char *line, *save = NULL;
 	int r;
 
@@ -64,7 +57,7 @@ static int closure_load_builtin(struct closure *res)
 		return r;
 	r = util_read_file(path, &data, &len);
 	if (r == -ENOENT) {
-		log_warn(
+		log_warning(
 		    "%s is missing: modules built into the kernel will look missing (Debian ships it in linux-base-KVER: unpack that package into the same tree)",
 		    path);
 		return 0;
@@ -82,22 +75,21 @@ static int closure_load_builtin(struct closure *res)
 		for (char *p = name; *p; p++)
 			if (*p == '-')
 				*p = '_';
-		r = util_strv_push(&res->builtin, &res->builtin_count, &cap, name);
+		r = strv_push(&res->builtin, name);
 		if (r < 0)
 			break;
 	}
 	free(data);
 	if (r < 0)
 		return r;
-	if (res->builtin_count)
-		qsort(res->builtin, res->builtin_count, sizeof(char *), util_str_cmp);
+	strv_sort(&res->builtin);
 	return 0;
 }
 
 static bool closure_is_builtin(const struct closure *res, const char *name)
 {
-	return res->builtin_count &&
-	       bsearch(&name, res->builtin, res->builtin_count, sizeof(char *), util_str_cmp);
+	return res->builtin.count &&
+	       bsearch(&name, res->builtin.v, res->builtin.count, sizeof(char *), strv_cmp);
 }
 
 static void closure_kmod_log(void *data, int priority, const char *file, int line, const char *fn,
@@ -115,7 +107,7 @@ static void closure_kmod_log(void *data, int priority, const char *file, int lin
 	len = strlen(buf);
 	if (len && buf[len - 1] == '\n')
 		buf[len - 1] = '\0';
-	log_warn("libkmod: %s", buf);
+	log_warning("libkmod: %s", buf);
 }
 
 int closure_new(const struct kernel_source *src, const char *workdir, struct closure **ret)
@@ -183,10 +175,10 @@ void closure_free(struct closure *res)
 		free(res->files[i].rel);
 	}
 	free(res->files);
-	util_strv_free(res->seen, res->seen_count);
-	util_strv_free(res->builtin, res->builtin_count);
-	util_strv_free(res->firmware, res->firmware_count);
-	util_strv_free(res->firmware_module, res->firmware_module_count);
+	strv_free(&res->seen);
+	strv_free(&res->builtin);
+	strv_free(&res->firmware);
+	strv_free(&res->firmware_module);
 	free(res);
 }
 
@@ -198,9 +190,9 @@ size_t closure_count(const struct closure *res)
 size_t closure_firmware(const struct closure *res, const char *const **ret_names,
 			const char *const **ret_modules)
 {
-	*ret_names = (const char *const *)res->firmware;
-	*ret_modules = (const char *const *)res->firmware_module;
-	return res->firmware_count;
+	*ret_names = (const char *const *)res->firmware.v;
+	*ret_modules = (const char *const *)res->firmware_module.v;
+	return res->firmware.count;
 }
 
 size_t closure_files(struct closure *c, struct closure_file **ret)
@@ -224,27 +216,15 @@ static int closure_add_firmware(struct closure *res, const char *fw, const char 
 {
 	int r;
 
-	for (size_t i = 0; i < res->firmware_count; i++)
-		if (strcmp(res->firmware[i], fw) == 0)
-			return 0;
-	r = util_strv_push(&res->firmware, &res->firmware_count, &res->firmware_cap, fw);
-	if (r < 0)
+	r = strv_add(&res->firmware, fw);
+	if (r <= 0)
 		return r;
-	r = util_strv_push(&res->firmware_module, &res->firmware_module_count,
-			   &res->firmware_module_cap, module);
+	r = strv_push(&res->firmware_module, module);
 	if (r < 0) {
-		free(res->firmware[--res->firmware_count]);
+		free(res->firmware.v[--res->firmware.count]);
 		return r;
 	}
 	return 0;
-}
-
-static bool closure_seen(const struct closure *res, const char *name)
-{
-	for (size_t i = 0; i < res->seen_count; i++)
-		if (strcmp(res->seen[i], name) == 0)
-			return true;
-	return false;
 }
 
 /* Does path have a ".." component, which could lead out of the base directory? */
@@ -282,7 +262,7 @@ static int closure_add_file(struct closure *res, const char *name, const char *p
 	if (r < 0)
 		return r;
 	len = strlen(rel);
-	for (size_t i = 0; i < CLOSURE_SUFFIXES; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(closure_suffixes); i++) {
 		size_t n = strlen(closure_suffixes[i]);
 
 		if (len > n && strcmp(rel + len - n, closure_suffixes[i]) == 0) {
@@ -350,7 +330,7 @@ static int closure_add_modinfo_deps(struct closure *res, struct kmod_module *mod
 
 		/* The host's libkmod may lack a decompressor (Debian 12's has no zlib). */
 		errno = -r;
-		log_warn(
+		log_warning(
 		    "cannot read the module information of %s (%s): %m; its softdeps, weakdeps and firmware are not added, ignoring",
 		    name, path);
 		return 0;
@@ -405,17 +385,16 @@ static int closure_add_module(struct closure *res, struct kmod_module *mod, cons
 	const char *path;
 	int r;
 
-	if (closure_seen(res, name))
-		return 0;
-	r = util_strv_push(&res->seen, &res->seen_count, &res->seen_cap, name);
-	if (r < 0)
+	r = strv_add(&res->seen, name);
+	if (r <= 0)
 		return r;
 	path = kmod_module_get_path(mod);
 	if (!path) {
 		if (!closure_is_builtin(res, name)) {
 			if (parent)
-				log_warn("%s, a %s of %s, has no file in %s/modules.dep, ignoring",
-					 name, relation, parent, res->src->moddir);
+				log_warning(
+				    "%s, a %s of %s, has no file in %s/modules.dep, ignoring", name,
+				    relation, parent, res->src->moddir);
 			return -ENOENT;
 		}
 		if (parent)
@@ -502,15 +481,15 @@ int closure_add(struct closure *res, const char *name, bool required)
 		return r;
 	if (builtin) {
 		if (required)
-			log_note("%s: built into kernel %s, nothing to add", name, src->kver);
+			log_notice("%s: built into kernel %s, nothing to add", name, src->kver);
 		else
 			log_debug("  %s: built into the kernel", name);
 	}
 	if (found)
 		return 0;
 	if (!required) {
-		log_warn("%s (in the default set) not found for kernel %s in %s, skipping", name,
-			 src->kver, src->moddir);
+		log_warning("%s (in the default set) not found for kernel %s in %s, skipping", name,
+			    src->kver, src->moddir);
 		return 0;
 	}
 	if (src->basedir[0])

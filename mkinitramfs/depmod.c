@@ -11,7 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "genlog.h"
+#include "log.h"
+#include "macro.h"
 #include "softdep.h"
 #include "util.h"
 
@@ -21,7 +22,6 @@ static const char *const depmod_kbuild_files[] = {
     "modules.builtin",
     "modules.builtin.modinfo",
 };
-#define DEPMOD_KBUILD_FILES (sizeof(depmod_kbuild_files) / sizeof(depmod_kbuild_files[0]))
 
 /*
  * The indexes libkmod 30 reads at boot: the binary indexes of lookups and initstate, and the
@@ -32,15 +32,12 @@ static const char *const depmod_boot_indexes[] = {
     "modules.dep.bin",	   "modules.alias.bin",		"modules.symbols.bin",
     "modules.builtin.bin", "modules.builtin.alias.bin", "modules.softdep",
 };
-#define DEPMOD_BOOT_INDEXES (sizeof(depmod_boot_indexes) / sizeof(depmod_boot_indexes[0]))
 
 /* Where depmod may live when PATH (say, a user's) lacks the sbin directories. */
 static const char *const depmod_paths[] = {"depmod", "/usr/sbin/depmod", "/sbin/depmod"};
-#define DEPMOD_PATHS (sizeof(depmod_paths) / sizeof(depmod_paths[0]))
 
 /* depmod.d directories of the source tree, relative to it, handed to depmod with -C. */
 static const char *const depmod_confs[] = {"etc/depmod.d", "lib/depmod.d", "usr/lib/depmod.d"};
-#define DEPMOD_CONFS (sizeof(depmod_confs) / sizeof(depmod_confs[0]))
 
 /*
  * Runs the host's depmod on ROOT for the source's kernel version, with the source's config
@@ -49,8 +46,8 @@ static const char *const depmod_confs[] = {"etc/depmod.d", "lib/depmod.d", "usr/
 static int depmod_run(const struct kernel_source *src, const char *workdir, const char *root,
 		      bool tree_config)
 {
-	char confs[DEPMOD_CONFS][PATH_MAX], empty[PATH_MAX];
-	char *argv[4 + 2 * DEPMOD_CONFS + 2];
+	char confs[ARRAY_SIZE(depmod_confs)][PATH_MAX], empty[PATH_MAX];
+	char *argv[4 + 2 * ARRAY_SIZE(depmod_confs) + 2];
 	size_t argc = 0;
 	int r = -ENOENT, status = 0;
 
@@ -61,7 +58,7 @@ static int depmod_run(const struct kernel_source *src, const char *workdir, cons
 	 * Always pass -C: without it depmod reads the host's depmod.d, which may not describe
 	 * the tree being packed; with only an empty directory it uses its default search order.
 	 */
-	for (size_t i = 0; tree_config && i < DEPMOD_CONFS; i++) {
+	for (size_t i = 0; tree_config && i < ARRAY_SIZE(depmod_confs); i++) {
 		if (util_pathf(confs[i], "%s/%s", src->basedir, depmod_confs[i]) < 0 ||
 		    !util_is_dir(confs[i]))
 			continue;
@@ -80,7 +77,7 @@ static int depmod_run(const struct kernel_source *src, const char *workdir, cons
 	argv[argc++] = (char *)src->kver;
 	argv[argc] = NULL;
 
-	for (size_t i = 0; i < DEPMOD_PATHS; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(depmod_paths); i++) {
 		argv[0] = (char *)depmod_paths[i];
 		r = util_run(argv, &status);
 		if (r != -ENOENT)
@@ -106,7 +103,7 @@ bool depmod_has_index(const char *moddir)
 {
 	static const char *const needed[] = {"modules.dep.bin", "modules.alias.bin"};
 
-	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(needed); i++) {
 		char path[PATH_MAX];
 
 		if (util_pathf(path, "%s/%s", moddir, needed[i]) < 0 || access(path, R_OK) < 0)
@@ -172,7 +169,7 @@ int depmod_index_tree(const struct kernel_source *src, const char *workdir, char
 		if (de->d_name[0] == '.' || strcmp(de->d_name, "build") == 0 ||
 		    strcmp(de->d_name, "source") == 0)
 			continue; /* links to kernel headers, not modules */
-		for (size_t i = 0; i < DEPMOD_KBUILD_FILES; i++)
+		for (size_t i = 0; i < ARRAY_SIZE(depmod_kbuild_files); i++)
 			keep = keep || strcmp(de->d_name, depmod_kbuild_files[i]) == 0;
 		if (util_pathf(target, "%s/%s", src->moddir, de->d_name) < 0)
 			continue;
@@ -248,7 +245,7 @@ static int depmod_prune_indexes(const char *dir)
 	while ((de = readdir(d))) {
 		bool keep = strncmp(de->d_name, "modules.", 8) != 0;
 
-		for (size_t i = 0; i < DEPMOD_BOOT_INDEXES && !keep; i++)
+		for (size_t i = 0; i < ARRAY_SIZE(depmod_boot_indexes) && !keep; i++)
 			keep = strcmp(de->d_name, depmod_boot_indexes[i]) == 0;
 		if (keep)
 			continue;
@@ -267,7 +264,7 @@ static int depmod_copy_kbuild(const struct kernel_source *src, const char *dir)
 	char path[PATH_MAX];
 	int r;
 
-	for (size_t i = 0; i < DEPMOD_KBUILD_FILES; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(depmod_kbuild_files); i++) {
 		unsigned char *data;
 		size_t len;
 

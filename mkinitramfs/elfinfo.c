@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "elfinterp.h"
+
 /* DT_NEEDED entries accepted from one file; real programs have a few dozen at most. */
 #define ELFINFO_NEEDED_MAX 4096
 
@@ -109,69 +111,32 @@ static char *elf_strdup(const struct elf_reader *e, uint64_t off, uint64_t end)
 void elfinfo_free(struct elfinfo *info)
 {
 	free(info->interp);
-	for (size_t i = 0; i < info->needed_count; i++)
-		free(info->needed[i]);
-	free(info->needed);
+	strv_free(&info->needed);
 	free(info->rpath);
 	free(info->runpath);
 	*info = (struct elfinfo){0};
 }
 
-int elfinfo_parse(const void *data, size_t len, struct elfinfo *ret)
+/* Where the program headers are: offset, count, size of one. */
+struct elf_phdrs {
+	uint64_t off, num, entsize;
+};
+
+/*
+ * The dynamic string table: DT_STRTAB's address turned into a file offset through the PT_LOAD
+ * segments, and DT_STRSZ. Returns 0 or -ENOEXEC.
+ */
+static int elfinfo_strtab(const struct elf_reader *e, const struct elf_phdrs *phdrs,
+			  uint64_t dyn_off, uint64_t dyn_size, uint64_t *ret_off,
+			  uint64_t *ret_size)
 {
-	struct elf_reader e = {.data = data, .len = len};
-	struct elfinfo info = {0};
-	uint64_t phoff, phnum, phentsize, dyn_off = 0, dyn_size = 0, strtab = 0, strsz = 0;
-	size_t dyn_ent;
-	bool has_dyn = false, has_strtab = false;
-	int r = -ENOEXEC;
+	size_t dyn_ent = e->is64 ? sizeof(Elf64_Dyn) : sizeof(Elf32_Dyn);
+	uint64_t strtab = 0, strsz = 0;
+	bool has_strtab = false;
 
-	if (elf_reader_init(&e) < 0)
-		return -ENOEXEC;
-	info.elf_class = e.data[EI_CLASS];
-	info.machine = (uint16_t)elf_get(&e, 18, 2);
-	if (e.is64) {
-		phoff = elf_get(&e, 32, 8);
-		phentsize = elf_get(&e, 54, 2);
-		phnum = elf_get(&e, 56, 2);
-	} else {
-		phoff = elf_get(&e, 28, 4);
-		phentsize = elf_get(&e, 42, 2);
-		phnum = elf_get(&e, 44, 2);
-	}
-	if (phnum && (phentsize < (e.is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)) ||
-		      !elf_in(&e, phoff, phnum * phentsize)))
-		goto fail;
-
-	/* Program headers: the interpreter and where the dynamic section is. */
-	for (uint64_t i = 0; i < phnum; i++) {
-		struct elf_phdr ph;
-
-		elf_read_phdr(&e, (size_t)(phoff + i * phentsize), &ph);
-		if (ph.type == PT_INTERP && !info.interp) {
-			if (!elf_in(&e, ph.offset, ph.filesz))
-				goto fail;
-			info.interp = elf_strdup(&e, ph.offset, ph.offset + ph.filesz);
-			if (!info.interp)
-				goto fail;
-		} else if (ph.type == PT_DYNAMIC && !has_dyn) {
-			if (!elf_in(&e, ph.offset, ph.filesz))
-				goto fail;
-			dyn_off = ph.offset;
-			dyn_size = ph.filesz;
-			has_dyn = true;
-		}
-	}
-	if (!has_dyn) {
-		*ret = info;
-		return 0;
-	}
-
-	/* The string table's address, turned into a file offset through the PT_LOAD segments. */
-	dyn_ent = e.is64 ? sizeof(Elf64_Dyn) : sizeof(Elf32_Dyn);
 	for (uint64_t off = dyn_off; off + dyn_ent <= dyn_off + dyn_size; off += dyn_ent) {
-		uint64_t tag = elf_get(&e, (size_t)off, e.is64 ? 8 : 4);
-		uint64_t val = elf_get(&e, (size_t)off + dyn_ent / 2, e.is64 ? 8 : 4);
+		uint64_t tag = elf_get(e, (size_t)off, e->is64 ? 8 : 4);
+		uint64_t val = elf_get(e, (size_t)off + dyn_ent / 2, e->is64 ? 8 : 4);
 
 		if (tag == DT_NULL)
 			break;
@@ -183,27 +148,32 @@ int elfinfo_parse(const void *data, size_t len, struct elfinfo *ret)
 		}
 	}
 	if (!has_strtab)
-		goto fail;
-	{
-		bool mapped = false;
+		return -ENOEXEC;
+	for (uint64_t i = 0; i < phdrs->num; i++) {
+		struct elf_phdr ph;
 
-		for (uint64_t i = 0; i < phnum && !mapped; i++) {
-			struct elf_phdr ph;
-
-			elf_read_phdr(&e, (size_t)(phoff + i * phentsize), &ph);
-			if (ph.type == PT_LOAD && strtab >= ph.vaddr &&
-			    strtab - ph.vaddr < ph.filesz) {
-				strtab = strtab - ph.vaddr + ph.offset;
-				mapped = true;
-			}
+		elf_read_phdr(e, (size_t)(phdrs->off + i * phdrs->entsize), &ph);
+		if (ph.type == PT_LOAD && strtab >= ph.vaddr && strtab - ph.vaddr < ph.filesz) {
+			strtab = strtab - ph.vaddr + ph.offset;
+			if (!elf_in(e, strtab, strsz))
+				return -ENOEXEC;
+			*ret_off = strtab;
+			*ret_size = strsz;
+			return 0;
 		}
-		if (!mapped || !elf_in(&e, strtab, strsz))
-			goto fail;
 	}
+	return -ENOEXEC;
+}
+
+/* DT_NEEDED, DT_RPATH and DT_RUNPATH into info. Returns 0, -ENOEXEC or -ENOMEM. */
+static int elfinfo_names(const struct elf_reader *e, uint64_t dyn_off, uint64_t dyn_size,
+			 uint64_t strtab, uint64_t strsz, struct elfinfo *info)
+{
+	size_t dyn_ent = e->is64 ? sizeof(Elf64_Dyn) : sizeof(Elf32_Dyn);
 
 	for (uint64_t off = dyn_off; off + dyn_ent <= dyn_off + dyn_size; off += dyn_ent) {
-		uint64_t tag = elf_get(&e, (size_t)off, e.is64 ? 8 : 4);
-		uint64_t val = elf_get(&e, (size_t)off + dyn_ent / 2, e.is64 ? 8 : 4);
+		uint64_t tag = elf_get(e, (size_t)off, e->is64 ? 8 : 4);
+		uint64_t val = elf_get(e, (size_t)off + dyn_ent / 2, e->is64 ? 8 : 4);
 		char *s, **slot = NULL;
 
 		if (tag == DT_NULL)
@@ -211,34 +181,83 @@ int elfinfo_parse(const void *data, size_t len, struct elfinfo *ret)
 		if (tag != DT_NEEDED && tag != DT_RPATH && tag != DT_RUNPATH)
 			continue;
 		if (val >= strsz)
-			goto fail;
-		s = elf_strdup(&e, strtab + val, strtab + strsz);
-		if (!s) {
-			r = errno == ENOMEM ? -ENOMEM : -ENOEXEC;
-			goto fail;
-		}
+			return -ENOEXEC;
+		s = elf_strdup(e, strtab + val, strtab + strsz);
+		if (!s)
+			return errno == ENOMEM ? -ENOMEM : -ENOEXEC;
 		if (tag == DT_RPATH)
-			slot = &info.rpath;
+			slot = &info->rpath;
 		else if (tag == DT_RUNPATH)
-			slot = &info.runpath;
+			slot = &info->runpath;
 		if (slot) {
 			free(*slot);
 			*slot = s;
 			continue;
 		}
-		if (info.needed_count >= ELFINFO_NEEDED_MAX) {
+		if (info->needed.count >= ELFINFO_NEEDED_MAX) {
 			free(s);
-			goto fail;
+			return -ENOEXEC;
 		}
-		char **v = reallocarray(info.needed, info.needed_count + 1, sizeof(*v));
+		if (strv_take(&info->needed, s) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
 
-		if (!v) {
-			free(s);
+int elfinfo_parse(const void *data, size_t len, struct elfinfo *ret)
+{
+	struct elf_reader e = {.data = data, .len = len};
+	struct elfinfo info = {0};
+	struct elf_phdrs phdrs;
+	char interp[PATH_MAX];
+	uint64_t dyn_off = 0, dyn_size = 0, strtab, strsz;
+	bool has_dyn = false;
+	int r = -ENOEXEC;
+
+	if (elf_reader_init(&e) < 0)
+		return -ENOEXEC;
+	info.elf_class = e.data[EI_CLASS];
+	info.machine = (uint16_t)elf_get(&e, 18, 2);
+	if (e.is64)
+		phdrs =
+		    (struct elf_phdrs){elf_get(&e, 32, 8), elf_get(&e, 56, 2), elf_get(&e, 54, 2)};
+	else
+		phdrs =
+		    (struct elf_phdrs){elf_get(&e, 28, 4), elf_get(&e, 44, 2), elf_get(&e, 42, 2)};
+	if (phdrs.num && (phdrs.entsize < (e.is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)) ||
+			  !elf_in(&e, phdrs.off, phdrs.num * phdrs.entsize)))
+		goto fail;
+
+	/* The interpreter, read as the kernel and the init read it (common/elfinterp.c). */
+	if (elfinterp_find_mem(data, len, interp, sizeof(interp)) < 0)
+		goto fail;
+	if (interp[0]) {
+		info.interp = strdup(interp);
+		if (!info.interp) {
 			r = -ENOMEM;
 			goto fail;
 		}
-		info.needed = v;
-		info.needed[info.needed_count++] = s;
+	}
+
+	/* Program headers: where the dynamic section is. */
+	for (uint64_t i = 0; i < phdrs.num && !has_dyn; i++) {
+		struct elf_phdr ph;
+
+		elf_read_phdr(&e, (size_t)(phdrs.off + i * phdrs.entsize), &ph);
+		if (ph.type == PT_DYNAMIC) {
+			if (!elf_in(&e, ph.offset, ph.filesz))
+				goto fail;
+			dyn_off = ph.offset;
+			dyn_size = ph.filesz;
+			has_dyn = true;
+		}
+	}
+	if (has_dyn) {
+		r = elfinfo_strtab(&e, &phdrs, dyn_off, dyn_size, &strtab, &strsz);
+		if (r == 0)
+			r = elfinfo_names(&e, dyn_off, dyn_size, strtab, strsz, &info);
+		if (r < 0)
+			goto fail;
 	}
 	*ret = info;
 	return 0;

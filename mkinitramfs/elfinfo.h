@@ -7,14 +7,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strv.h"
+
 struct elfinfo {
 	unsigned char elf_class; /* ELFCLASS32 or ELFCLASS64 */
 	uint16_t machine;	 /* e_machine: EM_X86_64, EM_AARCH64, ... */
 	char *interp;		 /* PT_INTERP, or NULL (a static program, a library) */
-	char **needed;		 /* DT_NEEDED names, in order */
-	size_t needed_count;
-	char *rpath;   /* DT_RPATH, or NULL */
-	char *runpath; /* DT_RUNPATH, or NULL */
+	struct strv needed;	 /* DT_NEEDED names, in order */
+	char *rpath;		 /* DT_RPATH, or NULL */
+	char *runpath;		 /* DT_RUNPATH, or NULL */
 };
 
 /* Does data start like an ELF file? */

@@ -10,7 +10,8 @@
 #include <sys/stat.h>
 
 #include "compress.h"
-#include "genlog.h"
+#include "log.h"
+#include "macro.h"
 #include "util.h"
 
 /*
@@ -19,7 +20,6 @@
  * /lib/firmware, which merged /usr and newer packages put in /usr/lib/firmware.
  */
 static const char *const firmware_roots[] = {"/lib/firmware", "/usr/lib/firmware"};
-#define FIRMWARE_ROOTS (sizeof(firmware_roots) / sizeof(firmware_roots[0]))
 
 enum firmware_sub { FIRMWARE_UPDATES_KVER, FIRMWARE_UPDATES, FIRMWARE_KVER, FIRMWARE_TOP };
 #define FIRMWARE_SUBS 4
@@ -37,12 +37,11 @@ static const struct {
     {".zst", "CONFIG_FW_LOADER_COMPRESS_ZSTD"},
     {".xz", "CONFIG_FW_LOADER_COMPRESS_XZ"},
 };
-#define FIRMWARE_SUFFIXES (sizeof(firmware_suffixes) / sizeof(firmware_suffixes[0]))
 
 /* Which compressed suffixes the kernel reads, from its configuration if the tree has it. */
 struct firmware_kernel {
 	bool known; /* a configuration was found */
-	bool reads[FIRMWARE_SUFFIXES];
+	bool reads[ARRAY_SIZE(firmware_suffixes)];
 };
 
 /* Does the kernel configuration text set option to y? */
@@ -82,7 +81,7 @@ static void firmware_kernel_config(const struct tree *t, const struct kernel_sou
 		return;
 	}
 	ret->known = true;
-	for (size_t i = 0; i < FIRMWARE_SUFFIXES; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(firmware_suffixes); i++)
 		ret->reads[i] =
 		    !firmware_suffixes[i].config ||
 		    firmware_config_set((const char *)data, firmware_suffixes[i].config);
@@ -112,8 +111,8 @@ static bool firmware_name_valid(const char *name)
 static int firmware_find(const struct tree *t, const struct kernel_source *src, const char *name,
 			 char *ret_real, size_t *ret_suffix)
 {
-	for (size_t s = 0; s < FIRMWARE_SUFFIXES; s++) {
-		for (size_t root = 0; root < FIRMWARE_ROOTS; root++) {
+	for (size_t s = 0; s < ARRAY_SIZE(firmware_suffixes); s++) {
+		for (size_t root = 0; root < ARRAY_SIZE(firmware_roots); root++) {
 			for (int sub = 0; sub < FIRMWARE_SUBS; sub++) {
 				char path[PATH_MAX], host[PATH_MAX];
 				struct stat st;
@@ -164,7 +163,7 @@ static int firmware_add_one(struct tree *t, const struct kernel_source *src,
 	int r;
 
 	if (!firmware_name_valid(name)) {
-		log_warn(
+		log_warning(
 		    "module %s names firmware '%s', which is not a relative file name, ignoring",
 		    module, name);
 		return 0;
@@ -190,8 +189,8 @@ static int firmware_add_one(struct tree *t, const struct kernel_source *src,
 	if (!keep && firmware_suffixes[s].config) {
 		r = compress_unpack(data, len, &plain, &plain_len);
 		if (r < 0) {
-			log_warn("cannot decompress firmware %s (for %s): %s, ignoring", host,
-				 module, strerror(-r));
+			log_warning("cannot decompress firmware %s (for %s): %s, ignoring", host,
+				    module, strerror(-r));
 			free(data);
 			return 0;
 		}

@@ -11,13 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "genlog.h"
+#include "layout.h"
+#include "log.h"
+#include "stage.h"
+#include "strv.h"
 #include "util.h"
-
-/* The boot stages at which the init runs hooks, in boot order (init/cmdline.h, baton-hooks(7)). */
-static const char *const hookdirs_stages[] = {"early", "premount",   "device",
-					      "mount", "pre-switch", "failure"};
-#define HOOKDIRS_STAGES (sizeof(hookdirs_stages) / sizeof(hookdirs_stages[0]))
 
 /* The optional lists of a hook folder. */
 #define HOOKDIRS_BINARIES "binaries"
@@ -29,24 +27,30 @@ static const char *const hookdirs_stages[] = {"early", "premount",   "device",
 /* Longest "#!" line the kernel reads (BINPRM_BUF_SIZE, include/uapi/linux/binfmts.h). */
 #define HOOKDIRS_SHEBANG_MAX 256
 
+/* A stage folder is named as the init names the stage (stage.h); rd.break= aliases are not. */
 static bool hookdirs_is_stage(const char *name)
 {
-	for (size_t i = 0; i < HOOKDIRS_STAGES; i++)
-		if (strcmp(name, hookdirs_stages[i]) == 0)
-			return true;
-	return false;
+	return stage_from_name(name, strlen(name), false) != STAGE_NONE;
 }
 
-static int hookdirs_name_cmp(const void *x, const void *y)
+/* "early, premount, ... and failure", for messages. */
+static void hookdirs_stage_list(char *buf, size_t size)
 {
-	return strcmp(*(char *const *)x, *(char *const *)y);
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int s = 0; s < STAGE_COUNT && n < size; s++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s",
+				      s == 0		     ? ""
+				      : s == STAGE_COUNT - 1 ? " and "
+							     : ", ",
+				      stage_name((enum boot_stage)s));
 }
 
 /* The file names of a stage folder, sorted bytewise as the init runs them; dotfiles skipped. */
-static int hookdirs_list(const char *dir, char ***ret, size_t *ret_count)
+static int hookdirs_list(const char *dir, struct strv *ret)
 {
-	char **v = NULL;
-	size_t count = 0;
+	struct strv v = {0};
 	struct dirent *de;
 	DIR *d;
 	int r = 0;
@@ -55,46 +59,24 @@ static int hookdirs_list(const char *dir, char ***ret, size_t *ret_count)
 	if (!d)
 		return -errno;
 	while ((de = readdir(d))) {
-		char **nv;
-
 		if (de->d_name[0] == '.')
 			continue;
-		if (count == HOOKDIRS_PER_STAGE_MAX) {
+		if (v.count == HOOKDIRS_PER_STAGE_MAX) {
 			r = -E2BIG;
 			break;
 		}
-		nv = reallocarray(v, count + 1, sizeof(*v));
-		if (!nv) {
-			r = -ENOMEM;
+		r = strv_push(&v, de->d_name);
+		if (r < 0)
 			break;
-		}
-		v = nv;
-		v[count] = strdup(de->d_name);
-		if (!v[count]) {
-			r = -ENOMEM;
-			break;
-		}
-		count++;
 	}
 	closedir(d);
 	if (r < 0) {
-		for (size_t i = 0; i < count; i++)
-			free(v[i]);
-		free(v);
+		strv_free(&v);
 		return r;
 	}
-	if (count)
-		qsort(v, count, sizeof(*v), hookdirs_name_cmp);
+	strv_sort(&v);
 	*ret = v;
-	*ret_count = count;
 	return 0;
-}
-
-static void hookdirs_list_free(char **v, size_t count)
-{
-	for (size_t i = 0; i < count; i++)
-		free(v[i]);
-	free(v);
 }
 
 /* Can the kernel execute the file: an ELF program or a "#!" script? */
@@ -115,23 +97,23 @@ static bool hookdirs_runnable(const char *path)
 /* Checks one stage folder: executable regular files only. Returns the number of hooks. */
 static int hookdirs_check_stage(const char *dir, const char *stage)
 {
-	char path[PATH_MAX], **names;
-	size_t count;
+	char path[PATH_MAX];
+	struct strv names;
 	int r;
 
 	r = util_pathf(path, "%s/%s", dir, stage);
 	if (r < 0)
 		return log_error_errno(r, "path too long: %s/%s", dir, stage);
-	r = hookdirs_list(path, &names, &count);
+	r = hookdirs_list(path, &names);
 	if (r < 0)
 		return log_error_errno(r, "cannot read hook folder %s: %m", path);
-	for (size_t i = 0; i < count && r >= 0; i++) {
+	for (size_t i = 0; i < names.count && r >= 0; i++) {
 		char file[PATH_MAX];
 		struct stat st;
 
-		r = util_pathf(file, "%s/%s", path, names[i]);
+		r = util_pathf(file, "%s/%s", path, names.v[i]);
 		if (r < 0) {
-			log_error_errno(r, "path too long: %s/%s", path, names[i]);
+			log_error_errno(r, "path too long: %s/%s", path, names.v[i]);
 		} else if (stat(file, &st) < 0) {
 			r = log_error_errno(-errno, "hook %s: %m", file);
 		} else if (!S_ISREG(st.st_mode)) {
@@ -141,8 +123,8 @@ static int hookdirs_check_stage(const char *dir, const char *stage)
 			r = -EINVAL;
 		} else if (!(st.st_mode & S_IXUSR)) {
 			log_error(
-			    "hook %s is not executable: chmod +x it (the init runs every file of /%s/%s/ as a program)",
-			    file, HOOKDIRS_IMAGE_DIR, stage);
+			    "hook %s is not executable: chmod +x it (the init runs every file of %s/%s/ as a program)",
+			    file, LAYOUT_HOOKS_DIR, stage);
 			r = -EACCES;
 		} else if (!hookdirs_runnable(file)) {
 			log_error(
@@ -151,8 +133,10 @@ static int hookdirs_check_stage(const char *dir, const char *stage)
 			r = -ENOEXEC;
 		}
 	}
-	hookdirs_list_free(names, count);
-	return r < 0 ? r : (int)count;
+	if (r >= 0)
+		r = (int)names.count;
+	strv_free(&names);
+	return r;
 }
 
 static int hookdirs_check(const char *dir)
@@ -199,21 +183,23 @@ static int hookdirs_check(const char *dir)
 			}
 			lists = true;
 		} else if (S_ISDIR(st.st_mode)) {
-			log_error(
-			    "unknown stage folder '%s' in hook folder %s: the stages are early, premount, device, mount, pre-switch and failure",
-			    de->d_name, dir);
+			char stages[128];
+
+			hookdirs_stage_list(stages, sizeof(stages));
+			log_error("unknown stage folder '%s' in hook folder %s: the stages are %s",
+				  de->d_name, dir, stages);
 			r = -EINVAL;
 		} else if (strncmp(de->d_name, "README", 6) != 0 && de->d_name[0] != '.') {
-			log_warn("%s is not a stage folder nor a '%s' or '%s' list, ignoring", path,
-				 HOOKDIRS_BINARIES, HOOKDIRS_FILES);
+			log_warning("%s is not a stage folder nor a '%s' or '%s' list, ignoring",
+				    path, HOOKDIRS_BINARIES, HOOKDIRS_FILES);
 		}
 	}
 	closedir(d);
 	if (r < 0)
 		return r;
 	if (!hooks && !lists)
-		log_warn("hook folder %s holds no hooks (STAGE/NAME files) and no lists, ignoring",
-			 dir);
+		log_warning(
+		    "hook folder %s holds no hooks (STAGE/NAME files) and no lists, ignoring", dir);
 	return 0;
 }
 
@@ -300,22 +286,22 @@ static bool hookdirs_interpreter(const char *path, char *ret, size_t size)
 
 bool hookdirs_need_shell(const char *dir)
 {
-	for (size_t s = 0; s < HOOKDIRS_STAGES; s++) {
-		char path[PATH_MAX], **names;
-		size_t count;
+	for (int s = 0; s < STAGE_COUNT; s++) {
+		char path[PATH_MAX];
+		struct strv names;
 		bool need = false;
 
-		if (util_pathf(path, "%s/%s", dir, hookdirs_stages[s]) < 0 ||
-		    hookdirs_list(path, &names, &count) < 0)
+		if (util_pathf(path, "%s/%s", dir, stage_name((enum boot_stage)s)) < 0 ||
+		    hookdirs_list(path, &names) < 0)
 			continue;
-		for (size_t i = 0; i < count && !need; i++) {
+		for (size_t i = 0; i < names.count && !need; i++) {
 			char file[PATH_MAX], interp[HOOKDIRS_SHEBANG_MAX + 1];
 
-			need = util_pathf(file, "%s/%s", path, names[i]) >= 0 &&
+			need = util_pathf(file, "%s/%s", path, names.v[i]) >= 0 &&
 			       hookdirs_interpreter(file, interp, sizeof(interp)) &&
-			       strcmp(interp, "/bin/sh") == 0;
+			       strcmp(interp, LAYOUT_SHELL) == 0;
 		}
-		hookdirs_list_free(names, count);
+		strv_free(&names);
 		if (need)
 			return true;
 	}
@@ -425,26 +411,27 @@ int hookdirs_add(struct tree *t, struct binaries *b, const char *dir, size_t *re
 	size_t added = 0;
 	int r;
 
-	for (size_t s = 0; s < HOOKDIRS_STAGES; s++) {
-		char path[PATH_MAX], **names;
-		size_t count;
+	for (int s = 0; s < STAGE_COUNT; s++) {
+		const char *sname = stage_name((enum boot_stage)s);
+		char path[PATH_MAX];
+		struct strv names;
 
-		if (util_pathf(path, "%s/%s", dir, hookdirs_stages[s]) < 0 || !util_is_dir(path))
+		if (util_pathf(path, "%s/%s", dir, sname) < 0 || !util_is_dir(path))
 			continue;
-		r = hookdirs_list(path, &names, &count);
+		r = hookdirs_list(path, &names);
 		if (r < 0)
 			return log_error_errno(r, "cannot read hook folder %s: %m", path);
-		for (size_t i = 0; i < count && r >= 0; i++) {
+		for (size_t i = 0; i < names.count && r >= 0; i++) {
 			char file[PATH_MAX], image_path[PATH_MAX];
 			unsigned char *data;
 			size_t len;
 
-			r = util_pathf(file, "%s/%s", path, names[i]);
+			r = util_pathf(file, "%s/%s", path, names.v[i]);
 			if (r >= 0)
-				r = util_pathf(image_path, "/%s/%s/%s", HOOKDIRS_IMAGE_DIR,
-					       hookdirs_stages[s], names[i]);
+				r = util_pathf(image_path, "%s/%s/%s", LAYOUT_HOOKS_DIR, sname,
+					       names.v[i]);
 			if (r < 0) {
-				log_error_errno(r, "path too long: %s/%s", path, names[i]);
+				log_error_errno(r, "path too long: %s/%s", path, names.v[i]);
 				break;
 			}
 			r = util_read_file(file, &data, &len);
@@ -467,7 +454,7 @@ int hookdirs_add(struct tree *t, struct binaries *b, const char *dir, size_t *re
 				log_debug("  hook %s from %s", image_path, file);
 			}
 		}
-		hookdirs_list_free(names, count);
+		strv_free(&names);
 		if (r < 0)
 			return r;
 	}

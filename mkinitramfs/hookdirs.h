@@ -9,9 +9,6 @@
 #include "binaries.h"
 #include "tree.h"
 
-/* Where the init runs hooks from: HOOKDIRS_IMAGE_DIR/STAGE/NAME, in lexical order. */
-#define HOOKDIRS_IMAGE_DIR "lib/baton/hooks"
-
 /* The stock hooks of an installed baton (make install); a build tree uses ../hooks. */
 #define HOOKDIRS_INSTALLED_DIR "/usr/share/baton/hooks"
 
@@ -29,8 +26,8 @@ int hookdirs_find(const char *arg, char *ret);
 bool hookdirs_need_shell(const char *dir);
 
 /*
- * Adds the folder's hooks to /lib/baton/hooks/STAGE/, then the programs its "binaries" file
- * lists (as --binary) and the paths its "files" file lists (copied from the base directory;
+ * Adds the folder's hooks to LAYOUT_HOOKS_DIR/STAGE/ (layout.h), then the programs its "binaries"
+ * file lists (as --binary) and the paths its "files" file lists (copied from the base directory;
  * shell patterns allowed; folders whole). *ret_hooks gets the number of hooks added.
  */
 int hookdirs_add(struct tree *t, struct binaries *b, const char *dir, size_t *ret_hooks);

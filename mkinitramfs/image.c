@@ -17,39 +17,30 @@
 #include "compress.h"
 #include "elfinfo.h"
 #include "firmware.h"
-#include "genlog.h"
 #include "hookdirs.h"
+#include "layout.h"
+#include "log.h"
+#include "macro.h"
 #include "shutdown.h"
 #include "tree.h"
 #include "util.h"
 
-/* Directories the init mounts on or expects (the contract with init/, keep in step). */
-static const char *const image_dirs[] = {"dev", "proc", "sys",	     "run",	    "sysroot",
-					 "etc", "lib",	"lib/baton", "lib/modules", "sbin"};
-#define IMAGE_DIRS (sizeof(image_dirs) / sizeof(image_dirs[0]))
+/* Directories the init mounts on or expects (layout.h), and the parents of other entries. */
+static const char *const image_dirs[] = {LAYOUT_REL(LAYOUT_DEV),
+					 LAYOUT_REL(LAYOUT_PROC),
+					 LAYOUT_REL(LAYOUT_SYS),
+					 LAYOUT_REL(LAYOUT_RUN),
+					 LAYOUT_REL(LAYOUT_NEW_ROOT),
+					 "etc",
+					 "lib",
+					 LAYOUT_REL(LAYOUT_BATON_DIR),
+					 LAYOUT_REL(LAYOUT_MODULES_DIR),
+					 "sbin"};
 
 /* /dev/console: char 5:1 (Documentation/admin-guide/devices.txt); the kernel opens it for fds 0-2
  * before devtmpfs. */
 #define IMAGE_CONSOLE_MAJOR 5
 #define IMAGE_CONSOLE_MINOR 1
-
-/*
- * The kernel's request_module() runs this program (CONFIG_MODPROBE_PATH, /proc/sys/kernel/
- * modprobe) for crypto algorithms ("crypto-xxhash64"), file system types ("fs-btrfs") and
- * the like. The init is multi-call: started as "modprobe" it loads modules through libkmod.
- */
-#define IMAGE_MODPROBE "sbin/modprobe"
-#define IMAGE_MODPROBE_TARGET "/init"
-
-/*
- * Present when the image was built with --shell: the init may start a rescue shell even when it
- * cannot read the command line (so cannot know rd.shell=). A shell only implied by shell hooks
- * or --plymouth does not allow that. init/shell.h's SHELL_ALLOWED_MARKER.
- */
-#define IMAGE_SHELL_ALLOWED "lib/baton/shell-allowed"
-
-/* Where the init finds the modules named with -m, one per line, in order. */
-#define IMAGE_MODULES_LOAD "lib/baton/modules.load"
 
 /*
  * systemd and plymouth recognize an initrd by this file (os-release(5)); its fields are
@@ -65,7 +56,6 @@ static const char *const image_dirs[] = {"dev", "proc", "sys",	     "run",	    "
 
 /* Module file names, plain or compressed (kmod's KMOD_EXTENSION_UNCOMPRESSED and friends). */
 static const char *const image_module_suffixes[] = {".ko", ".ko.xz", ".ko.zst", ".ko.gz"};
-#define IMAGE_MODULE_SUFFIXES (sizeof(image_module_suffixes) / sizeof(image_module_suffixes[0]))
 
 static int image_add_file_from(struct cpio_archive *a, const char *image_path, const char *path,
 			       mode_t perm)
@@ -134,7 +124,8 @@ static int image_add_tree(struct cpio_archive *a, const char *dir, const char *i
 			if (r < 0)
 				log_error_errno(r, "cannot add /%s: %m", image_path);
 		} else {
-			log_warn("%s is neither a file, a directory nor a symlink, ignoring", path);
+			log_warning("%s is neither a file, a directory nor a symlink, ignoring",
+				    path);
 		}
 		if (r < 0)
 			break;
@@ -216,7 +207,7 @@ static int image_add_load(struct cpio_archive *a, const char *const *load, size_
 	p = text;
 	for (size_t i = 0; i < count; i++)
 		p += sprintf(p, "%s\n", load[i]);
-	r = image_add_text(a, IMAGE_MODULES_LOAD, text);
+	r = image_add_text(a, LAYOUT_REL(LAYOUT_MODULES_LOAD), text);
 	free(text);
 	return r;
 }
@@ -225,7 +216,7 @@ static bool image_is_module_name(const char *name)
 {
 	size_t len = strlen(name);
 
-	for (size_t i = 0; i < IMAGE_MODULE_SUFFIXES; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(image_module_suffixes); i++) {
 		size_t n = strlen(image_module_suffixes[i]);
 
 		if (len > n && strcmp(name + len - n, image_module_suffixes[i]) == 0)
@@ -366,11 +357,11 @@ int image_check_init(const char *path, const struct kernel_source *src)
 		    path);
 		goto out;
 	}
-	if (info.interp || info.needed_count) {
+	if (info.interp || info.needed.count) {
 		log_error(
 		    "the init program %s is dynamically linked (%s %s), but it must be static (it runs first, and as /sbin/modprobe): link it statically (make builds build/init with musl-gcc -static) or name another one with --init PATH",
 		    path, info.interp ? "interpreter" : "needs",
-		    info.interp ? info.interp : info.needed[0]);
+		    info.interp ? info.interp : info.needed.v[0]);
 		r = -ENOEXEC;
 		goto out;
 	}
@@ -448,21 +439,22 @@ int image_build(const struct image_spec *spec, struct cpio_archive *a, struct im
 	const char *failed = NULL;
 	int n, r;
 
-	for (size_t i = 0; i < IMAGE_DIRS; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(image_dirs); i++) {
 		r = cpio_add_dir(a, image_dirs[i], 0755);
 		if (r < 0)
 			return log_error_errno(r, "cannot add /%s: %m", image_dirs[i]);
 	}
-	r = cpio_add_node(a, "dev/console", S_IFCHR, 0600, IMAGE_CONSOLE_MAJOR,
+	r = cpio_add_node(a, LAYOUT_CONSOLE, S_IFCHR, 0600, IMAGE_CONSOLE_MAJOR,
 			  IMAGE_CONSOLE_MINOR);
 	if (r < 0)
-		return log_error_errno(r, "cannot add /dev/console: %m");
-	r = image_add_file_from(a, "init", spec->init_path, 0755);
+		return log_error_errno(r, "cannot add %s: %m", LAYOUT_CONSOLE);
+	r = image_add_file_from(a, LAYOUT_REL(LAYOUT_INIT), spec->init_path, 0755);
 	if (r < 0)
 		return r;
-	r = cpio_add_symlink(a, IMAGE_MODPROBE, IMAGE_MODPROBE_TARGET);
+	/* The init is multi-call: the kernel's request_module() starts it as modprobe. */
+	r = cpio_add_symlink(a, LAYOUT_MODPROBE, LAYOUT_INIT);
 	if (r < 0)
-		return log_error_errno(r, "cannot add /%s: %m", IMAGE_MODPROBE);
+		return log_error_errno(r, "cannot add %s: %m", LAYOUT_MODPROBE);
 	snprintf(release, sizeof(release),
 		 "NAME=\"baton initramfs\"\n"
 		 "ID=baton\n"
@@ -473,7 +465,7 @@ int image_build(const struct image_spec *spec, struct cpio_archive *a, struct im
 	if (r < 0)
 		return r;
 	if (spec->shell_allowed) {
-		r = image_add_text(a, IMAGE_SHELL_ALLOWED, "");
+		r = image_add_text(a, LAYOUT_REL(LAYOUT_SHELL_ALLOWED), "");
 		if (r < 0)
 			return r;
 	}
@@ -490,7 +482,7 @@ int image_build(const struct image_spec *spec, struct cpio_archive *a, struct im
 			return r;
 	}
 
-	r = util_pathf(image_moddir, "lib/modules/%s", src->kver);
+	r = util_pathf(image_moddir, "%s/%s", LAYOUT_REL(LAYOUT_MODULES_DIR), src->kver);
 	if (r >= 0)
 		r = util_pathf(stage_moddir, "%s/%s", spec->stage_root, image_moddir);
 	if (r < 0)

@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,24 +12,25 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "genlog.h"
+#include "layout.h"
+#include "log.h"
+#include "macro.h"
+#include "strv.h"
 #include "util.h"
 
 /* Where kernel packages put modules, relative to the root: classic, then merged /usr. */
 static const char *const kernel_roots[] = {"lib/modules", "usr/lib/modules"};
-#define KERNEL_ROOTS (sizeof(kernel_roots) / sizeof(kernel_roots[0]))
 
 /* Kernel versions listed in an error message; a build host rarely has more than a few. */
 #define KERNEL_KVERS_MAX 64
 
 /* Collects the version directories under BASEDIR/lib/modules and BASEDIR/usr/lib/modules. */
-static int kernel_list_kvers(const char *basedir, char ***ret, size_t *ret_count, int *ret_roots)
+static int kernel_list_kvers(const char *basedir, struct strv *ret, int *ret_roots)
 {
-	char **v = NULL;
-	size_t count = 0, cap = 0;
+	struct strv v = {0};
 	int roots = 0, r = 0;
 
-	for (size_t i = 0; i < KERNEL_ROOTS; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_roots); i++) {
 		char dir[PATH_MAX];
 		struct dirent *de;
 		DIR *d;
@@ -42,17 +44,12 @@ static int kernel_list_kvers(const char *basedir, char ***ret, size_t *ret_count
 		roots++;
 		while ((de = readdir(d))) {
 			char path[PATH_MAX];
-			bool dup = false;
 
 			if (de->d_name[0] == '.')
 				continue;
 			if (util_pathf(path, "%s/%s", dir, de->d_name) < 0 || !util_is_dir(path))
 				continue;
-			for (size_t j = 0; j < count; j++)
-				dup = dup || strcmp(v[j], de->d_name) == 0;
-			if (dup)
-				continue;
-			r = util_strv_push(&v, &count, &cap, de->d_name);
+			r = strv_add(&v, de->d_name);
 			if (r < 0) {
 				closedir(d);
 				goto fail;
@@ -60,14 +57,12 @@ static int kernel_list_kvers(const char *basedir, char ***ret, size_t *ret_count
 		}
 		closedir(d);
 	}
-	if (count)
-		qsort(v, count, sizeof(*v), util_str_cmp);
+	strv_sort(&v);
 	*ret = v;
-	*ret_count = count;
 	*ret_roots = roots;
 	return 0;
 fail:
-	util_strv_free(v, count);
+	strv_free(&v);
 	return r;
 }
 
@@ -156,7 +151,7 @@ static int kernel_find_moddir(struct kernel_source *s, const char *basedir, cons
 	const char *kver = s->kver;
 	int r;
 
-	for (size_t i = 0; i < KERNEL_ROOTS; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_roots); i++) {
 		char dir[PATH_MAX];
 		struct stat a, b;
 
@@ -172,7 +167,7 @@ static int kernel_find_moddir(struct kernel_source *s, const char *basedir, cons
 		/* Both exist: fine when they are the same directory (merged /usr). */
 		if (stat(s->moddir, &a) == 0 && stat(dir, &b) == 0 &&
 		    (a.st_dev != b.st_dev || a.st_ino != b.st_ino))
-			log_warn(
+			log_warning(
 			    "modules for %s in both %s and %s; using the first, ignoring the second",
 			    kver, s->moddir, dir);
 	}
@@ -195,17 +190,16 @@ int kernel_find(const char *basedir, const char *kver, struct kernel_source *ret
 	struct kernel_source s = {0};
 	char list[PATH_MAX];
 	const char *why = NULL;
-	char **kvers = NULL;
-	size_t count = 0;
+	struct strv kvers = {0};
 	int roots = 0, r;
 
 	r = kernel_open_basedir(basedir, &s);
 	if (r < 0)
 		return r;
-	r = kernel_list_kvers(s.basedir, &kvers, &count, &roots);
+	r = kernel_list_kvers(s.basedir, &kvers, &roots);
 	if (r < 0)
 		return log_error_errno(r, "cannot list kernel versions under %s: %m", basedir);
-	kernel_join(list, sizeof(list), kvers, count);
+	kernel_join(list, sizeof(list), kvers.v, kvers.count);
 	if (roots == 0) {
 		log_error(
 		    "no kernel modules under %s: neither %s/lib/modules nor %s/usr/lib/modules exists; -b must name a tree with a kernel's modules (an installed system, or a kernel package unpacked with 'dpkg-deb -x PACKAGE.deb DIR')",
@@ -213,7 +207,7 @@ int kernel_find(const char *basedir, const char *kver, struct kernel_source *ret
 		r = -ENOENT;
 		goto out;
 	}
-	r = kernel_choose(kver, kvers, count, list, &s, &why);
+	r = kernel_choose(kver, kvers.v, kvers.count, list, &s, &why);
 	if (r < 0)
 		goto out;
 	r = kernel_find_moddir(&s, basedir, why, list);
@@ -223,7 +217,7 @@ int kernel_find(const char *basedir, const char *kver, struct kernel_source *ret
 	*ret = s;
 	r = 0;
 out:
-	util_strv_free(kvers, count);
+	strv_free(&kvers);
 	return r;
 }
 
@@ -233,14 +227,14 @@ int kernel_conf_dirs(const struct kernel_source *src, struct kernel_conf_dir *re
 		const char *src;
 		const char *image_dir;
 	} dirs[] = {
-	    {"etc/modprobe.d", "etc/modprobe.d"},
-	    {"lib/modprobe.d", "lib/modprobe.d"},
+	    {"etc/modprobe.d", LAYOUT_REL(LAYOUT_MODPROBE_D_ETC)},
+	    {"lib/modprobe.d", LAYOUT_REL(LAYOUT_MODPROBE_D_LIB)},
 	    /* An unpacked merged-/usr package has no lib/ link: same files, same place. */
-	    {"usr/lib/modprobe.d", "lib/modprobe.d"},
+	    {"usr/lib/modprobe.d", LAYOUT_REL(LAYOUT_MODPROBE_D_LIB)},
 	};
 	int n = 0;
 
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && n < KERNEL_CONF_DIRS; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(dirs) && n < KERNEL_CONF_DIRS; i++) {
 		if (n > 0 && strcmp(ret[n - 1].image_dir, dirs[i].image_dir) == 0)
 			continue;
 		if (util_pathf(ret[n].src, "%s/%s", src->basedir, dirs[i].src) < 0 ||

@@ -8,17 +8,18 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "busybox.h"
 #include "closure.h"
 #include "compress.h"
 #include "cpio.h"
-#include "genlog.h"
 #include "hookdirs.h"
 #include "image.h"
 #include "kernel.h"
+#include "log.h"
+#include "macro.h"
+#include "monotime.h"
 #include "modstage.h"
 #include "options.h"
 #include "output.h"
@@ -36,7 +37,6 @@ static const char *const main_generic_modules[] = {
     "virtio_blk", "virtio_scsi", "virtio_pci", "nvme",	    "ahci",	 "sd_mod",   "ext4",
     "xfs",	  "btrfs",	 "vfat",       "nls_cp437", "nls_ascii", "nls_utf8",
 };
-#define MAIN_GENERIC_MODULES (sizeof(main_generic_modules) / sizeof(main_generic_modules[0]))
 
 /* The stock hook --plymouth adds (hooks/plymouth in baton's tree). */
 #define MAIN_PLYMOUTH_HOOK "plymouth"
@@ -44,12 +44,10 @@ static const char *const main_generic_modules[] = {
 /* Staging directory names: this prefix and mkdtemp()'s six characters. */
 #define MAIN_STAGING_PREFIX "mkinitramfs."
 
-static double main_elapsed(const struct timespec *start)
+/* Seconds since start_ms (monotime_ms()). */
+static double main_elapsed(long long start_ms)
 {
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+	return (double)(monotime_ms() - start_ms) / 1000.0;
 }
 
 static void main_size(char *buf, size_t size, size_t bytes)
@@ -65,16 +63,16 @@ static int main_resolve(const struct options *o, struct closure *res)
 {
 	int r;
 
-	if (o->module_count) {
+	if (o->modules.count) {
 		log_debug("modules named with -m, with what they need:");
-		for (size_t i = 0; i < o->module_count; i++) {
-			r = closure_add(res, o->modules[i], true);
+		for (size_t i = 0; i < o->modules.count; i++) {
+			r = closure_add(res, o->modules.v[i], true);
 			if (r < 0)
 				return r;
 		}
 	} else {
 		log_debug("no -m: the generic set, with what it needs:");
-		for (size_t i = 0; i < MAIN_GENERIC_MODULES; i++) {
+		for (size_t i = 0; i < ARRAY_SIZE(main_generic_modules); i++) {
 			r = closure_add(res, main_generic_modules[i], false);
 			if (r < 0)
 				return r;
@@ -86,7 +84,7 @@ static int main_resolve(const struct options *o, struct closure *res)
 /* The one line a successful run prints; gz_len is 0 when the image is not compressed. */
 static void main_summary(const struct options *o, const struct kernel_source *src, size_t modules,
 			 const struct image_stats *stats, size_t raw_len, size_t gz_len,
-			 const struct timespec *start)
+			 long long start_ms)
 {
 	char raw_size[32], out_size[32], extras[160];
 
@@ -106,12 +104,12 @@ static void main_summary(const struct options *o, const struct kernel_source *sr
 			 ", shutdown return (%zu files)", stats->shutdown_files);
 	if (gz_len) {
 		main_size(out_size, sizeof(out_size), gz_len);
-		log_note("wrote %s: kernel %s, %zu modules, %s, %s uncompressed, %s gzip, %.2f s",
-			 o->output, src->kver, modules, extras, raw_size, out_size,
-			 main_elapsed(start));
+		log_notice("wrote %s: kernel %s, %zu modules, %s, %s uncompressed, %s gzip, %.2f s",
+			   o->output, src->kver, modules, extras, raw_size, out_size,
+			   main_elapsed(start_ms));
 	} else {
-		log_note("wrote %s: kernel %s, %zu modules, %s, %s, not compressed, %.2f s",
-			 o->output, src->kver, modules, extras, raw_size, main_elapsed(start));
+		log_notice("wrote %s: kernel %s, %zu modules, %s, %s, not compressed, %.2f s",
+			   o->output, src->kver, modules, extras, raw_size, main_elapsed(start_ms));
 	}
 }
 
@@ -133,7 +131,7 @@ static int main_check_extras(struct options *o, const struct kernel_source *src,
 		for (size_t i = 0; i < o->hooks.count; i++)
 			has_plymouth_hook =
 			    has_plymouth_hook || strcmp(o->hooks.v[i], MAIN_PLYMOUTH_HOOK) == 0;
-		if (!has_plymouth_hook && options_list_push(&o->hooks, MAIN_PLYMOUTH_HOOK) < 0)
+		if (!has_plymouth_hook && strv_push(&o->hooks, MAIN_PLYMOUTH_HOOK) < 0)
 			return log_error_errno(-ENOMEM, "out of memory");
 		if (!o->shell)
 			log_debug("--plymouth: its hooks are shell scripts, adding --shell");
@@ -152,7 +150,7 @@ static int main_check_extras(struct options *o, const struct kernel_source *src,
 				return -EINVAL;
 			}
 		if (!o->shell && hookdirs_need_shell(dir)) {
-			log_note(
+			log_notice(
 			    "hook folder %s has /bin/sh scripts: adding busybox as with --shell",
 			    dir);
 			o->shell = true;
@@ -170,8 +168,8 @@ static int main_check_extras(struct options *o, const struct kernel_source *src,
 
 /* Everything after validation: resolve, stage, archive, compress, write. */
 static int main_build(const struct options *o, const struct kernel_source *src,
-		      const struct plymouth_plan *plan, const char *workdir,
-		      const struct timespec *start, bool *ret_written)
+		      const struct plymouth_plan *plan, const char *workdir, long long start_ms,
+		      bool *ret_written)
 {
 	struct closure *res = NULL;
 	struct cpio_archive *a = NULL;
@@ -206,8 +204,8 @@ static int main_build(const struct options *o, const struct kernel_source *src,
 	    .init_path = o->init,
 	    .src = src,
 	    .stage_root = stage,
-	    .load = o->module_count ? (const char *const *)o->modules : NULL,
-	    .load_count = o->module_count,
+	    .load = o->modules.count ? (const char *const *)o->modules.v : NULL,
+	    .load_count = o->modules.count,
 	};
 	struct image_stats stats = {0};
 
@@ -244,7 +242,7 @@ static int main_build(const struct options *o, const struct kernel_source *src,
 	if (r < 0)
 		goto out;
 
-	main_summary(o, src, closure_count(res), &stats, buf.len, gz ? gz_len : 0, start);
+	main_summary(o, src, closure_count(res), &stats, buf.len, gz ? gz_len : 0, start_ms);
 out:
 	free(gz);
 	cpio_buf_free(&buf);
@@ -278,13 +276,12 @@ int main(int argc, char **argv)
 	struct options o = {0};
 	struct plymouth_plan plan = {0};
 	struct kernel_source src;
-	struct timespec start;
+	long long start_ms = monotime_ms();
 	char workdir[PATH_MAX];
 	const char *tmpdir;
 	bool written = false, existed;
 	int r, status, lock_fd = -1;
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	status = options_parse(argc, argv, &o);
 	if (status != OPTIONS_EXIT_OK)
 		goto out;
@@ -313,8 +310,8 @@ int main(int argc, char **argv)
 	/* What a run killed with SIGKILL (or a crash) left: nothing else will remove it. */
 	r = util_clean_stale_dirs(tmpdir, MAIN_STAGING_PREFIX);
 	if (r > 0)
-		log_note("removed %d staging %s in %s left by interrupted runs", r,
-			 r == 1 ? "directory" : "directories", tmpdir);
+		log_notice("removed %d staging %s in %s left by interrupted runs", r,
+			   r == 1 ? "directory" : "directories", tmpdir);
 	(void)output_clean_stale(o.output);
 	r = util_pathf(workdir, "%s/%sXXXXXX", tmpdir, MAIN_STAGING_PREFIX);
 	if (r >= 0)
@@ -327,9 +324,9 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	existed = access(o.output, F_OK) == 0;
-	r = main_build(&o, &src, &plan, workdir, &start, &written);
+	r = main_build(&o, &src, &plan, workdir, start_ms, &written);
 	if (util_rm_rf(workdir) < 0)
-		log_warn("cannot remove the staging directory %s: %m", workdir);
+		log_warning("cannot remove the staging directory %s: %m", workdir);
 	close(lock_fd);
 	if (util_interrupted() < 0) {
 		int sig = util_caught_signal();

@@ -8,7 +8,7 @@
 
 #include "compress.h"
 #include "depmod.h"
-#include "genlog.h"
+#include "log.h"
 #include "util.h"
 
 static int modstage_file_cmp(const void *x, const void *y)

@@ -10,13 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "genlog.h"
 #include "image.h"
 #include "kernel.h"
+#include "log.h"
 #include "util.h"
-
-/* First capacity of the -m name list; it doubles from there. */
-#define OPTIONS_INITIAL_MODULES 8
 
 /* The image's mode when --mode is not given: it may carry keys (dracut writes 0600 too). */
 #define OPTIONS_DEFAULT_MODE 0600
@@ -114,40 +111,6 @@ __attribute__((format(printf, 1, 2))) static int options_usage_error(const char 
 	return OPTIONS_EXIT_USAGE;
 }
 
-static bool options_has_module(const struct options *o, const char *name)
-{
-	for (size_t i = 0; i < o->module_count; i++)
-		if (strcmp(o->modules[i], name) == 0)
-			return true;
-	return false;
-}
-
-int options_list_push(struct options_list *l, const char *value)
-{
-	if (l->count == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : OPTIONS_INITIAL_MODULES;
-		char **v = reallocarray(l->v, cap, sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->count] = strdup(value);
-	if (!l->v[l->count])
-		return -ENOMEM;
-	l->count++;
-	return 0;
-}
-
-static void options_list_free(struct options_list *l)
-{
-	for (size_t i = 0; i < l->count; i++)
-		free(l->v[i]);
-	free(l->v);
-	*l = (struct options_list){0};
-}
-
 /* Splits one -m argument at commas into o->modules. Returns 0, -EINVAL or -ENOMEM. */
 static int options_add_modules(struct options *o, const char *arg)
 {
@@ -155,30 +118,13 @@ static int options_add_modules(struct options *o, const char *arg)
 
 	for (;;) {
 		size_t len = strcspn(p, ",");
-		char *name;
+		int r;
 
 		if (len == 0)
 			return -EINVAL;
-		name = strndup(p, len);
-		if (!name)
-			return -ENOMEM;
-		if (options_has_module(o, name)) {
-			free(name);
-		} else {
-			if (o->module_count == o->module_cap) {
-				size_t cap =
-				    o->module_cap ? o->module_cap * 2 : OPTIONS_INITIAL_MODULES;
-				char **v = reallocarray(o->modules, cap, sizeof(*v));
-
-				if (!v) {
-					free(name);
-					return -ENOMEM;
-				}
-				o->modules = v;
-				o->module_cap = cap;
-			}
-			o->modules[o->module_count++] = name;
-		}
+		r = strv_addn(&o->modules, p, len);
+		if (r < 0)
+			return r;
 		if (!p[len])
 			return 0;
 		p += len + 1;
@@ -318,8 +264,7 @@ int options_parse(int argc, char **argv, struct options *o)
 				return options_usage_error("--%s: empty value",
 							   c == OPTIONS_OPT_BINARY ? "binary"
 										   : "hook");
-			r = options_list_push(c == OPTIONS_OPT_BINARY ? &o->binaries : &o->hooks,
-					      optarg);
+			r = strv_push(c == OPTIONS_OPT_BINARY ? &o->binaries : &o->hooks, optarg);
 			if (r < 0) {
 				log_error_errno(r, "out of memory");
 				return OPTIONS_EXIT_FAILURE;
@@ -336,7 +281,7 @@ int options_parse(int argc, char **argv, struct options *o)
 			o->shutdown = c == OPTIONS_OPT_SHUTDOWN ? SHUTDOWN_ON : SHUTDOWN_OFF;
 			break;
 		case 'v':
-			log_set_verbose(true);
+			log_set_max_level(LOG_LEVEL_DEBUG);
 			break;
 		case 'h':
 			options_help();
@@ -379,9 +324,7 @@ int options_parse(int argc, char **argv, struct options *o)
 
 void options_free(struct options *o)
 {
-	for (size_t i = 0; i < o->module_count; i++)
-		free(o->modules[i]);
-	free(o->modules);
-	options_list_free(&o->binaries);
-	options_list_free(&o->hooks);
+	strv_free(&o->modules);
+	strv_free(&o->binaries);
+	strv_free(&o->hooks);
 }

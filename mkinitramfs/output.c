@@ -14,7 +14,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "genlog.h"
+#include "fdio.h"
+#include "log.h"
 #include "util.h"
 
 /* Attempts at a fresh temporary image when another run's cleaner takes the new one first. */
@@ -154,10 +155,10 @@ int output_clean_stale(const char *output)
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &fst) == 0 &&
 		    fst.st_ino == st.st_ino && fst.st_dev == st.st_dev && fst.st_nlink > 0) {
 			if (unlink(path) == 0) {
-				log_note("removed %s, left by an interrupted run", path);
+				log_notice("removed %s, left by an interrupted run", path);
 				removed++;
 			} else {
-				log_warn(
+				log_warning(
 				    "cannot remove %s, left by an interrupted run: %m, ignoring",
 				    path);
 			}
@@ -207,7 +208,7 @@ int output_write(const char *output, const void *data, size_t len, mode_t mode, 
 		r = log_error_errno(-errno, "cannot set the mode of %s: %m", tmp);
 		goto fail;
 	}
-	r = util_write_all(fd, data, len);
+	r = fdio_write_all(fd, data, len);
 	if (r < 0) {
 		log_error_errno(r, "cannot write %s: %m", tmp);
 		goto fail;

@@ -9,7 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "genlog.h"
+#include "log.h"
+#include "macro.h"
 #include "util.h"
 
 /* Where Debian's plymouth package puts things (dpkg -L plymouth). */
@@ -20,7 +21,6 @@ static const char *const plymouth_escrows[] = {"/usr/libexec/plymouth/plymouthd-
 static const char *const plymouth_plugin_globs[] = {"/usr/lib/*/plymouth/details.so",
 						    "/usr/lib64/plymouth/details.so",
 						    "/usr/lib/plymouth/details.so"};
-#define PLYMOUTH_N(a) (sizeof(a) / sizeof((a)[0]))
 
 #define PLYMOUTH_CONF "/etc/plymouth/plymouthd.conf"
 #define PLYMOUTH_DEFAULTS "/usr/share/plymouth/plymouthd.defaults"
@@ -128,7 +128,7 @@ static int plymouth_theme(const struct tree *t, struct plymouth_plan *p)
 	    p->image_dir[0] != '/')
 		p->image_dir[0] = '\0';
 	p->graphical = true;
-	for (size_t i = 0; i < PLYMOUTH_N(plymouth_text_modules); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(plymouth_text_modules); i++)
 		if (strcmp(p->module, plymouth_text_modules[i]) == 0)
 			p->graphical = false;
 	return 0;
@@ -141,8 +141,8 @@ int plymouth_plan(const struct tree *t, struct plymouth_plan *ret)
 	char pattern[PATH_MAX], where[PATH_MAX];
 	int r;
 
-	daemon = plymouth_first(t, plymouth_daemons, PLYMOUTH_N(plymouth_daemons));
-	client = plymouth_first(t, plymouth_clients, PLYMOUTH_N(plymouth_clients));
+	daemon = plymouth_first(t, plymouth_daemons, ARRAY_SIZE(plymouth_daemons));
+	client = plymouth_first(t, plymouth_clients, ARRAY_SIZE(plymouth_clients));
 	if (!daemon || !client) {
 		log_error(
 		    "--plymouth: %s has no %s; install Debian's plymouth there (apt-get install plymouth plymouth-themes)",
@@ -152,7 +152,7 @@ int plymouth_plan(const struct tree *t, struct plymouth_plan *ret)
 	snprintf(p.plymouthd, sizeof(p.plymouthd), "%s", daemon);
 	snprintf(p.plymouth, sizeof(p.plymouth), "%s", client);
 
-	for (size_t i = 0; i < PLYMOUTH_N(plymouth_plugin_globs) && !p.plugin_dir[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(plymouth_plugin_globs) && !p.plugin_dir[0]; i++) {
 		glob_t g;
 
 		if (util_pathf(pattern, "%s%s", t->basedir, plymouth_plugin_globs[i]) < 0 ||
@@ -181,7 +181,7 @@ int plymouth_plan(const struct tree *t, struct plymouth_plan *ret)
 	}
 	r = plymouth_theme(t, &p);
 	if (r < 0) {
-		log_warn(
+		log_warning(
 		    "plymouth theme '%s' (%s) is not installed in %s or its plugin is missing; using '%s' (plymouth-set-default-theme picks another, plymouth-themes has more)",
 		    p.theme, where, t->shown_basedir, PLYMOUTH_FALLBACK_THEME);
 		snprintf(p.theme, sizeof(p.theme), "%s", PLYMOUTH_FALLBACK_THEME);
@@ -244,13 +244,13 @@ int plymouth_add(struct tree *t, struct binaries *b, const struct plymouth_plan 
 		r = binaries_add(b, p->plymouth, "--plymouth");
 	if (r < 0)
 		return r;
-	escrow = plymouth_first(t, plymouth_escrows, PLYMOUTH_N(plymouth_escrows));
+	escrow = plymouth_first(t, plymouth_escrows, ARRAY_SIZE(plymouth_escrows));
 	if (escrow) {
 		r = binaries_add(b, escrow, "--plymouth");
 		if (r < 0)
 			return r;
 	}
-	for (size_t i = 0; i < PLYMOUTH_N(plymouth_base_plugins); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(plymouth_base_plugins); i++) {
 		r = util_pathf(path, "%s/%s.so", p->plugin_dir, plymouth_base_plugins[i]);
 		if (r >= 0 && plymouth_has(t, path))
 			r = plymouth_add_plugin(b, p, "", plymouth_base_plugins[i]);
@@ -261,7 +261,7 @@ int plymouth_add(struct tree *t, struct binaries *b, const struct plymouth_plan 
 	if (r < 0)
 		return r;
 	if (p->graphical) {
-		for (size_t i = 0; i < PLYMOUTH_N(plymouth_renderers); i++) {
+		for (size_t i = 0; i < ARRAY_SIZE(plymouth_renderers); i++) {
 			r = util_pathf(path, "%s/renderers/%s.so", p->plugin_dir,
 				       plymouth_renderers[i]);
 			if (r >= 0 && plymouth_has(t, path))
@@ -272,7 +272,7 @@ int plymouth_add(struct tree *t, struct binaries *b, const struct plymouth_plan 
 	}
 
 	/* The theme, and the text-mode themes plymouthd falls back to. */
-	for (size_t i = 0; i < 1 + PLYMOUTH_N(plymouth_base_plugins); i++) {
+	for (size_t i = 0; i < 1 + ARRAY_SIZE(plymouth_base_plugins); i++) {
 		const char *theme = i == 0 ? p->theme : plymouth_base_plugins[i - 1];
 
 		r = util_pathf(path, "%s/%s", PLYMOUTH_THEMES, theme);
@@ -289,7 +289,7 @@ int plymouth_add(struct tree *t, struct binaries *b, const struct plymouth_plan 
 		if (r < 0)
 			return r;
 	}
-	for (size_t i = 0; i < PLYMOUTH_N(plymouth_optional_files); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(plymouth_optional_files); i++) {
 		if (!plymouth_has(t, plymouth_optional_files[i]))
 			continue;
 		r = plymouth_import(t, plymouth_optional_files[i]);

@@ -11,7 +11,8 @@
 
 #include "binaries.h"
 #include "cpio.h"
-#include "genlog.h"
+#include "log.h"
+#include "macro.h"
 #include "util.h"
 
 /* The init's SHUTDOWN_LIST (init/shutdown.h), relative to the image root. */
@@ -19,11 +20,11 @@
 
 /* What the shutdown program runs (init/shutdown.c), from the top of a stack down. */
 static const char *const shutdown_tools[] = {"lvm", "dmsetup", "cryptsetup", "mdadm"};
-#define SHUTDOWN_TOOLS (sizeof(shutdown_tools) / sizeof(shutdown_tools[0]))
+#define SHUTDOWN_TOOLS ARRAY_SIZE(shutdown_tools)
 
 /* Where the tools are looked for in the image: the init's PATH. */
 static const char *const shutdown_path[] = {"usr/sbin", "usr/bin", "sbin", "bin"};
-#define SHUTDOWN_PATH (sizeof(shutdown_path) / sizeof(shutdown_path[0]))
+#define SHUTDOWN_PATH ARRAY_SIZE(shutdown_path)
 
 struct shutdown_text {
 	char *buf;

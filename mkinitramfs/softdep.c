@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* First capacity of the growable arrays here; they double from there. */
+#include "strv.h"
+
+/* First capacity of the module table; it doubles from there. */
 #define SOFTDEP_INITIAL_CAP 16
 
 /* Word separators of modprobe.d(5) lines, as libkmod's parser splits them. */
@@ -19,16 +21,10 @@
 	"# Soft dependencies extracted from modules themselves, one line per module: libkmod\n"    \
 	"# applies only the first softdep line of a module (merged by baton's mkinitramfs).\n"
 
-struct softdep_words {
-	char **v;
-	size_t count;
-	size_t cap;
-};
-
 struct softdep_module {
 	char *name;
-	struct softdep_words pre;
-	struct softdep_words post;
+	struct strv pre;
+	struct strv post;
 };
 
 struct softdep_table {
@@ -37,41 +33,12 @@ struct softdep_table {
 	size_t cap;
 };
 
-static void softdep_words_free(struct softdep_words *w)
-{
-	for (size_t i = 0; i < w->count; i++)
-		free(w->v[i]);
-	free(w->v);
-}
-
-/* Appends a copy of word[0..len) unless it is already there. */
-static int softdep_words_add(struct softdep_words *w, const char *word, size_t len)
-{
-	for (size_t i = 0; i < w->count; i++)
-		if (strlen(w->v[i]) == len && memcmp(w->v[i], word, len) == 0)
-			return 0;
-	if (w->count == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : SOFTDEP_INITIAL_CAP;
-		char **v = reallocarray(w->v, cap, sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		w->v = v;
-		w->cap = cap;
-	}
-	w->v[w->count] = strndup(word, len);
-	if (!w->v[w->count])
-		return -ENOMEM;
-	w->count++;
-	return 0;
-}
-
 static void softdep_table_free(struct softdep_table *t)
 {
 	for (size_t i = 0; i < t->count; i++) {
 		free(t->mods[i].name);
-		softdep_words_free(&t->mods[i].pre);
-		softdep_words_free(&t->mods[i].post);
+		strv_free(&t->mods[i].pre);
+		strv_free(&t->mods[i].post);
 	}
 	free(t->mods);
 }
@@ -134,7 +101,7 @@ static bool softdep_is(const char *word, size_t len, const char *s)
 /* Adds the names of one "softdep NAME ..." line, starting after "softdep". */
 static int softdep_parse_line(struct softdep_table *t, const char *line, size_t end, size_t pos)
 {
-	struct softdep_words *mode = NULL;
+	struct strv *mode = NULL;
 	struct softdep_module *m;
 	const char *word;
 	size_t len;
@@ -152,7 +119,7 @@ static int softdep_parse_line(struct softdep_table *t, const char *line, size_t 
 		} else if (softdep_is(word, len, "post:")) {
 			mode = &m->post;
 		} else if (mode) {
-			r = softdep_words_add(mode, word, len);
+			r = strv_addn(mode, word, len);
 			if (r < 0)
 				return r;
 		}
@@ -192,8 +159,7 @@ static void softdep_put(struct softdep_out *o, const char *s)
 	o->len += n;
 }
 
-static void softdep_put_words(struct softdep_out *o, const char *label,
-			      const struct softdep_words *w)
+static void softdep_put_words(struct softdep_out *o, const char *label, const struct strv *w)
 {
 	if (!w->count)
 		return;

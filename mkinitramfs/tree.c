@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "genlog.h"
+#include "log.h"
 #include "util.h"
 
 /* Mode of the directories the generator creates itself. */
@@ -458,8 +458,8 @@ static int tree_import_dir(struct tree *t, const char *dir, int depth)
 			break;
 		r = tree_import(t, path, real);
 		if (r == -ENOENT || r == -ELOOP || r == -ENOTDIR) {
-			log_warn("%s%s leads nowhere inside %s (%s), ignoring", t->basedir, path,
-				 t->shown_basedir, strerror(-r));
+			log_warning("%s%s leads nowhere inside %s (%s), ignoring", t->basedir, path,
+				    t->shown_basedir, strerror(-r));
 			r = 0;
 			continue;
 		}

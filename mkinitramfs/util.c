@@ -18,6 +18,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdio.h"
+#include "macro.h"
+
 /* The characters mkstemp() and mkdtemp() put in place of XXXXXX (POSIX: portable filename set). */
 #define UTIL_TEMP_SUFFIX_LEN 6
 
@@ -26,9 +29,6 @@
 
 /* Directory descriptors nftw() may hold open at once while removing a tree. */
 #define UTIL_NFTW_FDS 32
-
-/* First capacity of a string vector (util_strv_push); it doubles from there. */
-#define UTIL_STRV_INITIAL_CAP 16
 
 extern char **environ;
 
@@ -98,23 +98,6 @@ out:
 	return r;
 }
 
-int util_write_all(int fd, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int util_write_file(const char *path, const void *data, size_t len, mode_t mode)
 {
 	int fd, r;
@@ -122,7 +105,7 @@ int util_write_file(const char *path, const void *data, size_t len, mode_t mode)
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	if (fd < 0)
 		return -errno;
-	r = util_write_all(fd, data, len);
+	r = fdio_write_all(fd, data, len);
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
 	if (r < 0)
@@ -362,7 +345,7 @@ int util_catch_signals(void)
 	struct sigaction sa = {.sa_handler = util_on_signal};
 
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
 		if (sigaction(sigs[i], &sa, NULL) < 0)
 			return -errno;
 	return 0;
@@ -386,34 +369,4 @@ void util_reraise(void)
 		return;
 	(void)signal(sig, SIG_DFL);
 	(void)raise(sig);
-}
-
-int util_str_cmp(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
-int util_strv_push(char ***v, size_t *count, size_t *cap, const char *s)
-{
-	if (*count == *cap) {
-		size_t n = *cap ? *cap * 2 : UTIL_STRV_INITIAL_CAP;
-		char **nv = reallocarray(*v, n, sizeof(**v));
-
-		if (!nv)
-			return -ENOMEM;
-		*v = nv;
-		*cap = n;
-	}
-	(*v)[*count] = strdup(s);
-	if (!(*v)[*count])
-		return -ENOMEM;
-	(*count)++;
-	return 0;
-}
-
-void util_strv_free(char **v, size_t count)
-{
-	for (size_t i = 0; i < count; i++)
-		free(v[i]);
-	free(v);
 }

@@ -20,9 +20,6 @@ int util_read_file(const char *path, unsigned char **ret_data, size_t *ret_len);
 /* Creates a new file (never overwrites) and writes data to it. */
 int util_write_file(const char *path, const void *data, size_t len, mode_t mode);
 
-/* Writes all of data to fd, retrying short writes. */
-int util_write_all(int fd, const void *data, size_t len);
-
 /* Creates a directory and its missing parents, like mkdir -p. */
 int util_mkdir_p(const char *path, mode_t mode);
 
@@ -72,12 +69,3 @@ int util_run(char *const argv[], int *ret_status);
  * *ret_out, malloc()ed and NUL-terminated; standard error is left alone.
  */
 int util_run_capture(char *const argv[], char **ret_out, size_t *ret_len, int *ret_status);
-
-/* qsort and bsearch comparison of two char * elements. */
-int util_str_cmp(const void *x, const void *y);
-
-/* Appends a copy of s to a growable array of strings (*v, *count used of *cap), or -ENOMEM. */
-int util_strv_push(char ***v, size_t *count, size_t *cap, const char *s);
-
-/* Frees the first count strings of v, then v. */
-void util_strv_free(char **v, size_t count);

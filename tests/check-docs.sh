@@ -9,8 +9,8 @@ build=${BUILD:-build}
 lister=$build/docs/cmdline-keys
 mkdir -p "$build/docs"
 # The table itself, compiled for this host: the docs are checked against what the parser reads.
-${CC:-cc} -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -Iinit -o "$lister" tests/docs/cmdline_keys.c \
-	init/cmdline.c init/cmdline_keys.c
+${CC:-cc} -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -Icommon -Iinit -o "$lister" tests/docs/cmdline_keys.c \
+	init/cmdline.c init/cmdline_keys.c common/stage.c
 
 passed=0
 failed=0

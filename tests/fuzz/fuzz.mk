@@ -25,10 +25,10 @@ FUZZ_BLKID   := $(FUZZ_BUILD)/blkid
 # Per target: the code under test, extra flags and libraries, extra prerequisites, the compiler
 # of the replay build (gcc, except where the code under test was instrumented by clang) and
 # libFuzzer's -max_len (past each input's own limit, so the too-long paths run).
-FUZZ_SRC_cmdline := init/cmdline.c
+FUZZ_SRC_cmdline := init/cmdline.c common/stage.c
 FUZZ_SRC_devspec := init/devspec.c
-FUZZ_SRC_elfinfo := mkinitramfs/elfinfo.c
-FUZZ_SRC_softdep := mkinitramfs/softdep.c
+FUZZ_SRC_elfinfo := mkinitramfs/elfinfo.c common/elfinterp.c common/strv.c
+FUZZ_SRC_softdep := mkinitramfs/softdep.c common/strv.c
 FUZZ_SRC_blkid   := init/probe.c
 FUZZ_FLAGS_blkid := -I$(FUZZ_BLKID)/include
 FUZZ_LIBS_blkid  := $(FUZZ_BLKID)/lib/libblkid.a
@@ -41,13 +41,14 @@ FUZZ_MAXLEN_blkid   := 262144
 FUZZ_MAXLEN_elfinfo := 65536
 FUZZ_MAXLEN_softdep := 16384
 
-FUZZ_CFLAGS := -std=gnu11 -g -O1 $(CFLAGS_WARN) -D_GNU_SOURCE -Iinit -Imkinitramfs \
+# Each target sees common/ and the folder of the code it tests (the first of FUZZ_SRC_NAME) only.
+FUZZ_CFLAGS := -std=gnu11 -g -O1 $(CFLAGS_WARN) -D_GNU_SOURCE -Icommon \
 	-fno-sanitize-recover=all
 # Sanitizers stop at the first report, also in libblkid (built recoverable) but for the reports
 # ubsan.supp names; LeakSanitizer runs at exit.
 FUZZ_ENV := ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$(CURDIR)/$(FUZZ_DIR)/ubsan.supp
-FUZZ_HDR := $(FUZZ_DIR)/fuzz.h $(wildcard init/*.h mkinitramfs/*.h)
+FUZZ_HDR := $(FUZZ_DIR)/fuzz.h $(wildcard common/*.h init/*.h mkinitramfs/*.h)
 
 .PHONY: fuzz-replay fuzz
 
@@ -58,12 +59,12 @@ define FUZZ_RULES
 $(FUZZ_BUILD)/replay-$(1): $(FUZZ_DIR)/fuzz_$(1).c $(FUZZ_DIR)/replay.c $(FUZZ_SRC_$(1)) \
 		$(FUZZ_HDR) $(FUZZ_PRE_$(1))
 	@mkdir -p $$(@D)
-	$(or $(FUZZ_CC_$(1)),$(CC)) $(FUZZ_CFLAGS) $(FUZZ_FLAGS_$(1)) -fsanitize=address,undefined \
+	$(or $(FUZZ_CC_$(1)),$(CC)) $(FUZZ_CFLAGS) -I$$(dir $(firstword $(FUZZ_SRC_$(1)))) $(FUZZ_FLAGS_$(1)) -fsanitize=address,undefined \
 		-DFUZZ_NAME='"$(1)"' -o $$@ $$(filter %.c,$$^) $(FUZZ_LIBS_$(1))
 
 $(FUZZ_BUILD)/fuzz-$(1): $(FUZZ_DIR)/fuzz_$(1).c $(FUZZ_SRC_$(1)) $(FUZZ_HDR) $(FUZZ_PRE_$(1))
 	@mkdir -p $$(@D)
-	$(FUZZ_CLANG) $(FUZZ_CFLAGS) $(FUZZ_FLAGS_$(1)) -fsanitize=fuzzer,address,undefined -o $$@ \
+	$(FUZZ_CLANG) $(FUZZ_CFLAGS) -I$$(dir $(firstword $(FUZZ_SRC_$(1)))) $(FUZZ_FLAGS_$(1)) -fsanitize=fuzzer,address,undefined -o $$@ \
 		$$(filter %.c,$$^) $(FUZZ_LIBS_$(1))
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_RULES,$(t))))

@@ -90,7 +90,7 @@ static void check_params(const struct boot_params *p, const uint8_t *data, size_
 		   p->verbosity == CMDLINE_VERBOSITY_DEBUG);
 	FUZZ_CHECK(p->log_level == -1 || (p->log_level >= 3 && p->log_level <= 7));
 	FUZZ_CHECK(p->break_at == STAGE_NONE || (p->break_at >= 0 && p->break_at < STAGE_COUNT));
-	FUZZ_CHECK(cmdline_stage_name(p->break_at) != NULL);
+	FUZZ_CHECK(stage_name(p->break_at) != NULL);
 	FUZZ_CHECK(
 	    p->emergency == CMDLINE_EMERGENCY_DEFAULT || p->emergency == CMDLINE_EMERGENCY_REBOOT ||
 	    p->emergency == CMDLINE_EMERGENCY_HALT || p->emergency == CMDLINE_EMERGENCY_SHELL);

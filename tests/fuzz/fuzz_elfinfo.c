@@ -36,18 +36,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	FUZZ_CHECK(elfinfo_is_elf(data, size));
 	FUZZ_CHECK(info.elf_class == 1 || info.elf_class == 2);
-	FUZZ_CHECK(info.needed_count <= FUZZ_NEEDED_MAX);
-	FUZZ_CHECK(info.needed_count == 0 || info.needed != NULL);
+	FUZZ_CHECK(info.needed.count <= FUZZ_NEEDED_MAX);
+	FUZZ_CHECK(info.needed.count == 0 || info.needed.v != NULL);
 	if (info.interp)
 		check_string(info.interp, size);
 	if (info.rpath)
 		check_string(info.rpath, size);
 	if (info.runpath)
 		check_string(info.runpath, size);
-	for (size_t i = 0; i < info.needed_count; i++)
-		check_string(info.needed[i], size);
+	for (size_t i = 0; i < info.needed.count; i++)
+		check_string(info.needed.v[i], size);
 	(void)elfinfo_multiarch(info.elf_class, info.machine);
 	elfinfo_free(&info);
-	FUZZ_CHECK(info.needed == NULL && info.needed_count == 0 && info.interp == NULL);
+	FUZZ_CHECK(info.needed.v == NULL && info.needed.count == 0 && info.interp == NULL);
 	return 0;
 }

@@ -2,6 +2,8 @@
 /* Runs every unit suite and ends with the "N passed, N failed" line CI reads. */
 #include "unit.h"
 
+#include "macro.h"
+
 int unit_case_failed;
 
 static const struct {
@@ -17,13 +19,18 @@ static const struct {
     {"compress", compress_cases},
     {"run", run_cases},
     {"shutdown", shutdown_cases},
+    {"strv", strv_cases},
+    {"stage", stage_cases},
+    {"elfinterp", elfinterp_cases},
+    {"monotime", monotime_cases},
+    {"fdio", fdio_cases},
 };
 
 int main(void)
 {
 	unsigned passed = 0, failed = 0;
 
-	for (size_t s = 0; s < sizeof(suites) / sizeof(suites[0]); s++) {
+	for (size_t s = 0; s < ARRAY_SIZE(suites); s++) {
 		for (const struct unit_case *c = suites[s].cases; c->name; c++) {
 			unit_case_failed = 0;
 			c->run();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Table-driven tests of cmdline_parse(): each command line and the fields it must give. */
 #include "cmdline.h"
+#include "macro.h"
 #include "unit.h"
 
 #include <errno.h>
@@ -54,7 +55,7 @@ static const struct {
 
 static void test_strings(void)
 {
-	for (size_t i = 0; i < sizeof(string_table) / sizeof(string_table[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(string_table); i++) {
 		CHECK_INT(parse(string_table[i].line), 0);
 		CHECK_STR(params.root, string_table[i].root);
 		CHECK_STR(params.rootfstype, string_table[i].rootfstype);
@@ -170,8 +171,8 @@ static void test_stages_and_failure(void)
 	CHECK_INT(params.log_level, 7);
 	CHECK_INT(parse("baton.hook_timeout=0"), -EINVAL);
 	CHECK_INT(parse("baton.log=loud"), -EINVAL);
-	CHECK_STR(cmdline_stage_name(STAGE_PRE_SWITCH), "pre-switch");
-	CHECK_STR(cmdline_stage_name(STAGE_NONE), "none");
+	CHECK_STR(stage_name(STAGE_PRE_SWITCH), "pre-switch");
+	CHECK_STR(stage_name(STAGE_NONE), "none");
 }
 
 /*
@@ -233,7 +234,7 @@ static void test_kernel_numbers(void)
 	    {"panic=7 panic=junk", -EINVAL, 7},
 	};
 
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		CHECK_INT(parse(rows[i].line), rows[i].r);
 		CHECK_INT(params.panic_sec, rows[i].panic_sec);
 		if (unit_case_failed) {
@@ -263,7 +264,7 @@ static void test_rootdelay(void)
 	    {"rootdelay", -EINVAL, 0},
 	};
 
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		CHECK_INT(parse(rows[i].line), rows[i].r);
 		CHECK_INT(params.rootdelay_sec, rows[i].delay);
 		if (unit_case_failed) {
@@ -301,7 +302,7 @@ static void test_wait_rows(void)
 	    {"rd.timeout=7 rootwait=0", 0, CMDLINE_WAIT_DEADLINE, 7},
 	};
 
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		CHECK_INT(parse(rows[i].line), rows[i].r);
 		CHECK_INT(params.wait, rows[i].wait);
 		CHECK_INT(params.timeout_sec, rows[i].timeout_sec);
@@ -414,7 +415,7 @@ static void check_name(const struct cmdline_key *k, const char *name)
 		break;
 	case CMDLINE_STAGE:
 		for (int st = 0; st < STAGE_COUNT; st++) {
-			snprintf(line, sizeof(line), "%s=%s", name, cmdline_stage_name(st));
+			snprintf(line, sizeof(line), "%s=%s", name, stage_name(st));
 			check_key_int(k, line, st);
 		}
 		check_key_int(k, name, k->value);
@@ -481,7 +482,7 @@ static void test_invalid_words(void)
 	};
 	char why[CMDLINE_EXPLAIN_MAX];
 
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		CHECK_INT(parse(rows[i].line), rows[i].count ? -EINVAL : 0);
 		CHECK_INT(params.invalid_count, rows[i].count);
 		CHECK_STR(params.invalid, rows[i].first);

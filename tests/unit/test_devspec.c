@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Table-driven tests of devspec_parse(): every root= form and what it must give. */
 #include "devspec.h"
+#include "macro.h"
 #include "unit.h"
 
 #include <errno.h>
@@ -52,7 +53,7 @@ static const struct {
 
 static void test_table(void)
 {
-	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(table); i++) {
 		struct devspec d = {.kind = DEVSPEC_PATH};
 		int r = devspec_parse(table[i].spec, &d);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Tests of init resolution inside a root: symlink chains stay inside, executables are checked. */
 #include "inroot.h"
+#include "macro.h"
 #include "unit.h"
 
 #include <errno.h>
@@ -50,7 +51,7 @@ static void build_root(void)
 	strcpy(root, "/tmp/baton-inroot-XXXXXX");
 	CHECK(mkdtemp(root) != NULL);
 	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
 		CHECK(mkdirat(rootfd, dirs[i], 0755) == 0);
 	/* Debian's chain: absolute link, then a relative one (merged /usr). */
 	CHECK(symlinkat("/lib/systemd/systemd", rootfd, "sbin/init") == 0);

@@ -51,3 +51,8 @@ extern const struct unit_case hooks_cases[];
 extern const struct unit_case compress_cases[];
 extern const struct unit_case run_cases[];
 extern const struct unit_case shutdown_cases[];
+extern const struct unit_case strv_cases[];
+extern const struct unit_case stage_cases[];
+extern const struct unit_case elfinterp_cases[];
+extern const struct unit_case monotime_cases[];
+extern const struct unit_case fdio_cases[];

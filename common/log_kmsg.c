@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* Logging to /dev/kmsg as "<prio>baton: msg", one write per record, console as fallback. */
+/* The init's log back end: "<prio>baton: msg" to /dev/kmsg, one write a record, else stderr. */
 #include "log.h"
+
+#include "fdio.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,23 +18,8 @@
 #define DEVKMSG_CONTROL "/proc/sys/kernel/printk_devkmsg"
 
 static int kmsg_fd = -1;
-static enum log_level max_level = LOG_LEVEL_INFO;
 /* What printk_devkmsg held before we lifted the limit; empty when untouched. */
 static char saved_devkmsg[16];
-
-static void write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		buf += n;
-		len -= (size_t)n;
-	}
-}
 
 /*
  * Each open of /dev/kmsg may write only 10 records per 5 s unless printk_devkmsg is "on"
@@ -67,7 +54,7 @@ void log_restore_ratelimit(void)
 		return;
 	fd = open(DEVKMSG_CONTROL, O_WRONLY | O_CLOEXEC);
 	if (fd >= 0) {
-		write_all(fd, saved_devkmsg, strlen(saved_devkmsg));
+		(void)fdio_write_all(fd, saved_devkmsg, strlen(saved_devkmsg));
 		close(fd);
 	}
 	saved_devkmsg[0] = '\0';
@@ -85,16 +72,6 @@ void log_lift_ratelimit(void)
 		lift_ratelimit();
 }
 
-void log_set_max_level(enum log_level level)
-{
-	max_level = level;
-}
-
-enum log_level log_get_max_level(void)
-{
-	return max_level;
-}
-
 void log_msgv(enum log_level level, const char *fmt, va_list ap)
 {
 	char buf[LOG_RECORD_MAX];
@@ -102,7 +79,7 @@ void log_msgv(enum log_level level, const char *fmt, va_list ap)
 	int prefix, n;
 	size_t len;
 
-	if (level > max_level)
+	if (level > log_get_max_level())
 		return;
 	/* The kernel prints the "<prio>" prefix as the record's level, not as text. */
 	prefix = snprintf(buf, sizeof(buf), "<%d>baton: ", (int)level);
@@ -119,32 +96,12 @@ void log_msgv(enum log_level level, const char *fmt, va_list ap)
 	buf[len++] = '\n';
 
 	if (kmsg_fd >= 0) {
-		write_all(kmsg_fd, buf, len);
+		(void)fdio_write_all(kmsg_fd, buf, len);
 	} else {
 		/* No kmsg yet (or no /dev): skip the "<N>" the kernel would have consumed. */
 		const char *text = strchr(buf, '>') + 1;
 
-		write_all(STDERR_FILENO, text, len - (size_t)(text - buf));
+		(void)fdio_write_all(STDERR_FILENO, text, len - (size_t)(text - buf));
 	}
 	errno = saved_errno;
-}
-
-void log_msg(enum log_level level, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_msgv(level, fmt, ap);
-	va_end(ap);
-}
-
-int log_errno(enum log_level level, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	errno = err < 0 ? -err : err;
-	va_start(ap, fmt);
-	log_msgv(level, fmt, ap);
-	va_end(ap);
-	return err;
 }

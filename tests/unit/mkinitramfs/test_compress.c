@@ -10,15 +10,14 @@
 #include <zstd.h>
 
 #include "compress.h"
+#include "macro.h"
 #include "unit.h"
 
 /* Sizes that cross the decompressor's first buffer (64 KiB) and zlib's internal blocks. */
 static const size_t test_sizes[] = {0, 1, 100, 4096, 65536, 65537, 300000};
-#define TEST_SIZES (sizeof(test_sizes) / sizeof(test_sizes[0]))
 
 /* Where a stream is cut in the truncation tests: fractions of its length, in percent. */
 static const unsigned test_cuts[] = {0, 10, 50, 90, 99};
-#define TEST_CUTS (sizeof(test_cuts) / sizeof(test_cuts[0]))
 
 /* Text-like data that compresses, with some noise so the streams have several blocks. */
 static unsigned char *test_data(size_t len)
@@ -121,7 +120,7 @@ typedef unsigned char *(*test_compressor)(const unsigned char *, size_t, size_t 
 /* Checks that compress_unpack gives back exactly data from what compress made of it. */
 static void test_round_trip(test_compressor compress, enum compress_format format)
 {
-	for (size_t i = 0; i < TEST_SIZES; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(test_sizes); i++) {
 		size_t len = test_sizes[i], packed_len = 0, plain_len = 0;
 		unsigned char *data = test_data(len), *packed, *plain = NULL;
 
@@ -147,7 +146,7 @@ static void test_rejects_damage(test_compressor compress, bool checks_content)
 	unsigned char *data = test_data(len), *packed = compress(data, len, &packed_len);
 
 	CHECK(packed != NULL);
-	for (size_t i = 0; packed && i < TEST_CUTS; i++) {
+	for (size_t i = 0; packed && i < ARRAY_SIZE(test_cuts); i++) {
 		size_t cut = packed_len * test_cuts[i] / 100, plain_len = 0;
 		unsigned char *plain = NULL;
 		int r;
@@ -227,7 +226,7 @@ static void test_concatenated(test_compressor compress)
 
 static void gzip_zlib_reads_it(void)
 {
-	for (size_t i = 0; i < TEST_SIZES; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(test_sizes); i++) {
 		size_t len = test_sizes[i], gz_len = 0, out_len = 0;
 		unsigned char *data = test_data(len), *gz = NULL, *out = malloc(len + 1);
 

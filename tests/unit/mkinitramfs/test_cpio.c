@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cpio.h"
+#include "macro.h"
 #include "unit.h"
 
 /* An mtime whose hex form (05F5E100) shows up clearly in expected headers. */
@@ -37,7 +38,7 @@ static int test_parse(const struct cpio_buf *b, size_t off, struct test_hdr *h)
 
 	if (off + CPIO_HEADER_SIZE > b->len || memcmp(b->data + off, "070701", 6) != 0)
 		return -1;
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 		char *end;
 
 		memcpy(field, b->data + off + 6 + 8 * i, 8);
@@ -169,10 +170,10 @@ static void test_alignment(void)
 	struct cpio_buf b;
 	size_t off = 0;
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		CHECK_INT(cpio_add_file(a, names[i], 0644, data, i), 0);
 	test_write(a, 0, &b);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		size_t name_end = off + CPIO_HEADER_SIZE + strlen(names[i]) + 1;
 
 		CHECK_INT(off % 4, 0);
@@ -259,7 +260,7 @@ static void test_order(void)
 	struct cpio_buf b;
 	size_t off = 0;
 
-	for (size_t i = 0; i < sizeof(added) / sizeof(added[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(added); i++) {
 		if (strcmp(added[i], "init") == 0 || strcmp(added[i], "lib-x") == 0)
 			CHECK_INT(cpio_add_file(a, added[i], 0755, "x", 1), 0);
 		else if (strcmp(added[i], "dev/console") == 0)
@@ -267,12 +268,12 @@ static void test_order(void)
 		else
 			CHECK_INT(cpio_add_dir(a, added[i], 0755), 0);
 	}
-	CHECK_INT(cpio_count(a), sizeof(added) / sizeof(added[0]));
+	CHECK_INT(cpio_count(a), ARRAY_SIZE(added));
 	test_write(a, 0, &b);
-	for (size_t i = 0; i < sizeof(written) / sizeof(written[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(written); i++) {
 		CHECK_INT(test_parse(&b, off, &h), 0);
 		CHECK_STR(h.name, written[i]);
-		CHECK_INT(h.ino, i + 1 < sizeof(written) / sizeof(written[0]) ? i + 1 : 0);
+		CHECK_INT(h.ino, i + 1 < ARRAY_SIZE(written) ? i + 1 : 0);
 		CHECK_INT(h.uid, 0);
 		CHECK_INT(h.gid, 0);
 		off = h.next;
@@ -323,7 +324,7 @@ static void test_bad_paths(void)
 	struct cpio_archive *a = test_new();
 	char *long_name = malloc(CPIO_NAME_MAX + 1);
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		int r = cpio_add_dir(a, bad[i], 0755);
 
 		if (r != -EINVAL)
