@@ -27,6 +27,8 @@
 #define VERITY_OPTBUF_MAX 4096
 /* A root hash signature is a PKCS#7 blob of a few KiB; base64: values are refused above this. */
 #define VERITY_SIG_MAX 16384
+/* One data block at veritysetup's default --data-block-size. */
+#define VERITY_CHECK_BYTES 4096
 /* Where base64: signatures are written for veritysetup, which reads a file. */
 #define VERITY_RUN_DIR "/run/baton"
 
@@ -235,6 +237,39 @@ static int wait_device(const struct boot_params *params, const char *text, const
 	return 0;
 }
 
+/*
+ * The kernel checks blocks only when they are read, so a root hash that is not the tree's
+ * opens fine and fails every read later (and libblkid then finds "no filesystem"). Reading the
+ * first block checks the whole path from it to the root hash now: on failure the device is
+ * closed again and the boot fails saying why.
+ */
+static int verity_check_first_block(const char *name, const char *roothash, const char *data_dev,
+				    const char *hash_dev)
+{
+	const char *close_argv[] = {"veritysetup", "close", name, NULL};
+	char path[sizeof("/dev/mapper/") + 16], block[VERITY_CHECK_BYTES];
+	ssize_t n = -1;
+	int fd, err;
+
+	snprintf(path, sizeof(path), "/dev/mapper/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = pread(fd, block, sizeof(block), 0);
+		err = n < 0 ? errno : 0;
+		close(fd);
+	} else {
+		err = errno;
+	}
+	if (n >= 0)
+		return 0;
+	(void)run_tool(close_argv, NULL, 0, VERITY_TOOL_TIMEOUT_SEC);
+	errno = err;
+	return log_error_errno(
+	    -err,
+	    "reading the first block of %s failed (%m): the root hash %s does not match the hash tree on %s, or the data on %s is damaged (the kernel's verity messages above say which); not mounting it",
+	    path, roothash, hash_dev, data_dev);
+}
+
 /* Opens NAME from the data and hash devices with the root hash; the shared part of root/usr. */
 static int verity_open(const struct boot_params *params, const char *name, const char *roothash,
 		       const char *data, const char *hash, const char *options)
@@ -300,6 +335,9 @@ static int verity_open(const struct boot_params *params, const char *name, const
 		    -EBADMSG,
 		    "veritysetup refused %s (status %d): the root hash %s does not match the hash tree on %s, the image is damaged, or its signature is not trusted by the kernel; not mounting it",
 		    name, r, roothash, hash_dev);
+	r = verity_check_first_block(name, roothash, data_dev, hash_dev);
+	if (r < 0)
+		return r;
 	log_info("dm-verity device /dev/mapper/%s is open, verified against root hash %s", name,
 		 roothash);
 	return 0;
