@@ -168,8 +168,9 @@ static int mount_volatile_root(void)
 		return r;
 	}
 	close(usrfd);
-	log_info("the root is a tmpfs (systemd.volatile=yes) with /usr from the root device; the rest of it is under %s",
-		 OVERLAY_LOWER);
+	log_info(
+	    "the root is a tmpfs (systemd.volatile=yes) with /usr from the root device; the rest of it is under %s",
+	    OVERLAY_LOWER);
 	return 0;
 }
 

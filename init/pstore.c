@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Keeps what the kernel's persistent store (pstore) holds from the earlier boot for the real system. */
+/* Keeps the earlier boot's records in the persistent store (pstore) for the real system. */
 #include "pstore.h"
 
 #include "log.h"
@@ -61,7 +61,7 @@ int pstore_collect(void)
 	struct dirent *e;
 	DIR *d;
 
-	/* systemd mounts it in the real system; nothing has yet. No pstore in the kernel: ENODEV. */
+	/* Not mounted yet (systemd does it later); a kernel without pstore says ENODEV. */
 	if (mount("pstore", PSTORE_DIR, "pstore", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0)
 		mounted = true;
 	else if (errno != EBUSY)

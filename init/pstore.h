@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Keeps what the kernel's persistent store (pstore) holds from the earlier boot for the real system. */
+/* Keeps the earlier boot's records in the persistent store (pstore) for the real system. */
 #pragma once
 
 /* Where the kernel shows pstore's records, and where baton copies them. */

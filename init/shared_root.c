@@ -104,8 +104,8 @@ int shared_root_mount(const struct boot_params *params, const struct shared_root
 		if (timeout && now_ms() - start >= (long long)timeout * 1000)
 			break;
 		if (now_ms() >= next_note) {
-			log_info("still waiting for the %s share \"%s\" (%s)", root->fstype, root->tag,
-				 msg);
+			log_info("still waiting for the %s share \"%s\" (%s)", root->fstype,
+				 root->tag, msg);
 			next_note += SHARED_ROOT_PROGRESS_SEC * 1000;
 		}
 		(void)nanosleep(&ts, NULL);

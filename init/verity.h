@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* dm-verity in systemd's dialect (roothash=, usrhash=), opened by the distribution's veritysetup. */
+/* dm-verity in systemd's dialect (roothash=, usrhash=), opened by the image's veritysetup. */
 #pragma once
 
 #include "cmdline.h"

@@ -16,6 +16,7 @@ static const struct {
     {"hooks", hooks_cases},
     {"compress", compress_cases},
     {"run", run_cases},
+    {"verity", verity_cases},
 };
 
 int main(void)
