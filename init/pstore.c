@@ -108,8 +108,8 @@ int pstore_collect(void)
 		close(outfd);
 	if (count)
 		log_notice(
-		    "pstore holds %d records from an earlier boot (%lld bytes), copied to %s: %s",
-		    count, bytes, PSTORE_COPY_DIR, names);
+		    "pstore holds %d record%s from an earlier boot (%lld bytes), copied to %s: %s",
+		    count, count == 1 ? "" : "s", bytes, PSTORE_COPY_DIR, names);
 out:
 	if (mounted)
 		(void)umount(PSTORE_DIR);
