@@ -162,7 +162,7 @@ static int verity_open(const struct boot_params *params, const char *name, const
 		if (verity_derive_partuuids(roothash, data_uuid, hash_uuid) < 0)
 			return log_error_errno(
 			    -EINVAL,
-			    "%shash=%s is not a hex root hash of 64 to %d digits: without systemd.verity_%s_data= and _hash= it must name the GPT partitions too",
+			    "%shash=%s is not a hex root hash of 32 to %d digits: without systemd.verity_%s_data= and _hash= it must name the GPT partitions too",
 			    name, roothash, VERITY_HASH_HEX_MAX, name);
 		snprintf(derived_data, sizeof(derived_data), "PARTUUID=%s", data_uuid);
 		snprintf(derived_hash, sizeof(derived_hash), "PARTUUID=%s", hash_uuid);

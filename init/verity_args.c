@@ -9,8 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
-/* Shortest root hash systemd derives partition UUIDs from: two 128-bit halves. */
-#define VERITY_HASH_HEX_MIN 64
+/* Shortest root hash systemd derives partition UUIDs from: 128 bits (both halves the same). */
+#define VERITY_HASH_HEX_MIN 32
 
 /* The options systemd-veritysetup takes (crypttab(5)), as veritysetup(8) spells them. */
 static const struct {

@@ -25,6 +25,11 @@ static void test_partuuids(void)
 		  0);
 	CHECK_STR(data, "00112233-4455-6677-8899-aabbccddeeff");
 	CHECK_STR(hash, "ffeeddcc-bbaa-9988-7766-554433221100");
+	/* 128 bits, the least systemd takes: both partitions get the same UUID. */
+	CHECK_INT(verity_derive_partuuids("00112233445566778899aabbccddeeff", data, hash), 0);
+	CHECK_STR(data, "00112233-4455-6677-8899-aabbccddeeff");
+	CHECK_STR(hash, "00112233-4455-6677-8899-aabbccddeeff");
+	CHECK_INT(verity_derive_partuuids("00112233445566778899aabbccddee", data, hash), -EINVAL);
 	CHECK_INT(verity_derive_partuuids("2368fea8", data, hash), -EINVAL);
 	CHECK_INT(verity_derive_partuuids("", data, hash), -EINVAL);
 	CHECK_INT(
