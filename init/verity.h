@@ -16,7 +16,8 @@
 /*
  * Derives the GPT partition UUIDs of the data and hash partitions from a root hash as systemd
  * does (the first and the last 128 bits, written as UUIDs). Pure. Returns 0, or -EINVAL when
- * the hash is not hex of at least 128 bits (as systemd asks) and at most VERITY_HASH_HEX_MAX digits.
+ * the hash is not hex of at least 128 bits (as systemd asks) and at most VERITY_HASH_HEX_MAX
+ * digits.
  */
 int verity_derive_partuuids(const char *hash, char data[37], char hash_part[37]);
 
