@@ -454,8 +454,28 @@ static void record_invalid(struct boot_params *p, const char *end, const struct 
 static char **string_field(struct boot_params *p, size_t i)
 {
 	char **const fields[] = {
-	    &p->root,	   &p->rootfstype, &p->rootflags,    &p->init,	    &p->resume,	 &p->usr,
-	    &p->usrfstype, &p->usrflags,   &p->load_modules, &p->blacklist, &p->invalid,
+	    &p->root,
+	    &p->rootfstype,
+	    &p->rootflags,
+	    &p->init,
+	    &p->resume,
+	    &p->usr,
+	    &p->usrfstype,
+	    &p->usrflags,
+	    &p->load_modules,
+	    &p->blacklist,
+	    &p->invalid,
+	    &p->roothash,
+	    &p->verity_root_data,
+	    &p->verity_root_hash,
+	    &p->verity_root_options,
+	    &p->usrhash,
+	    &p->verity_usr_data,
+	    &p->verity_usr_hash,
+	    &p->verity_usr_options,
+	    &p->rootrw,
+	    &p->rootrwfstype,
+	    &p->rootrwoptions,
 	};
 
 	return i < ARRAY_SIZE(fields) ? fields[i] : NULL;

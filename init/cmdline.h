@@ -63,8 +63,13 @@ struct boot_params {
 	/* Comma lists; repeated keys add to them (as dracut does), in command line order. */
 	char *load_modules; /* rd.driver.pre=, rd.modules-load=, rd.modules_load=, modules_load= */
 	char *blacklist;    /* rd.driver.blacklist=, modprobe.blacklist=: module names only */
-	size_t value_size;  /* room in each: max(line length + 1, CMDLINE_VALUE_ROOM) */
-	char *strings;	    /* the allocation holding them */
+	/* dm-verity in systemd's dialect (verity.c); data/hash "" = derived from the hash. */
+	char *roothash, *verity_root_data, *verity_root_hash, *verity_root_options;
+	char *usrhash, *verity_usr_data, *verity_usr_hash, *verity_usr_options;
+	/* A persistent upper layer (overlay.c): meta-readonly-rootfs-overlay's names. */
+	char *rootrw, *rootrwfstype, *rootrwoptions;
+	size_t value_size; /* room in each: max(line length + 1, CMDLINE_VALUE_ROOM) */
+	char *strings;	   /* the allocation holding them */
 
 	bool read_write; /* rw (last of ro/rw wins; default ro as the kernel) */
 	enum cmdline_wait wait;
@@ -79,6 +84,7 @@ struct boot_params {
 	enum cmdline_emergency emergency;
 	unsigned hook_timeout_sec; /* baton.hook_timeout= */
 	bool shutdown;		   /* baton.shutdown=0 keeps /run/initramfs empty */
+	int volatile_mode;	   /* systemd.volatile=: enum cmdline_volatile */
 
 	/* As read, before they are combined into wait and timeout_sec (which are what count). */
 	int rd_timeout_sec; /* rd.timeout= */
@@ -91,6 +97,14 @@ struct boot_params {
 	 */
 	char *invalid;
 	unsigned invalid_count;
+};
+
+/* systemd.volatile= as systemd(1) defines it (overlay.c applies it). */
+enum cmdline_volatile {
+	CMDLINE_VOLATILE_NO,	  /* the root as mounted */
+	CMDLINE_VOLATILE_YES,	  /* a tmpfs root with only /usr from the root device */
+	CMDLINE_VOLATILE_STATE,	  /* the root read-only, a tmpfs on /var */
+	CMDLINE_VOLATILE_OVERLAY, /* a tmpfs upper layer over the read-only root */
 };
 
 /* rootwait_sec besides seconds: the kernel's root_wait (init/do_mounts.c). */

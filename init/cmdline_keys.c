@@ -26,6 +26,15 @@ static const struct cmdline_choice level_choices[] = {
 	{ "err", 3 }, { "warning", 4 }, { "notice", 5 }, { "info", 6 }, { "debug", 7 }, { NULL, 0 },
 };
 
+/* systemd.volatile=: systemd's volatile_mode_from_string() and its booleans. */
+static const struct cmdline_choice volatile_choices[] = {
+	{ "no", CMDLINE_VOLATILE_NO }, { "0", CMDLINE_VOLATILE_NO }, { "false", CMDLINE_VOLATILE_NO },
+	{ "off", CMDLINE_VOLATILE_NO }, { "yes", CMDLINE_VOLATILE_YES },
+	{ "1", CMDLINE_VOLATILE_YES }, { "true", CMDLINE_VOLATILE_YES },
+	{ "on", CMDLINE_VOLATILE_YES }, { "state", CMDLINE_VOLATILE_STATE },
+	{ "overlay", CMDLINE_VOLATILE_OVERLAY }, { NULL, 0 },
+};
+
 /* A key's destination: where in struct boot_params, and how wide. */
 #define FIELD(f) \
 	.offset = offsetof(struct boot_params, f), .size = sizeof(((struct boot_params *)0)->f)
@@ -116,6 +125,36 @@ const struct cmdline_key cmdline_keys[] = {
 	  .meaning = "copy the shutdown return to /run/initramfs (1, the default) or not (0)" },
 	{ .names = { BATON("baton.log") }, .kind = CMDLINE_ENUM, FIELD(log_level),
 	  .choices = level_choices, .dflt = -1, .meaning = "baton's own log level, err to debug" },
+	/* systemd-veritysetup-generator(8) */
+	{ .names = { SYSTEMD("roothash") }, .kind = CMDLINE_STRING, FIELD(roothash),
+	  .meaning = "the dm-verity root hash of the root; the root is then /dev/mapper/root" },
+	{ .names = { SYSTEMD("systemd.verity_root_data") }, .kind = CMDLINE_STRING,
+	  FIELD(verity_root_data),
+	  .meaning = "the verity data device of the root; default: by PARTUUID from roothash=" },
+	{ .names = { SYSTEMD("systemd.verity_root_hash") }, .kind = CMDLINE_STRING,
+	  FIELD(verity_root_hash),
+	  .meaning = "the verity hash device of the root; default: by PARTUUID from roothash=" },
+	{ .names = { SYSTEMD("systemd.verity_root_options") }, .kind = CMDLINE_STRING,
+	  FIELD(verity_root_options), .meaning = "veritysetup options for the root, comma separated" },
+	{ .names = { SYSTEMD("usrhash") }, .kind = CMDLINE_STRING, FIELD(usrhash),
+	  .meaning = "the dm-verity root hash of /usr, then mounted from /dev/mapper/usr" },
+	{ .names = { SYSTEMD("systemd.verity_usr_data") }, .kind = CMDLINE_STRING,
+	  FIELD(verity_usr_data), .meaning = "the verity data device of /usr" },
+	{ .names = { SYSTEMD("systemd.verity_usr_hash") }, .kind = CMDLINE_STRING,
+	  FIELD(verity_usr_hash), .meaning = "the verity hash device of /usr" },
+	{ .names = { SYSTEMD("systemd.verity_usr_options") }, .kind = CMDLINE_STRING,
+	  FIELD(verity_usr_options), .meaning = "veritysetup options for /usr, comma separated" },
+	/* systemd(1): a bare systemd.volatile means yes. */
+	{ .names = { SYSTEMD("systemd.volatile") }, .kind = CMDLINE_ENUM, FIELD(volatile_mode),
+	  .choices = volatile_choices, .bare_ok = true, .value = CMDLINE_VOLATILE_YES,
+	  .dflt = CMDLINE_VOLATILE_NO,
+	  .meaning = "a volatile root: yes (tmpfs with /usr), state (tmpfs /var) or overlay" },
+	{ .names = { BATON("rootrw") }, .kind = CMDLINE_STRING, FIELD(rootrw),
+	  .meaning = "a device holding the overlay's persistent upper layer" },
+	{ .names = { BATON("rootrwfstype") }, .kind = CMDLINE_STRING, FIELD(rootrwfstype),
+	  .meaning = "the filesystem type of rootrw=" },
+	{ .names = { BATON("rootrwoptions") }, .kind = CMDLINE_STRING, FIELD(rootrwoptions),
+	  .meaning = "mount options for rootrw=" },
 	{ .names = { KERNEL("quiet") }, .kind = CMDLINE_FLAG, FIELD(verbosity),
 	  .value = CMDLINE_VERBOSITY_QUIET, .meaning = "less on the console" },
 	{ .names = { DRACUT("rd.debug") }, .kind = CMDLINE_FLAG, FIELD(verbosity),

@@ -10,10 +10,14 @@
 #include "monotime.h"
 #include "modules.h"
 #include "mount.h"
+#include "overlay.h"
+#include "pstore.h"
 #include "procs.h"
 #include "resume.h"
 #include "shutdown.h"
+#include "shared_root.h"
 #include "switchroot.h"
+#include "verity.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +38,7 @@ _Static_assert(HOOKS_RESULT_MAX <= CMDLINE_VALUE_ROOM, "a hook's root= must fit 
 static struct boot_params params;
 static struct devspec root_spec;
 static const struct device_info *root_dev;
+static struct shared_root shared_root;			    /* a virtiofs or 9p root: fstype set */
 static char root_device[sizeof("/dev/") + DEVICE_NAME_MAX]; /* for hooks: BATON_ROOT_DEVICE */
 /* What the kernel gave /init, handed unchanged to the real init. */
 static char *init_argv[INIT_ARGS_MAX + 2];
@@ -208,6 +213,17 @@ static void resume_if_asked(void)
 
 static void parse_root(void)
 {
+	int r;
+
+	verity_default_root(&params);
+	r = shared_root_parse(&params, &shared_root);
+	if (r < 0)
+		fatal(
+		    &params, modules_coldplug,
+		    "the share tag in root=%s is empty or longer than %d bytes: use root=virtiofs:TAG or rootfstype=virtiofs|9p root=TAG",
+		    params.root, SHARED_ROOT_TAG_MAX - 1);
+	if (r > 0)
+		return;
 	if (!params.root[0])
 		fatal(
 		    &params, modules_coldplug,
@@ -227,6 +243,8 @@ static void parse_root(void)
  */
 static bool root_already_present(void)
 {
+	if (shared_root.fstype || params.roothash[0])
+		return false;
 	if (access(LAYOUT_MODULES_LOAD, F_OK) < 0 || hooks_exist(STAGE_PREMOUNT) ||
 	    hooks_exist(STAGE_DEVICE) || params.rootdelay_sec)
 		return false;
@@ -245,6 +263,14 @@ static void find_root(void)
 {
 	int r;
 
+	/* A share is mounted by its tag; shared_root_mount() waits for its virtio device. */
+	if (shared_root.fstype) {
+		snprintf(root_device, sizeof(root_device), "%s", shared_root.tag);
+		return;
+	}
+	if (verity_open_root(&params) < 0)
+		fatal(&params, modules_coldplug,
+		      "the dm-verity root could not be opened: not mounting an unverified root");
 	(void)take_root_from_hooks(&root_spec, params.root, params.value_size);
 	if (params.rootdelay_sec) {
 		log_info("rootdelay=%u: sleeping before looking for the root",
@@ -269,9 +295,21 @@ static void mount_root_and_usr(void)
 	struct mount_usr usr;
 	int r;
 
-	if (mount_root(&params, root_dev) < 0)
+	if (shared_root.fstype) {
+		if (shared_root_mount(&params, &shared_root) < 0)
+			fatal(&params, modules_coldplug, "the %s share \"%s\" could not be mounted",
+			      shared_root.fstype, shared_root.tag);
+	} else if (mount_root(&params, root_dev) < 0) {
 		fatal(&params, modules_coldplug,
 		      "the root filesystem on /dev/%s could not be mounted", root_dev->name);
+	}
+	/* A read-only share gets a writable / over it, as virtme-ng gives one. */
+	if (overlay_apply(&params, shared_root.fstype && !params.read_write) < 0)
+		fatal(&params, modules_coldplug,
+		      "the overlay or volatile root the command line asks for could not be set up");
+	if (verity_open_usr(&params) < 0)
+		fatal(&params, modules_coldplug,
+		      "the dm-verity /usr could not be opened: not mounting an unverified /usr");
 	r = mount_usr_find(&params, &usr);
 	if (r > 0) {
 		/* Its disk may need a driver the root did not. */
@@ -343,5 +381,6 @@ int main(int argc, char *argv[], char *envp[])
 	resume_if_asked();
 	mount_root_and_usr();
 	(void)hooks_run(STAGE_MOUNT, &params, root_device);
+	(void)pstore_collect();
 	switch_to_new_root();
 }

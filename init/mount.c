@@ -118,12 +118,24 @@ static int mount_device(const struct device_info *dev, const char *fstypes, cons
 	return r;
 }
 
+int mount_fs(const char *source, const char *fstype, const char *options, const char *target,
+	     char *msg, size_t msg_size)
+{
+	return try_mount(source, fstype, options, target, msg, msg_size);
+}
+
+int mount_device_on(const struct device_info *dev, const char *fstypes, const char *options,
+		    const char *target, const char *what, const char *param)
+{
+	return mount_device(dev, fstypes, options, target, target, what, param);
+}
+
 /*
  * The options plus "ro" or "rw" from the command line, unless they say ro or rw themselves
  * (asked through libmount's option parser): systemd-fstab-generator's rule for /sysroot and
  * /sysroot/usr, so that rootflags=rw or mount.usrflags=ro wins.
  */
-static char *with_ro_rw(const char *flags, bool read_write)
+char *mount_with_ro_rw(const char *flags, bool read_write)
 {
 	char *buf;
 
@@ -148,7 +160,7 @@ int mount_root(const struct boot_params *params, const struct device_info *dev)
 		    MOUNT_NEW_ROOT);
 		return -ENOENT;
 	}
-	options = with_ro_rw(params->rootflags, params->read_write);
+	options = mount_with_ro_rw(params->rootflags, params->read_write);
 	if (!options)
 		return log_error_errno(-ENOMEM, "out of memory");
 	r = mount_device(dev, params->rootfstype, options, MOUNT_NEW_ROOT, MOUNT_NEW_ROOT, "root",
@@ -270,7 +282,7 @@ int mount_usr_find(const struct boot_params *params, struct mount_usr *usr)
 		usr->from = "mount.usr=";
 		usr->source = strdup(params->usr);
 		usr->fstype = strdup(params->usrfstype);
-		usr->options = with_ro_rw(params->usrflags, params->read_write);
+		usr->options = mount_with_ro_rw(params->usrflags, params->read_write);
 		r = usr->source && usr->fstype && usr->options ? 1 : -ENOMEM;
 	} else {
 		usr->from = "/etc/fstab of the new root";

@@ -18,6 +18,17 @@
  */
 int mount_root(const struct boot_params *params, const struct device_info *dev);
 
+/* One libmount mount of source (any, not only a device); msg gets libmount's reason. */
+int mount_fs(const char *source, const char *fstype, const char *options, const char *target,
+	     char *msg, size_t msg_size);
+
+/* Mounts dev on target as mount_root() does (types tried in turn), logging as "what". */
+int mount_device_on(const struct device_info *dev, const char *fstypes, const char *options,
+		    const char *target, const char *what, const char *param);
+
+/* flags plus ro or rw unless they say one (systemd-fstab-generator's rule); free() it. */
+char *mount_with_ro_rw(const char *flags, bool read_write);
+
 /* A separate /usr: where its device comes from, and the mount point opened in the new root. */
 struct mount_usr {
 	struct devspec spec;

@@ -35,7 +35,8 @@
  */
 static const char *const main_generic_modules[] = {
     "virtio_blk", "virtio_scsi", "virtio_pci", "nvme",	    "ahci",	 "sd_mod",   "ext4",
-    "xfs",	  "btrfs",	 "vfat",       "nls_cp437", "nls_ascii", "nls_utf8",
+    "xfs",	  "btrfs",	 "vfat",       "nls_cp437", "nls_ascii", "nls_utf8", "squashfs",
+    "erofs",	  "overlay",	 "dm_mod",     "dm_verity", "virtiofs",	 "9p",	     "9pnet_virtio",
 };
 
 /* The stock hook --plymouth adds (hooks/plymouth in baton's tree). */

@@ -27,6 +27,9 @@ test_packages=(
 	# QEMU scenarios: more filesystems, plymouth for --plymouth, debootstrap for the Debian
 	# system boot and the benchmark peers.
 	xfsprogs btrfs-progs dosfstools plymouth plymouth-themes debootstrap
+	# Image and shared roots (16x-17x, tests/qemu/vm.sh): squashfs, erofs, veritysetup, openssl
+	# for a verity signature, virtiofsd (qemu-system-common).
+	squashfs-tools erofs-utils cryptsetup-bin openssl qemu-system-common
 	# Generator tests: a signal delivered at the rename of the image.
 	strace
 	# The shutdown return (19x): mdadm for the RAID 1 disks and in the image; xz for sid's

@@ -768,6 +768,8 @@ umount /mnt" "$img"
 # In the background so a signal to the scenario ends QEMU (timeout has its own group); the
 # function given in _qemu_beside, if any, runs beside it in a subshell.
 _qemu_beside=''
+# QEMU exits when the guest reboots; a scenario that needs the reset (RAM kept: pstore) empties it.
+QEMU_REBOOT_ARGS=(-no-reboot)
 _qemu() {
 	local serial=$1 timeout=$2 mem=$3 initrd=$4 cmdline=$5 rc=0 beside=''
 	local -a accel=(-accel tcg)
@@ -777,7 +779,7 @@ _qemu() {
 	fi
 	rm -f "$serial"
 	timeout -k 5 "$timeout" qemu-system-x86_64 -machine q35 "${accel[@]}" -m "$mem" -smp 1 \
-		-nographic -no-reboot -nodefaults -no-user-config -serial "file:$serial" \
+		-nographic "${QEMU_REBOOT_ARGS[@]}" -nodefaults -no-user-config -serial "file:$serial" \
 		-kernel "$VMLINUZ" -initrd "$initrd" -append "$cmdline" \
 		"${QEMU_DISK_ARGS[@]}" "$@" </dev/null >"$serial.qemu" 2>&1 &
 	_qemu_pid=$!

@@ -24,6 +24,7 @@ static const struct {
     {"elfinterp", elfinterp_cases},
     {"monotime", monotime_cases},
     {"fdio", fdio_cases},
+    {"verity", verity_cases},
 };
 
 int main(void)

@@ -48,6 +48,7 @@ extern const struct unit_case cpio_cases[];
 extern const struct unit_case inroot_cases[];
 extern const struct unit_case switchroot_cases[];
 extern const struct unit_case hooks_cases[];
+extern const struct unit_case verity_cases[];
 extern const struct unit_case compress_cases[];
 extern const struct unit_case run_cases[];
 extern const struct unit_case shutdown_cases[];
