@@ -477,8 +477,9 @@ static void record_invalid(struct boot_params *p, const char *end, const struct 
 static char **string_field(struct boot_params *p, size_t i)
 {
 	char **const fields[] = {
-	    &p->root,	   &p->rootfstype, &p->rootflags,    &p->init,	    &p->resume,	 &p->usr,
-	    &p->usrfstype, &p->usrflags,   &p->load_modules, &p->blacklist, &p->invalid,
+	    &p->root,	 &p->rootfstype, &p->rootflags, &p->init,	  &p->resume,
+	    &p->usr,	 &p->usrfstype,	 &p->usrflags,	&p->load_modules, &p->blacklist,
+	    &p->invalid, &p->md_uuids,	 &p->lvm_vgs,	&p->lvm_lvs,
 	};
 
 	return i < sizeof(fields) / sizeof(fields[0]) ? fields[i] : NULL;
