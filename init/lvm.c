@@ -41,8 +41,7 @@ static unsigned split(const char *list, char *buf, size_t size, const char **arg
 
 static int lvm_run(const char *verb, const char *const *names, unsigned n)
 {
-	const char *argv[8 + LVM_NAMES_MAX] = {"lvm",	     verb, "-ay", "--sysinit",
-					       "--config"};
+	const char *argv[8 + LVM_NAMES_MAX] = {"lvm", verb, "-ay", "--sysinit", "--config"};
 	unsigned i = 5;
 
 	argv[i++] = access(LVM_THIN_CHECK, X_OK) == 0 ? LVM_CONFIG : LVM_CONFIG_NO_THIN_CHECK;

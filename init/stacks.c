@@ -208,7 +208,8 @@ bool stacks_activate(const struct boot_params *p)
 	if (pass.lvm_new) {
 		lvm_all = assemble_all(p, p->lvm_vgs[0] || p->lvm_lvs[0]);
 		if (!lvm_all && !p->lvm_vgs[0] && !p->lvm_lvs[0]) {
-			log_info("LVM physical volumes found, none activated: rd.auto=0 and no rd.lvm.vg=/rd.lvm.lv=");
+			log_info(
+			    "LVM physical volumes found, none activated: rd.auto=0 and no rd.lvm.vg=/rd.lvm.lv=");
 		} else {
 			(void)modules_load_name("dm_mod");
 			int r = lvm_activate(p, lvm_all);
@@ -227,8 +228,8 @@ bool stacks_activate(const struct boot_params *p)
 
 		if (mdraid_incomplete(names, 1) > 0) {
 			degraded_done = true;
-			pass.activated = mdraid_start_degraded((unsigned)p->retry_sec) > 0 ||
-					 pass.activated;
+			pass.activated =
+			    mdraid_start_degraded((unsigned)p->retry_sec) > 0 || pass.activated;
 		}
 	}
 	return pass.activated;

@@ -41,7 +41,10 @@ struct options {
 	bool shell;		      /* busybox in the image: --shell, or implied by shell hooks */
 	bool shell_requested;	      /* --shell itself: a rescue shell is allowed */
 	bool plymouth;
-	mode_t mode; /* --mode */
+	mode_t mode;		  /* --mode */
+	unsigned stacks_forced;	  /* --stack: STACKS_* bits (stacks.h) */
+	unsigned stacks_excluded; /* --no-stack */
+	unsigned stacks;	  /* the stacks the image carries, set by stacks_plan() */
 };
 
 /*
