@@ -29,6 +29,8 @@ test_packages=(
 	xfsprogs btrfs-progs dosfstools plymouth plymouth-themes debootstrap
 	# Generator tests: a signal delivered at the rename of the image.
 	strace
+	# Storage stacks: disks built in a helper VM with the host's tools, images carrying them.
+	mdadm lvm2 thin-provisioning-tools cryptsetup-bin
 	# Fuzzing and the linters used by the checks.
 	clang shellcheck clang-format
 )
