@@ -187,12 +187,20 @@ readonly STACKS_LVMRAID_UUID=1d000004-6e57-4e57-8e57-0000000000c1
 # Size of each member disk, MiB.
 readonly STACKS_DISK_MB=48
 
+# _stacks_raid_members A B: two blank disks, a GPT with one "Linux RAID" partition each. Fixed
+# disk and partition GUIDs (sfdisk picks random ones) so the inputs, and the cache key, repeat.
+_stacks_raid_members() {
+	disk_partitioned "$1" "$STACKS_DISK_MB" gpt --id 1d0000aa-6e57-4e57-8e57-000000000001 \
+		"type=R,name=raid,uuid=1d0000bb-6e57-4e57-8e57-000000000001"
+	disk_partitioned "$2" "$STACKS_DISK_MB" gpt --id 1d0000aa-6e57-4e57-8e57-000000000002 \
+		"type=R,name=raid,uuid=1d0000bb-6e57-4e57-8e57-000000000002"
+}
+
 # stacks_raid1_disks A B TREE: as an installer makes a RAID 1: a GPT on each disk with one
 # "Linux RAID" partition, mdadm's default metadata (1.2), the array named by the installer's
 # host (so it is another host's array to the booted system), ext4 holding TREE.
 stacks_raid1_disks() {
-	disk_partitioned "$1" "$STACKS_DISK_MB" gpt "type=R,name=raid"
-	disk_partitioned "$2" "$STACKS_DISK_MB" gpt "type=R,name=raid"
+	_stacks_raid_members "$1" "$2"
 	disk_stack --payload "$3" "
 mdadm --create /dev/md0 --run --level=1 --raid-devices=2 --homehost=installer --name=root /dev/vdb1 /dev/vdc1
 mkfs.ext4 -q -U $STACKS_RAID1_UUID -d /payload /dev/md0
@@ -203,7 +211,8 @@ mkfs.ext4 -q -U $STACKS_RAID1_UUID -d /payload /dev/md0
 # "Linux LVM", volume group vg0 with a linear LV root (ext4, STACKS_LVM_UUID) and a thin pool
 # whose thin LV thinroot holds ext4 (STACKS_THIN_UUID); both filesystems hold TREE.
 stacks_lvm_disk() {
-	disk_partitioned "$1" 64 gpt "type=E6D6D379-F507-44C2-A23C-238F2A3DF928,name=lvm"
+	disk_partitioned "$1" 64 gpt --id 1d0000aa-6e57-4e57-8e57-000000000003 \
+		"type=E6D6D379-F507-44C2-A23C-238F2A3DF928,name=lvm,uuid=1d0000bb-6e57-4e57-8e57-000000000003"
 	disk_stack --payload "$2" "
 lvm pvcreate /dev/vdb1
 lvm vgcreate vg0 /dev/vdb1
@@ -218,8 +227,7 @@ mkfs.ext4 -q -U $STACKS_THIN_UUID -d /payload /dev/vg0/thinroot
 # stacks_lvm_on_raid1 A B TREE: a server layout: RAID 1 over a partition of each disk, LVM
 # on the array (vg1/root, ext4 STACKS_LVMRAID_UUID holding TREE).
 stacks_lvm_on_raid1() {
-	disk_partitioned "$1" "$STACKS_DISK_MB" gpt "type=R,name=raid"
-	disk_partitioned "$2" "$STACKS_DISK_MB" gpt "type=R,name=raid"
+	_stacks_raid_members "$1" "$2"
 	disk_stack --payload "$3" "
 mdadm --create /dev/md0 --run --level=1 --raid-devices=2 --homehost=installer --name=system /dev/vdb1 /dev/vdc1
 lvm pvcreate /dev/md0

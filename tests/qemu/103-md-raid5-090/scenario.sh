@@ -13,8 +13,10 @@ scenario_begin
 
 readonly UUID=1d000005-6e57-4e57-8e57-0000000000d1
 root_tree root
+n=0
 for d in a b c; do
-	disk_partitioned "$d.img" 40 dos "size=4,type=L" "type=fd"
+	n=$((n + 1))
+	disk_partitioned "$d.img" 40 dos --id "0x1d00000$n" "size=4,type=L" "type=fd"
 done
 disk_stack --payload root "
 mdadm --create /dev/md0 --run --metadata=0.90 --level=5 --raid-devices=3 --chunk=64 /dev/vdb2 /dev/vdc2 /dev/vdd2

@@ -12,9 +12,16 @@ scenario_begin
 
 readonly UUID=1d000006-6e57-4e57-8e57-0000000000e1
 root_tree root
+# mkfs.btrfs 6.2 fills only single-device filesystems (--rootdir): the helper VM mounts it.
+rm -f a.img b.img
 truncate -s 128M a.img b.img
-mkfs.btrfs -q -f -U "$UUID" -d raid1 -m raid1 --rootdir root a.img b.img >/dev/null ||
-	die "mkfs.btrfs failed"
+disk_stack --payload root "
+mkfs.btrfs -q -f -U $UUID -d raid1 -m raid1 /dev/vdb /dev/vdc
+btrfs device scan /dev/vdb /dev/vdc
+mount -t btrfs /dev/vdb /mnt
+cp -a /payload/. /mnt/
+umount /mnt
+" a.img b.img
 attach a.img
 attach b.img
 

@@ -15,6 +15,6 @@ attach a.img
 attach b.img
 
 boot --initrd "$(stacks_initramfs)" "root=UUID=$STACKS_RAID1_UUID" rd.md=0 rd.timeout=8 rd.shell=0
-expect_fatal "root device UUID=$STACKS_RAID1_UUID did not appear"
+expect_fatal "fatal: root device UUID=$STACKS_RAID1_UUID did not appear"
 expect_baton 'storage not assembled because of the command line: /dev/vd[ab]1 \(linux_raid_member, rd.md=0\)'
 expect_not 'mdadm:' "mdadm never ran"

@@ -13,6 +13,6 @@ stacks_lvm_disk lvm.img root
 attach lvm.img
 
 boot --initrd "$(stacks_initramfs)" root=/dev/vg0/root rd.lvm=0 rd.timeout=8 rd.shell=0
-expect_fatal 'root device /dev/vg0/root did not appear'
+expect_fatal 'fatal: root device /dev/vg0/root did not appear'
 expect_baton 'storage not assembled because of the command line: /dev/vda1 \(LVM2_member, rd.lvm=0\)'
 expect_not 'lvm: ' "lvm never ran"
