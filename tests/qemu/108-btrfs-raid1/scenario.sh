@@ -28,3 +28,5 @@ attach b.img
 boot "root=UUID=$UUID"
 expect_probe_ok btrfs '/dev/vd[ab]' ro
 expect_not 'devices still missing'
+expect 'BTRFS: device fsid 1d000006-6e57-4e57-8e57-0000000000e1 devid 2 .* scanned by init' \
+	"baton registered the second device itself"
