@@ -21,29 +21,28 @@ static const char *const stacks_dirs[] = {"/usr/sbin", "/usr/bin", "/sbin", "/bi
 struct stacks_def {
 	unsigned bit;
 	const char *name;
-	const char *tool;    /* the program the init runs; NULL: none needed */
-	const char *package; /* Debian's package holding it, for the error */
+	const char *tool;	    /* the program the init runs; NULL: none needed */
+	const char *package;	    /* Debian's package holding it, for the error */
 	const char *const *extras;  /* optional programs: added when the tree has them */
 	const char *const *configs; /* optional configuration files from the tree */
 	const char *const *modules; /* loaded on demand; a kernel lacking one is warned about */
 };
 
 static const char *const md_configs[] = {"/etc/mdadm/mdadm.conf", "/etc/mdadm.conf", NULL};
-static const char *const md_modules[] = {"md_mod", "raid0",  "raid1", "raid10",
+static const char *const md_modules[] = {"md_mod",  "raid0",  "raid1", "raid10",
 					 "raid456", "linear", NULL};
 /* lvm runs thin_check when it activates a thin pool (lvm.conf global/thin_check_executable). */
 static const char *const lvm_extras[] = {"thin_check", NULL};
 static const char *const lvm_configs[] = {"/etc/lvm/lvm.conf", "/etc/lvm/lvmlocal.conf", NULL};
-static const char *const lvm_modules[] = {"dm_mod",	   "dm_snapshot", "dm_thin_pool",
+static const char *const lvm_modules[] = {"dm_mod",    "dm_snapshot", "dm_thin_pool",
 					  "dm_mirror", "dm_raid",     NULL};
 /*
  * dm-crypt, the ciphers and hashes of LUKS1 and LUKS2 defaults (aes-xts-plain64, sha256;
  * aes-cbc-essiv for old LUKS1), and AF_ALG, through which libcryptsetup decrypts keyslots.
  */
 static const char *const luks_modules[] = {
-    "dm_mod", "dm_crypt", "aesni_intel",   "aes_generic",   "xts",	   "ecb", "cbc",
-    "essiv",  "sha256",	  "sha512",	   "af_alg",	    "algif_skcipher", "algif_hash",
-    NULL};
+    "dm_mod", "dm_crypt", "aesni_intel", "aes_generic",	   "xts",	 "ecb", "cbc", "essiv",
+    "sha256", "sha512",	  "af_alg",	 "algif_skcipher", "algif_hash", NULL};
 static const char *const btrfs_modules[] = {"btrfs", NULL};
 static const char *const no_names[] = {NULL};
 

@@ -28,10 +28,10 @@
 #   $BATON_CACHE/disks/HASH/, HASH of SCRIPT, the input images, the payload, the PROGs and the
 #   versions of the tools, and copied over IMG... on the next call with the same inputs.
 #   Secrets a script needs (a passphrase) belong in SCRIPT itself, so they are part of HASH.
-# stacks_initramfs [MKINITRAMFS ARGS...]
+# stacks_initramfs
 #   Prints the path of an image for the test kernel that carries every stack (--stack
-#   md,lvm,luks,btrfs) from stacks_base_tree, made once per kernel and build; with ARGS, a
-#   fresh image in the work directory instead.
+#   md,lvm,luks,btrfs) from stacks_base_tree, made once per kernel and build (again when
+#   mkinitramfs or the init changed).
 # stacks_base_tree
 #   Prints the path of a base directory for mkinitramfs -b: the test kernel's modules and the
 #   host's mdadm, lvm, thin_check, cryptsetup (with its token plugins) and their libraries, at
@@ -98,11 +98,6 @@ stacks_base_tree() {
 stacks_initramfs() {
 	local out=$BATON_TESTS/initrd-stacks-$KVER.img base dep stale=0
 	base=$(stacks_base_tree)
-	if (($#)); then
-		initramfs_make "$WORK/initrd-stacks.img" -b "$base" "$@"
-		printf '%s\n' "$WORK/initrd-stacks.img"
-		return 0
-	fi
 	(
 		exec 9>"$out.lock"
 		flock 9
@@ -153,7 +148,9 @@ disk_stack() {
 	} | sha256sum | cut -c1-32)
 	dir=$BATON_CACHE/disks/$key
 	if [[ ! -f $dir/.done ]]; then
+		# guest_run boots BATON_INITRD: here the image with the stacks' modules.
 		local BATON_INITRD
+		# shellcheck disable=SC2034
 		BATON_INITRD=$(stacks_initramfs)
 		guest_args=(--cmdline "rw rd.modules-load=$STACKS_GUEST_MODULES")
 		for img in $STACKS_GUEST_PROGS "${progs[@]}"; do
