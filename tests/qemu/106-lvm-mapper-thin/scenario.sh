@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # root=/dev/mapper/VG-LV of a thin logical volume, activated alone with rd.lvm.lv= (its pool
-# comes up with it, checked by the image's thin_check).
+# comes up with it; the image carries thin_check, which lvm runs before activating a pool).
 set -euo pipefail
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
