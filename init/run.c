@@ -92,7 +92,8 @@ static int fill_input(int fd, const void *input, size_t len)
 
 int run_tool(const char *const argv[], const void *input, size_t input_len, unsigned timeout_sec)
 {
-	struct tool_output out = {.who = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0]};
+	struct tool_output out = {.who =
+				      strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0]};
 	long long deadline = timeout_sec ? now_ms() + (long long)timeout_sec * 1000 : -1;
 	int in[2] = {-1, -1}, pipefd[2], status = 0, r;
 	bool eof = false;
@@ -128,7 +129,8 @@ int run_tool(const char *const argv[], const void *input, size_t input_len, unsi
 
 		n = 1;
 		(void)poll(eof ? NULL : &pfd, eof ? 0 : 1, 100);
-		while (!eof && (n = read(pipefd[0], out.buf + out.kept, sizeof(out.buf) - out.kept)) != 0) {
+		while (!eof &&
+		       (n = read(pipefd[0], out.buf + out.kept, sizeof(out.buf) - out.kept)) != 0) {
 			if (n < 0) {
 				eof = errno != EAGAIN && errno != EINTR;
 				break;
@@ -141,7 +143,8 @@ int run_tool(const char *const argv[], const void *input, size_t input_len, unsi
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			break;
 		if (deadline >= 0 && now_ms() >= deadline) {
-			log_error("%s: still running after %u s, stopping it", argv[0], timeout_sec);
+			log_error("%s: still running after %u s, stopping it", argv[0],
+				  timeout_sec);
 			(void)kill(-pid, SIGKILL);
 			(void)kill(pid, SIGKILL);
 			(void)waitpid(pid, &status, 0);
