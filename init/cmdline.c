@@ -476,6 +476,9 @@ static char **string_field(struct boot_params *p, size_t i)
 	    &p->rootrw,
 	    &p->rootrwfstype,
 	    &p->rootrwoptions,
+	    &p->md_uuids,
+	    &p->lvm_vgs,
+	    &p->lvm_lvs,
 	};
 
 	return i < ARRAY_SIZE(fields) ? fields[i] : NULL;

@@ -159,6 +159,25 @@ const struct cmdline_key cmdline_keys[] = {
 	  .value = CMDLINE_VERBOSITY_QUIET, .meaning = "less on the console" },
 	{ .names = { DRACUT("rd.debug") }, .kind = CMDLINE_FLAG, FIELD(verbosity),
 	  .value = CMDLINE_VERBOSITY_DEBUG, .meaning = "debug messages" },
+	/* Storage stacks (stacks.c); dracut.cmdline(7) names, with its older rd_ spellings. */
+	{ .names = { DRACUT("rd.md") }, .kind = CMDLINE_ENUM, FIELD(md), .choices = shell_choices,
+	  .bare_ok = true, .value = true, .dflt = true,
+	  .meaning = "assemble md RAID arrays (1, the default) or never (0)" },
+	{ .names = { DRACUT("rd.md.uuid"), DRACUT("rd_MD_UUID") }, .kind = CMDLINE_LIST,
+	  FIELD(md_uuids), .meaning = "assemble only the md arrays with these UUIDs; repeatable" },
+	{ .names = { DRACUT("rd.lvm") }, .kind = CMDLINE_ENUM, FIELD(lvm), .choices = shell_choices,
+	  .bare_ok = true, .value = true, .dflt = true,
+	  .meaning = "activate LVM volume groups (1, the default) or never (0)" },
+	{ .names = { DRACUT("rd.lvm.vg"), DRACUT("rd_LVM_VG") }, .kind = CMDLINE_LIST,
+	  FIELD(lvm_vgs), .meaning = "activate only these volume groups; repeatable" },
+	{ .names = { DRACUT("rd.lvm.lv"), DRACUT("rd_LVM_LV") }, .kind = CMDLINE_LIST,
+	  FIELD(lvm_lvs), .meaning = "activate only these logical volumes, as VG/LV; repeatable" },
+	{ .names = { DRACUT("rd.auto") }, .kind = CMDLINE_ENUM, FIELD(auto_assemble),
+	  .choices = shell_choices, .bare_ok = true, .value = true, .dflt = -1,
+	  .meaning = "assemble every array and volume group found, even when some are named" },
+	{ .names = { DRACUT("rd.retry") }, .kind = CMDLINE_NUMBER, FIELD(retry_sec),
+	  .rule = CMDLINE_RULE_SECONDS, .dflt = CMDLINE_DEFAULT_RETRY_SEC,
+	  .meaning = "seconds an incomplete md array waits before it is started degraded" },
 };
 
 /* clang-format on */

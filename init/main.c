@@ -14,8 +14,9 @@
 #include "pstore.h"
 #include "procs.h"
 #include "resume.h"
-#include "shutdown.h"
 #include "shared_root.h"
+#include "shutdown.h"
+#include "stacks.h"
 #include "switchroot.h"
 #include "verity.h"
 
@@ -170,10 +171,19 @@ static bool take_root_from_hooks(struct devspec *spec, char *text, size_t size)
 /* Runs the device hooks while waiting for the root, like initramfs-tools' local-block. */
 static bool device_hooks(struct devspec *spec, char *text, size_t size)
 {
+	bool activated = stacks_activate(&params);
+
 	if (!hooks_exist(STAGE_DEVICE))
-		return false;
+		return activated;
 	(void)hooks_run(STAGE_DEVICE, &params, text);
-	return take_root_from_hooks(spec, text, size);
+	return take_root_from_hooks(spec, text, size) || activated;
+}
+
+/* The storage stacks, while waiting for a device other than the root (resume=). */
+static bool stack_hooks(struct devspec *spec, char *text, size_t size)
+{
+	(void)spec, (void)text, (void)size;
+	return stacks_activate(&params);
 }
 
 /* resume= is optional: a device that never shows up only costs the wait. */
@@ -203,7 +213,7 @@ static void resume_if_asked(void)
 	modules_coldplug();
 	/* Bounded even with rootwait: a missing swap must not hold the boot forever. */
 	if (devices_wait_for(&spec, params.resume, params.value_size, "resume device",
-			     cmdline_resume_timeout(&params), NULL, &dev) < 0) {
+			     cmdline_resume_timeout(&params), stack_hooks, &dev) < 0) {
 		log_warning("resume device %s did not appear, booting without resuming",
 			    params.resume);
 		return;
@@ -255,6 +265,7 @@ static bool root_already_present(void)
 static void report_missing_root(void)
 {
 	devices_report(&root_spec);
+	stacks_report(&params);
 	modules_report_unclaimed();
 	modules_coldplug();
 }
@@ -287,6 +298,7 @@ static void find_root(void)
 		    &params, report_missing_root,
 		    "root device %s did not appear within %u s: check root= for a typo (the devices seen are listed below), make sure the image has the disk's driver (mkinitramfs -m), or add rootwait for a slow disk",
 		    params.root, params.timeout_sec);
+	stacks_prepare_root(&params, &root_spec, root_dev);
 	snprintf(root_device, sizeof(root_device), "/dev/%s", root_dev->name);
 }
 

@@ -24,6 +24,7 @@
 #include "options.h"
 #include "output.h"
 #include "plymouth.h"
+#include "stacks.h"
 #include "tree.h"
 #include "util.h"
 
@@ -79,7 +80,7 @@ static int main_resolve(const struct options *o, struct closure *res)
 				return r;
 		}
 	}
-	return 0;
+	return stacks_add_modules(o, res);
 }
 
 /* The one line a successful run prints; gz_len is 0 when the image is not compressed. */
@@ -162,6 +163,9 @@ static int main_check_extras(struct options *o, const struct kernel_source *src,
 		free(o->hooks.v[i]);
 		o->hooks.v[i] = copy;
 	}
+	r = stacks_plan(&t, o);
+	if (r < 0)
+		return r;
 	if (o->shell)
 		return busybox_check(&t);
 	return 0;

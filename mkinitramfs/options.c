@@ -13,6 +13,7 @@
 #include "image.h"
 #include "kernel.h"
 #include "log.h"
+#include "stacks.h"
 #include "util.h"
 
 /* The image's mode when --mode is not given: it may carry keys (dracut writes 0600 too). */
@@ -32,13 +33,16 @@ enum {
 	OPTIONS_OPT_MODE,
 	OPTIONS_OPT_SHUTDOWN,
 	OPTIONS_OPT_NO_SHUTDOWN,
+	OPTIONS_OPT_STACK,
+	OPTIONS_OPT_NO_STACK,
 };
 
 static const char options_usage[] =
     "Usage: mkinitramfs -o OUTPUT [-k KVER] [-b BASEDIR] [-m MODULE[,MODULE...]]...\n"
     "                   [--binary PATH]... [--shell] [--hook DIR|NAME]... [--plymouth]\n"
     "                   [--init PATH] [--compress gzip|none] [--mode OCTAL] [-v]\n"
-    "                   [--shutdown | --no-shutdown]\n";
+    "                   [--shutdown | --no-shutdown]\n"
+    "                   [--stack md|lvm|luks|btrfs]... [--no-stack NAME]...\n";
 
 static void options_help(void)
 {
@@ -78,6 +82,13 @@ static void options_help(void)
 	    "                         initramfs at shutdown; default: when the image holds\n"
 	    "                         lvm, dmsetup, cryptsetup or mdadm\n"
 	    "      --no-shutdown      never (baton.shutdown=0 does the same at boot)\n"
+	    "      --stack=LIST       storage stacks the image carries (md, lvm, luks, btrfs;\n"
+	    "                         comma list, repeatable): their tools from BASEDIR with\n"
+	    "                         their libraries and plugins, their modules and the\n"
+	    "                         tree's mdadm.conf and lvm.conf; an error if BASEDIR lacks\n"
+	    "                         the tool. Default: each stack whose tool BASEDIR has\n"
+	    "                         (mdadm, lvm, cryptsetup, btrfs)\n"
+	    "      --no-stack=LIST    leave these stacks out even when BASEDIR has their tool\n"
 	    "      --init=PATH        the init program, a static ELF program for the kernel's\n"
 	    "                         architecture; default: '%s' next to mkinitramfs\n"
 	    "      --compress=gzip|none  default gzip\n"
@@ -205,6 +216,8 @@ int options_parse(int argc, char **argv, struct options *o)
 	    {"mode", required_argument, NULL, OPTIONS_OPT_MODE},
 	    {"shutdown", no_argument, NULL, OPTIONS_OPT_SHUTDOWN},
 	    {"no-shutdown", no_argument, NULL, OPTIONS_OPT_NO_SHUTDOWN},
+	    {"stack", required_argument, NULL, OPTIONS_OPT_STACK},
+	    {"no-stack", required_argument, NULL, OPTIONS_OPT_NO_STACK},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPTIONS_OPT_VERSION},
@@ -269,6 +282,14 @@ int options_parse(int argc, char **argv, struct options *o)
 				log_error_errno(r, "out of memory");
 				return OPTIONS_EXIT_FAILURE;
 			}
+			break;
+		case OPTIONS_OPT_STACK:
+		case OPTIONS_OPT_NO_STACK:
+			if (stacks_parse(optarg, c == OPTIONS_OPT_STACK ? &o->stacks_forced
+									: &o->stacks_excluded) < 0)
+				return options_usage_error(
+				    "--%s '%s': not a list of stacks",
+				    c == OPTIONS_OPT_STACK ? "stack" : "no-stack", optarg);
 			break;
 		case OPTIONS_OPT_SHELL:
 			o->shell = o->shell_requested = true;

@@ -37,6 +37,9 @@ struct options {
 	bool plymouth;
 	mode_t mode;		     /* --mode */
 	enum shutdown_mode shutdown; /* --shutdown, --no-shutdown */
+	unsigned stacks_forced;	     /* --stack: STACKS_* bits (stacks.h) */
+	unsigned stacks_excluded;    /* --no-stack */
+	unsigned stacks;	     /* the stacks the image carries, set by stacks_plan() */
 };
 
 /*

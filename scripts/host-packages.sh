@@ -32,9 +32,8 @@ test_packages=(
 	squashfs-tools erofs-utils cryptsetup-bin openssl qemu-system-common
 	# Generator tests: a signal delivered at the rename of the image.
 	strace
-	# The shutdown return (19x): mdadm for the RAID 1 disks and in the image; xz for sid's
-	# compressed md modules loaded in the helper VM.
-	mdadm xz-utils
+	# Storage stacks (10x-12x, 19x; xz for sid's compressed md modules in the helper VM): disks built in a helper VM with the host's tools, images carrying them.
+	mdadm lvm2 thin-provisioning-tools cryptsetup-bin xz-utils
 	# Fuzzing and the linters used by the checks.
 	clang shellcheck clang-format
 )

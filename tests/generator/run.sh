@@ -261,22 +261,78 @@ hlist=$(listing "$work/h.img")
 check "a shell hook brings busybox" has "$hlist" '^bin/sh$'
 check "a shell hook does not allow the unknown-cmdline shell" lacks "$hlist" 'shell-allowed'
 
+# Storage stacks: a stack comes in when the tree has its tool (or --stack forces it), with its
+# libraries, configuration and modules; --no-stack keeps it out; forcing a missing tool fails.
+copy_prog() { # copy_prog TREE PROG: the host's PROG and its libraries at their paths in TREE
+	local lib prog
+	prog=$(command -v "$2")
+	mkdir -p "$1$(dirname "$prog")"
+	cp -L "$prog" "$1$prog"
+	while read -r lib; do
+		mkdir -p "$1$(dirname "$lib")"
+		cp -L "$lib" "$1$lib"
+	done < <(ldd "$prog" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p')
+}
+check "no tool in the tree: no md, dm or their tools" lacks "$glist" 'mdadm|/lvm$|md-mod\.ko|dm-mod\.ko'
+mkdir -p "$work/sbase/lib" "$work/sbase/etc/lvm" "$work/sbase/etc/mdadm"
+ln -s "$KERNEL_TREE/lib/modules" "$work/sbase/lib/modules"
+copy_prog "$work/sbase" mdadm
+copy_prog "$work/sbase" lvm
+printf 'ARRAY /dev/md/root metadata=1.2 UUID=01234567:89abcdef:01234567:89abcdef\n' \
+	>"$work/sbase/etc/mdadm/mdadm.conf"
+printf 'activation {\n}\n' >"$work/sbase/etc/lvm/lvm.conf"
+"$gen" -o "$work/st.img" -b "$work/sbase" 2>"$work/st.log"
+slist=$(listing "$work/st.img")
+check "tree with mdadm: mdadm in the image" has "$slist" 'sbin/mdadm$'
+check "tree with mdadm: md_mod and raid1" has "$slist" '/md-mod\.ko$'
+check "tree with mdadm: raid1" has "$slist" '/raid1\.ko$'
+check "tree with mdadm: its mdadm.conf" has "$slist" '^etc/mdadm/mdadm\.conf$'
+check "tree with lvm: lvm with libdevmapper" has "$slist" 'libdevmapper[^/]*\.so'
+check "tree with lvm: dm_mod and dm_thin_pool" has "$slist" '/dm-thin-pool\.ko$'
+check "tree with lvm: its lvm.conf" has "$slist" '^etc/lvm/lvm\.conf$'
+check "tree without cryptsetup: no luks stack" lacks "$slist" 'cryptsetup|dm-crypt\.ko'
+check "stack modules are not loaded at boot" lacks "$slist" '^lib/baton/modules\.load$'
+"$gen" -o "$work/st2.img" -b "$work/sbase" --no-stack lvm 2>/dev/null
+s2list=$(listing "$work/st2.img")
+check "--no-stack lvm: no lvm" lacks "$s2list" '/lvm$|dm-thin-pool\.ko|lvm\.conf'
+check "--no-stack lvm: md still in" has "$s2list" 'sbin/mdadm$'
+"$gen" -o "$work/st3.img" -b "$work/sbase" --no-stack md,lvm --stack btrfs 2>/dev/null
+s3list=$(listing "$work/st3.img")
+check "--no-stack md,lvm: neither" lacks "$s3list" 'mdadm|/lvm$|md-mod\.ko|dm-mod\.ko'
+check "--stack btrfs needs no tool: btrfs module" has "$s3list" '/btrfs\.ko$'
+fails "--stack luks without cryptsetup in the tree" 2 \
+	"--stack luks: cryptsetup is not in .*install Debian's cryptsetup-bin package" \
+	-o "$work/st4.img" -b "$work/sbase" --stack luks
+check "--stack luks failing wrote nothing" none "$work/st4.img"
+fails "--stack md without mdadm" 2 "--stack md: mdadm is not in .*mdadm package" \
+	-o "$work/st5.img" -b "$work/base" --stack md
+fails "--stack with an unknown name" 1 "unknown stack 'zfs'" \
+	-o "$work/st6.img" -b "$work/sbase" --stack md,zfs
+copy_prog "$work/sbase" cryptsetup
+"$gen" -o "$work/st7.img" -b "$work/sbase" --stack luks 2>/dev/null
+s7list=$(listing "$work/st7.img")
+check "--stack luks: cryptsetup with libcryptsetup" has "$s7list" 'libcryptsetup\.so'
+for m in dm-crypt xts essiv aesni-intel algif_skcipher; do
+	check "--stack luks: $m" has "$s7list" "/$m\.ko$"
+done
 # The shutdown return (init/shutdown.c): lib/baton/shutdown.list names what the init copies to
 # /run/initramfs; on by default when a stack tool is in the image, --shutdown and --no-shutdown.
 shutdown_list() { zcat "$1" | cpio -i --quiet --to-stdout lib/baton/shutdown.list; }
-"$gen" -o "$work/sd0.img" -b "$work/base" -m virtio_blk 2>/dev/null
+mkdir -p "$work/sdbase/lib"
+ln -s "$KERNEL_TREE/lib/modules" "$work/sdbase/lib/modules"
+"$gen" -o "$work/sd0.img" -b "$work/sdbase" -m virtio_blk 2>/dev/null
 check "no stack tool: no shutdown list" lacks "$(listing "$work/sd0.img")" 'shutdown\.list$'
-"$gen" -o "$work/sd1.img" -b "$work/base" -m virtio_blk --shutdown 2>"$work/sd1.log"
+"$gen" -o "$work/sd1.img" -b "$work/sdbase" -m virtio_blk --shutdown 2>"$work/sd1.log"
 check "--shutdown: a list with no path (the init only)" same \
 	"$(shutdown_list "$work/sd1.img" | grep -c '^/')" 0
 check "--shutdown: said in the summary" grep -q 'shutdown return (0 files)' "$work/sd1.log"
-mkdir -p "$work/base/sbin"
-cp "$(command -v mdadm)" "$work/base/sbin/mdadm"
+mkdir -p "$work/sdbase/sbin"
+cp "$(command -v mdadm)" "$work/sdbase/sbin/mdadm"
 while read -r lib; do
-	mkdir -p "$work/base$(dirname "$lib")"
-	cp -L "$lib" "$work/base$lib"
+	mkdir -p "$work/sdbase$(dirname "$lib")"
+	cp -L "$lib" "$work/sdbase$lib"
 done < <(ldd "$(command -v mdadm)" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p')
-"$gen" -o "$work/sd2.img" -b "$work/base" -m virtio_blk --binary /sbin/mdadm 2>/dev/null
+"$gen" -o "$work/sd2.img" -b "$work/sdbase" -m virtio_blk --binary /sbin/mdadm 2>/dev/null
 sd2=$(shutdown_list "$work/sd2.img")
 check "mdadm in the image: listed by default" has "$sd2" '^/sbin/mdadm$'
 check "mdadm's libc listed" has "$sd2" '/libc\.so\.6$'
@@ -287,7 +343,7 @@ while read -r p; do
 	grep -qxF -- "${p#/}" <<<"$sd2_list" || sd2_missing=$((sd2_missing + 1))
 done < <(grep '^/' <<<"$sd2")
 check "every listed path is in the image" same "$sd2_missing" 0
-"$gen" -o "$work/sd3.img" -b "$work/base" -m virtio_blk --binary /sbin/mdadm --no-shutdown 2>/dev/null
+"$gen" -o "$work/sd3.img" -b "$work/sdbase" -m virtio_blk --binary /sbin/mdadm --no-shutdown 2>/dev/null
 check "--no-shutdown: no list even with mdadm" lacks "$(listing "$work/sd3.img")" 'shutdown\.list$'
 
 printf 'generator: %d passed, %d failed\n' "$passed" "$failed"

@@ -175,6 +175,32 @@ static void test_stages_and_failure(void)
 	CHECK_STR(stage_name(STAGE_NONE), "none");
 }
 
+/* The storage stack keys: dracut's names and old spellings, lists that add up, defaults. */
+static void test_stacks(void)
+{
+	CHECK_INT(parse("root=UUID=x"), 0);
+	CHECK_INT(params.md, 1);
+	CHECK_INT(params.lvm, 1);
+	CHECK_INT(params.auto_assemble, -1);
+	CHECK_INT(params.retry_sec, CMDLINE_DEFAULT_RETRY_SEC);
+	CHECK_STR(params.md_uuids, "");
+	CHECK_INT(parse("rd.md=0 rd.lvm=0 rd.retry=5 rd.auto"), 0);
+	CHECK_INT(params.md, 0);
+	CHECK_INT(params.lvm, 0);
+	CHECK_INT(params.retry_sec, 5);
+	CHECK_INT(params.auto_assemble, 1);
+	CHECK_INT(parse("rd.auto=0 rd.md.uuid=a:b rd_MD_UUID=c-d rd.md.uuid=e"), 0);
+	CHECK_INT(params.auto_assemble, 0);
+	CHECK_STR(params.md_uuids, "a:b,c-d,e");
+	CHECK_INT(parse("rd.lvm.vg=vg0 rd_LVM_VG=vg1 rd.lvm.lv=vg0/root rd_LVM_LV=vg1/usr"), 0);
+	CHECK_STR(params.lvm_vgs, "vg0,vg1");
+	CHECK_STR(params.lvm_lvs, "vg0/root,vg1/usr");
+	CHECK_INT(parse("rd.retry=soon"), -EINVAL);
+	CHECK_INT(params.retry_sec, CMDLINE_DEFAULT_RETRY_SEC);
+	CHECK_INT(parse("rd.md=maybe"), -EINVAL);
+	CHECK_INT(params.md, 1);
+}
+
 /*
  * x86's COMMAND_LINE_SIZE is 2048, but other architectures allow more and bootconfig puts its
  * "kernel" keys in front of the boot loader's line: /proc/cmdline has no fixed limit.
@@ -538,6 +564,7 @@ static void test_free(void)
 
 const struct unit_case cmdline_cases[] = {
     {"defaults", test_defaults},
+    {"stacks", test_stacks},
     {"strings", test_strings},
     {"ro_rw", test_ro_rw},
     {"waiting", test_waiting},
