@@ -16,8 +16,18 @@
 /* The name of the init program looked for next to the mkinitramfs executable. */
 #define OPTIONS_DEFAULT_INIT "init"
 
+/* The installed init (make install, the .deb). */
+#ifndef OPTIONS_INSTALLED_INIT
+#define OPTIONS_INSTALLED_INIT "/usr/lib/baton/init"
+#endif
+
 /* Where staging directories go when $TMPDIR is unset. */
 #define OPTIONS_DEFAULT_TMPDIR "/tmp"
+
+/* --host-only: no, yes (generic in a chroot or container), force (whatever runs). */
+#define OPTIONS_HOST_ONLY_NO 0
+#define OPTIONS_HOST_ONLY_YES 1
+#define OPTIONS_HOST_ONLY_FORCE 2
 
 /* A growable list of option values (--binary, --hook), in the order given. */
 struct options_list {
@@ -41,7 +51,11 @@ struct options {
 	bool shell;		      /* busybox in the image: --shell, or implied by shell hooks */
 	bool shell_requested;	      /* --shell itself: a rescue shell is allowed */
 	bool plymouth;
-	mode_t mode; /* --mode */
+	mode_t mode;		  /* --mode */
+	int host_only;		  /* --host-only: OPTIONS_HOST_ONLY_* */
+	bool explain;		  /* --explain: why each host-only module is there */
+	struct options_list omit; /* --omit-modules, comma lists as given */
+	bool no_microcode;	  /* --no-microcode: no early microcode archive */
 };
 
 /*
@@ -50,10 +64,14 @@ struct options {
  */
 int options_parse(int argc, char **argv, struct options *o);
 
+/* The long options table (ends with a zeroed entry), for the configuration files' keys. */
+struct option;
+const struct option *options_table(void);
+
 /* Appends a copy of value to l. Returns 0 or -ENOMEM. */
 int options_list_push(struct options_list *l, const char *value);
 
-/* The default --init: the file OPTIONS_DEFAULT_INIT in the directory of /proc/self/exe. */
+/* The default --init: beside the program in a build tree, else the installed one. */
 int options_default_init(char *buf);
 
 /* Frees what options_parse() and options_list_push() allocated. */
