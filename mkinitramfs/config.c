@@ -48,8 +48,8 @@ static const struct {
 };
 
 /* Options that make no sense in a file: they act on the run itself. */
-static const char *const config_refused[] = {"help", "version", "confdir", "no-config", "list",
-					     "long"};
+static const char *const config_refused[] = {"help",	  "version", "confdir",
+					     "no-config", "list",    "long"};
 
 static struct config_state config_global;
 static char **config_argv_out;
@@ -390,8 +390,7 @@ static void config_drop_given(struct config_state *st, int argc, char **argv,
 	}
 }
 
-int config_expand(int argc, char **argv, const struct option *opts, int *ret_argc,
-		  char ***ret_argv)
+int config_expand(int argc, char **argv, const struct option *opts, int *ret_argc, char ***ret_argv)
 {
 	struct config_state *st = &config_global;
 	const char *dir;

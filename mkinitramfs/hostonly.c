@@ -79,8 +79,7 @@ static int hostonly_add_alias(struct hostonly_walk *w, const char *alias, const 
 
 	if (!w->ctx || kmod_module_new_from_lookup(w->ctx, alias, &list) < 0)
 		return 0;
-	kmod_list_foreach(l, list)
-	{
+	kmod_list_foreach (l, list) {
 		struct kmod_module *m = kmod_module_get_module(l);
 
 		if (r >= 0)
@@ -114,7 +113,8 @@ static int hostonly_walk_up(struct hostonly_walk *w, const char *dir, const char
 
 	if (util_pathf(path, "%s", dir) < 0)
 		return 0;
-	while (r >= 0 && strncmp(path, HOSTONLY_SYS_DEVICES "/", strlen(HOSTONLY_SYS_DEVICES) + 1) == 0) {
+	while (r >= 0 &&
+	       strncmp(path, HOSTONLY_SYS_DEVICES "/", strlen(HOSTONLY_SYS_DEVICES) + 1) == 0) {
 		char file[PATH_MAX], *slash;
 		ssize_t n;
 

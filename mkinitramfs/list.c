@@ -45,12 +45,24 @@ static void list_mode_string(unsigned long mode, char out[11])
 	char type = '-';
 
 	switch (mode & S_IFMT) {
-	case S_IFDIR: type = 'd'; break;
-	case S_IFLNK: type = 'l'; break;
-	case S_IFCHR: type = 'c'; break;
-	case S_IFBLK: type = 'b'; break;
-	case S_IFIFO: type = 'p'; break;
-	case S_IFSOCK: type = 's'; break;
+	case S_IFDIR:
+		type = 'd';
+		break;
+	case S_IFLNK:
+		type = 'l';
+		break;
+	case S_IFCHR:
+		type = 'c';
+		break;
+	case S_IFBLK:
+		type = 'b';
+		break;
+	case S_IFIFO:
+		type = 'p';
+		break;
+	case S_IFSOCK:
+		type = 's';
+		break;
 	}
 	out[0] = type;
 	for (int i = 0; i < 9; i++)
@@ -80,12 +92,14 @@ static long list_archive(const unsigned char *buf, size_t len, size_t *pos, stru
 		const char *name;
 		size_t data;
 
-		if (len - p < CPIO_HEADER_SIZE || memcmp(buf + p, LIST_NEWC_MAGIC, LIST_NEWC_MAGIC_LEN))
+		if (len - p < CPIO_HEADER_SIZE ||
+		    memcmp(buf + p, LIST_NEWC_MAGIC, LIST_NEWC_MAGIC_LEN))
 			return -EBADMSG;
 		mode = list_field(buf + p, LIST_FIELD_MODE);
 		size = list_field(buf + p, LIST_FIELD_FILESIZE);
 		namesize = list_field(buf + p, LIST_FIELD_NAMESIZE);
-		if (namesize == 0 || namesize > CPIO_NAME_MAX || len - p - CPIO_HEADER_SIZE < namesize)
+		if (namesize == 0 || namesize > CPIO_NAME_MAX ||
+		    len - p - CPIO_HEADER_SIZE < namesize)
 			return -EBADMSG;
 		name = (const char *)buf + p + CPIO_HEADER_SIZE;
 		if (name[namesize - 1] != '\0')
@@ -111,7 +125,8 @@ static long list_archive(const unsigned char *buf, size_t len, size_t *pos, stru
 		} else {
 			printf("%s\n", name);
 		}
-		if (S_ISREG(mode) && strlen(name) > 3 && strcmp(name + strlen(name) - 3, ".ko") == 0) {
+		if (S_ISREG(mode) && strlen(name) > 3 &&
+		    strcmp(name + strlen(name) - 3, ".ko") == 0) {
 			lo->modules++;
 			lo->module_bytes += size;
 		}
@@ -180,7 +195,8 @@ static int list_image(const char *path, struct list_opts *lo)
 
 			r = list_gunzip(data + pos, len - pos, &inflated);
 			if (r < 0) {
-				log_error_errno(r, "%s: damaged gzip data at byte %zu: %m", path, pos);
+				log_error_errno(r, "%s: damaged gzip data at byte %zu: %m", path,
+						pos);
 				break;
 			}
 			pos = len;
@@ -194,9 +210,10 @@ static int list_image(const char *path, struct list_opts *lo)
 						 "main archive, gzip");
 			}
 		} else {
-			log_error("%s: byte %zu starts neither a cpio archive nor gzip data (0x%02x): "
-				  "not an initramfs image, or compressed in a way baton does not write",
-				  path, pos, data[pos]);
+			log_error(
+			    "%s: byte %zu starts neither a cpio archive nor gzip data (0x%02x): "
+			    "not an initramfs image, or compressed in a way baton does not write",
+			    path, pos, data[pos]);
 			r = -EINVAL;
 			break;
 		}
