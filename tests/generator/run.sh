@@ -261,5 +261,9 @@ hlist=$(listing "$work/h.img")
 check "a shell hook brings busybox" has "$hlist" '^bin/sh$'
 check "a shell hook does not allow the unknown-cmdline shell" lacks "$hlist" 'shell-allowed'
 
+# Configuration, --list, microcode, install and the .deb (issue 11).
+# shellcheck source=tests/generator/distro.sh
+. "$(dirname "$0")/distro.sh"
+
 printf 'generator: %d passed, %d failed\n' "$passed" "$failed"
 ((failed == 0))
