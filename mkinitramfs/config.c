@@ -165,18 +165,23 @@ static int config_line(struct config_state *st, const char *where, char *line,
 	bool append = false;
 	int r;
 
+	size_t op;
+
 	while (isalnum((unsigned char)line[klen]) || line[klen] == '_' || line[klen] == '-')
 		klen++;
+	/* Blanks around the '=' are accepted (dracut.conf and initramfs.conf have none). */
+	for (op = klen; line[op] == ' ' || line[op] == '\t'; op++)
+		;
 	if (klen == 0 || klen >= sizeof(key) ||
-	    !(line[klen] == '=' || (line[klen] == '+' && line[klen + 1] == '='))) {
+	    !(line[op] == '=' || (line[op] == '+' && line[op + 1] == '='))) {
 		snprintf(err, errlen, "%s: expected KEY=VALUE, found '%.60s'", where, line);
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < klen; i++)
 		key[i] = line[i] == '_' ? '-' : (char)tolower((unsigned char)line[i]);
 	key[klen] = '\0';
-	append = line[klen] == '+';
-	value = line + klen + (append ? 2 : 1);
+	append = line[op] == '+';
+	value = line + op + (append ? 2 : 1);
 	opt = config_find(opts, key);
 	if (!opt) {
 		snprintf(err, errlen,

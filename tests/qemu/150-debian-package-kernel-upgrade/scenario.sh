@@ -52,12 +52,13 @@ fetch_debs() {
 }
 
 # in_tree CMD...: CMD chrooted into the work tree with its own /proc, in a private mount
-# namespace, so nothing stays mounted whatever happens.
+# namespace, so nothing stays mounted whatever happens, and the environment a root shell has
+# there (none of the tests' BATON_* variables).
 in_tree() {
 	# shellcheck disable=SC2016 # expanded by the inner bash
 	unshare -m --propagation private -- bash -c \
 		'mount -t proc proc "$1/proc" && shift && exec chroot "$@"' _ "$WORK/tree" \
-		"$WORK/tree" "$@"
+		"$WORK/tree" env -i HOME=/root LANG=C.UTF-8 PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
 }
 
 base_tree=$("$here/../mkdebian.sh" --tree)
@@ -157,6 +158,8 @@ cp "$WORK/tree$img" generic.img
 VMLINUZ=$WORK/tree/boot/vmlinuz-$KVER
 attach disk.img
 boot --initrd generic.img --mem 1024 --timeout "$DEBIAN_BOOT_TIMEOUT" "root=UUID=$uuid" ro
+# systemd's status lines end in an erase-line sequence that lands before the guest's first line.
+sed -i 's/\x1b\[K//g' console.log
 expect '] baton: starting /sbin/init$'
 expect '^BATON-PKG: is-system-running=(running|degraded)$' "systemd finished booting"
 expect '^BATON-PKG: multi-user.target=active$'
@@ -183,6 +186,7 @@ if [[ -s hostonly.img ]]; then
 	note "images: generic $(stat -c %s generic.img) bytes, host-only $(stat -c %s hostonly.img) bytes"
 	_booted=0 # a second boot of the same disk, with its own console log
 	boot --initrd hostonly.img --mem 1024 --timeout "$DEBIAN_BOOT_TIMEOUT" "root=UUID=$uuid" ro
+	sed -i 's/\x1b\[K//g' console.log
 	expect '] baton: starting /sbin/init$'
 	expect '^BATON-PKG: is-system-running=(running|degraded)$' "host-only: systemd finished booting"
 	expect '^BATON-PKG: multi-user.target=active$'
