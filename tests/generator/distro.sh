@@ -20,20 +20,20 @@ printf 'compress=gzip\n' >"$conf/conf.d/05-first.conf"
 printf "COMPRESS='none'\n" >"$conf/conf.d/20-last.conf"
 printf 'compress=gzip\n' >"$conf/conf.d/README"     # not *.conf: never read
 printf 'compress=gzip\n' >"$conf/conf.d/.hidden.conf" # hidden: never read
-"$gen" --confdir "$conf" -o "$work/c1.img" -b "$work/base" 2>"$work/c1.log"
+"$gen" --confdir "$conf" -o "$work/c1.img" -b "$work/base" 2>"$work/c1.log" || true
 check "conf: main file, then conf.d in name order" same "$(head -c 6 "$work/c1.img")" 070701
 check "conf: KEY+= adds to the list" same "$(cpio -i --quiet --to-stdout lib/baton/modules.load \
 	<"$work/c1.img")" "$(printf 'virtio_blk\next4')"
 printf 'add_drivers="xfs"\n' >"$conf/conf.d/30-replace.conf"
-"$gen" --confdir "$conf" -o "$work/c2.img" -b "$work/base" --compress=gzip 2>/dev/null
+"$gen" --confdir "$conf" -o "$work/c2.img" -b "$work/base" --compress=gzip 2>/dev/null || true
 check "conf: the command line overrides a file (--compress)" same "$(head -c 2 "$work/c2.img" |
 	od -An -tx1 | tr -d ' ')" 1f8b
 check "conf: a later KEY= replaces the list (dracut's add_drivers)" \
 	same "$(modules_load "$work/c2.img")" xfs
-"$gen" --confdir "$conf" -o "$work/c3.img" -b "$work/base" -m ext4 --compress=gzip 2>/dev/null
+"$gen" --confdir "$conf" -o "$work/c3.img" -b "$work/base" -m ext4 --compress=gzip 2>/dev/null || true
 check "conf: -m on the command line replaces the files' modules" \
 	same "$(modules_load "$work/c3.img")" ext4
-"$gen" --confdir "$conf" --no-config -o "$work/c4.img" -b "$work/base" 2>/dev/null
+"$gen" --confdir "$conf" --no-config -o "$work/c4.img" -b "$work/base" 2>/dev/null || true
 check "conf: --no-config reads nothing (generic set, gzip)" has "$(listing "$work/c4.img")" '/nvme\.ko$'
 rm "$conf/conf.d/30-replace.conf"
 
@@ -66,14 +66,14 @@ fails "conf: --confdir that does not exist" 1 "--confdir $work/nope: no such dir
 	--confdir "$work/nope" -o "$work/x.img" -b "$work/base"
 # Every key the installed file shows (commented out) is one the generator accepts.
 sed -n 's/^#\([a-z_]*\)=\(.*\)$/\1=\2/p' "$BATON_TOP/distro/mkinitramfs.conf" >"$bad/mkinitramfs.conf"
-"$gen" --confdir "$bad" -o "$work/x.img" -b "$work/base" 2>"$work/shipped.log"
+"$gen" --confdir "$bad" -o "$work/x.img" -b "$work/base" 2>"$work/shipped.log" || true
 check "conf: every key of the shipped mkinitramfs.conf is accepted" test -s "$work/x.img"
 rm -f "$work/x.img"
 
 # --- --list and --list --long ---
-"$gen" --list "$work/a.img" >"$work/a.list"
+"$gen" --list "$work/a.img" >"$work/a.list" || true
 check "--list: the same names as cpio -t" same "$(cat "$work/a.list")" "$(listing "$work/a.img")"
-"$gen" --list --long "$work/a.img" >"$work/a.long"
+"$gen" --list --long "$work/a.img" >"$work/a.long" || true
 check "--list --long: mode and size of /init" grep -qE "^-rwxr-xr-x +$(stat -c %s "$BATON_BUILD/init") init$" \
 	"$work/a.long"
 check "--list --long: symlinks with targets" grep -qE '^lrwxrwxrwx +[0-9]+ sbin/modprobe -> ' "$work/a.long"
@@ -91,30 +91,30 @@ ln -s "$KERNEL_TREE/lib/modules" "$mc/lib/modules"
 printf 'INTEL-06-55-04' >"$mc/lib/firmware/intel-ucode/06-55-04"
 printf 'INTEL-06-8e-09' >"$mc/lib/firmware/intel-ucode/06-8e-09"
 printf 'AMD-FAM17' >"$mc/lib/firmware/amd-ucode/microcode_amd_fam17h.bin"
-"$gen" -o "$work/mc1.img" -b "$mc" -m virtio_blk 2>/dev/null
-SOURCE_DATE_EPOCH=0 "$gen" -o "$work/mc2.img" -b "$mc" -m virtio_blk 2>/dev/null
+"$gen" -o "$work/mc1.img" -b "$mc" -m virtio_blk 2>/dev/null || true
+SOURCE_DATE_EPOCH=0 "$gen" -o "$work/mc2.img" -b "$mc" -m virtio_blk 2>/dev/null || true
 check "microcode: the image starts with an uncompressed newc archive" \
 	same "$(head -c 6 "$work/mc1.img")" 070701
-early=$(cpio -t --quiet <"$work/mc1.img" 2>/dev/null)
+early=$(cpio -t --quiet <"$work/mc1.img" 2>/dev/null || true)
 check "microcode: kernel/x86/microcode/GenuineIntel.bin" has "$early" '^kernel/x86/microcode/GenuineIntel\.bin$'
 check "microcode: kernel/x86/microcode/AuthenticAMD.bin" has "$early" '^kernel/x86/microcode/AuthenticAMD\.bin$'
 check "microcode: nothing else in the early archive" same "$(grep -vc '^kernel' <<<"$early")" 0
 check "microcode: Intel files concatenated in name order" same "$(cpio -i --quiet --to-stdout \
 	kernel/x86/microcode/GenuineIntel.bin <"$work/mc1.img")" 'INTEL-06-55-04INTEL-06-8e-09'
 # The main archive follows at a 512-byte boundary (cpio_write pads to CPIO_BLOCK).
-gz_at=$(LC_ALL=C grep -obUaP '\x1f\x8b\x08' "$work/mc1.img" | head -n 1 | cut -d: -f1)
+gz_at=$(LC_ALL=C grep -obUaP '\x1f\x8b\x08' "$work/mc1.img" | head -n 1 | cut -d: -f1 || true)
 check "microcode: gzip of the main archive follows, block aligned" test "$((${gz_at:-1} % 512))" = 0
 check "microcode: the main archive has /init" has "$(tail -c +"$((${gz_at:-0} + 1))" "$work/mc1.img" |
 	zcat | cpio -t --quiet)" '^init$'
 check "microcode: reproducible" cmp -s "$work/mc1.img" "$work/mc2.img"
 check "microcode: --list shows both archives" same "$("$gen" --list "$work/mc1.img" | grep -c \
 	-e '^kernel/x86/microcode/GenuineIntel.bin$' -e '^init$')" 2
-"$gen" -o "$work/mc3.img" -b "$mc" -m virtio_blk --no-microcode 2>/dev/null
+"$gen" -o "$work/mc3.img" -b "$mc" -m virtio_blk --no-microcode 2>/dev/null || true
 check "microcode: --no-microcode leaves it out" same "$(head -c 2 "$work/mc3.img" | od -An -tx1 |
 	tr -d ' ')" 1f8b
 
 # --- --host-only where the running system is not the target ---
-"$gen" -o "$work/ho.img" -b "$work/base" --host-only 2>"$work/ho.log"
+"$gen" -o "$work/ho.img" -b "$work/base" --host-only 2>"$work/ho.log" || true
 check "host-only with -b: says the running system is not the target" \
 	grep -q "host-only: -b names another tree.*building a generic image" "$work/ho.log"
 check "host-only with -b: the generic set" has "$(listing "$work/ho.img")" '/nvme\.ko$'
@@ -122,8 +122,8 @@ for m in usb_storage uas xhci_pci usbhid hid_generic mmc_block sdhci_pci hv_stor
 	xen_blkfront vmw_pvscsi megaraid_sas mpt3sas; do
 	check "generic set: $m" has "$(listing "$work/ho.img")" "/${m//_/[-_]}\.ko$"
 done
-"$gen" -o "$work/om.img" -b "$work/base" --omit-modules=xfs,btrfs 2>/dev/null
-check "--omit-modules leaves generic modules out" lacks "$(listing "$work/om.img")" '/(xfs|btrfs)\.ko$'
+"$gen" -o "$work/om.img" -b "$work/base" --omit-modules=xfs,btrfs 2>/dev/null || true
+check "--omit-modules leaves generic modules out, keeps the rest" same "$(listing "$work/om.img" 2>/dev/null | grep -cE '/(xfs|btrfs|nvme)\.ko$' || true)" 1
 
 # --- make install: the installed generator finds the installed init, never /usr/sbin/init ---
 inst=$work/inst
@@ -139,7 +139,7 @@ done
 printf '#!/bin/sh\n' >"$inst/usr/sbin/init" # what /usr/sbin/init is on a system: not ours
 chmod 755 "$inst/usr/sbin/init"
 "$inst/usr/sbin/baton-mkinitramfs" --no-config -o "$work/inst.img" -b "$work/base" -m virtio_blk \
-	2>"$work/inst.log"
+	2>"$work/inst.log" || true
 check "install: packs the installed init" same "$(zcat "$work/inst.img" |
 	cpio -i --quiet --to-stdout init | sha256sum)" "$(sha256sum <"$inst/usr/lib/baton/init")"
 check "install: finds the stock hooks" "$inst/usr/sbin/baton-mkinitramfs" --no-config \
