@@ -155,6 +155,26 @@ UPDATE_BATON_BOOTDIR=$boot UPDATE_BATON_GENERATOR=false "$inst/usr/sbin/update-b
 check "update-baton: a failed generation exits 1" same "$rc" 1
 check "update-baton: and keeps the image" same "$(cat "$boot/initrd.img-$KVER")" 'old image'
 check "update-baton: and says what to fix" grep -q "run: update-baton -u -k $KVER" "$work/ub.log"
+# The running kernel's image is kept once as .bak before it is regenerated (a stand-in
+# generator writes "new": the real one cannot build for the host's kernel, which has no tree).
+running=$(uname -r)
+printf '#!/bin/sh\nwhile [ $# -gt 0 ]; do [ "$1" = -o ] && printf new >"$2"; shift; done\n' \
+	>"$work/fakegen"
+chmod 755 "$work/fakegen"
+printf 'first' >"$boot/initrd.img-$running"
+for round in 1 2; do
+	UPDATE_BATON_BOOTDIR=$boot UPDATE_BATON_GENERATOR=$work/fakegen \
+		"$inst/usr/sbin/update-baton" -u -k "$running" 2>/dev/null || true
+	if [[ $round == 1 ]]; then
+		check "update-baton: the running kernel's image kept as .bak" \
+			same "$(cat "$boot/initrd.img-$running.bak" 2>/dev/null)" first
+	fi
+done
+check "update-baton: one .bak, the image it replaced last" same "$(cat "$boot/initrd.img-$running.bak" \
+	2>/dev/null)" new
+check "update-baton: the new image in place" same "$(cat "$boot/initrd.img-$running")" new
+UPDATE_BATON_BOOTDIR=$boot "$inst/usr/sbin/update-baton" -d -k "$running" 2>/dev/null
+check "update-baton -d removes the image and its .bak" none "$boot/initrd.img-$running"*
 UPDATE_BATON_BOOTDIR=$boot "$inst/usr/sbin/update-baton" -d -k "$KVER" 2>/dev/null
 check "update-baton -d removes the image" none "$boot/initrd.img-$KVER"
 
