@@ -26,6 +26,7 @@ install: all
 	install -Dm644 doc/baton.7 $(DESTDIR)$(PREFIX)/share/man/man7/baton.7
 	install -Dm644 doc/baton-hooks.7 $(DESTDIR)$(PREFIX)/share/man/man7/baton-hooks.7
 	install -Dm644 doc/mkinitramfs.8 $(DESTDIR)$(PREFIX)/share/man/man8/baton-mkinitramfs.8
+	install -Dm644 doc/update-baton.8 $(DESTDIR)$(PREFIX)/share/man/man8/update-baton.8
 
 deb: all
 	distro/mkdeb.sh $(BUILD)

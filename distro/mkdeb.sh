@@ -35,11 +35,21 @@ make -s install DESTDIR="$top/$stage" PREFIX=/usr SYSCONFDIR=/etc >/dev/null
 strip --strip-unneeded --remove-section=.comment --remove-section=.note \
 	"$stage/usr/sbin/baton-mkinitramfs"
 gzip -9n "$stage"/usr/share/man/man*/*
-install -d "$stage/usr/share/doc/baton"
+install -d "$stage/usr/share/doc/baton" "$stage/usr/share/lintian/overrides"
+epoch=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
+maintainer=$(git log -1 --format='%an <%ae>' 2>/dev/null || echo 'baton <baton@example.org>')
 {
 	printf 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n'
-	printf 'Upstream-Name: baton\n\nFiles: *\nCopyright: the baton authors\nLicense: MIT\n'
+	printf 'Upstream-Name: baton\n\nFiles: *\nCopyright: %s the baton authors\nLicense: MIT\n' \
+		"$(date -u -d "@$epoch" +%Y)"
 } >"$stage/usr/share/doc/baton/copyright"
+# A native package's changelog: this build's one entry.
+printf 'baton (%s) unstable; urgency=medium\n\n  * Built from %s.\n\n -- %s  %s\n' "$ver" \
+	"$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" "$maintainer" \
+	"$(date -u -R -d "@$epoch")" | gzip -9n >"$stage/usr/share/doc/baton/changelog.gz"
+# The init must be static: the kernel runs it before any library exists.
+printf 'baton: statically-linked-binary [usr/lib/baton/init]\n' \
+	>"$stage/usr/share/lintian/overrides/baton"
 
 # Shared libraries of the generator, as Debian's own packages compute them.
 mkdir -p "$build/deb-shlibs/debian"
@@ -54,7 +64,7 @@ cat >"$stage/DEBIAN/control" <<CONTROL
 Package: baton
 Version: $ver
 Architecture: $arch
-Maintainer: baton developers <baton@localhost>
+Maintainer: $maintainer
 Installed-Size: $size
 Depends: $deps, kmod
 Recommends: busybox-static
@@ -82,8 +92,7 @@ POSTINST
 chmod 755 "$stage/DEBIAN/postinst"
 (cd "$stage" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z |
 	xargs -0 md5sum) >"$stage/DEBIAN/md5sums"
-SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)} \
-	dpkg-deb --root-owner-group -Zxz --build "$stage" "$out" >/dev/null
+SOURCE_DATE_EPOCH=$epoch dpkg-deb --root-owner-group -Zxz --build "$stage" "$out" >/dev/null
 rm -f "$build"/baton_*.deb.old
 find "$build" -maxdepth 1 -name 'baton_*.deb' ! -path "$out" -delete
 printf '%s\n' "$out"

@@ -29,6 +29,8 @@ test_packages=(
 	xfsprogs btrfs-progs dosfstools plymouth plymouth-themes debootstrap
 	# Generator tests: a signal delivered at the rename of the image.
 	strace
+	# make deb (dpkg-shlibdeps) and its check.
+	dpkg-dev lintian
 	# Fuzzing and the linters used by the checks.
 	clang shellcheck clang-format
 )

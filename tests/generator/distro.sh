@@ -199,6 +199,11 @@ if [[ -f $debfile ]]; then
 	done
 	check "deb: no usr/sbin/mkinitramfs" lacks "$contents" ' \./usr/sbin/mkinitramfs$'
 	check "deb: files owned by root" lacks "$contents" '^[^ ]+ [^r][^ ]*/'
+	check "deb: holds update-baton(8)" has "$contents" ' \./usr/share/man/man8/update-baton\.8\.gz$'
+	# Errors and warnings only (lintian refuses nothing as root, it only warns about it).
+	lint=$(lintian "$debfile" 2>&1 | grep -E '^[EW]: ' || true)
+	check "deb: lintian finds no error or warning" same "$lint" ""
+	[[ -z $lint ]] || printf '%s\n' "$lint"
 else
 	bad "make deb printed no .deb ($debfile)"
 fi
