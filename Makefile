@@ -130,3 +130,4 @@ clean:
 	rm -rf $(BUILD)
 
 include tests/fuzz/fuzz.mk
+include distro/distro.mk

@@ -13,12 +13,16 @@
 #include "busybox.h"
 #include "closure.h"
 #include "compress.h"
+#include "config.h"
 #include "cpio.h"
 #include "hookdirs.h"
+#include "hostonly.h"
 #include "image.h"
 #include "kernel.h"
+#include "list.h"
 #include "log.h"
 #include "macro.h"
+#include "microcode.h"
 #include "monotime.h"
 #include "modstage.h"
 #include "options.h"
@@ -33,11 +37,57 @@
  * common virtual (virtio, QEMU's AHCI/NVMe) and physical (SATA, NVMe) storage. vfat mounts
  * need their codepage and charset tables (Debian: codepage 437, iocharset ascii, utf8), which
  * the kernel would otherwise request through a modprobe the image does not have.
+ * The second half covers what Debian's cloud and desktop installs boot from: USB disks (and
+ * their host controllers) and USB/HID keyboards for a passphrase, MMC/SD cards, Hyper-V,
+ * Xen and VMware disks, and common RAID/HBA controllers (LSI/Broadcom, Adaptec, HP Smart
+ * Array); mkinitramfs(8) lists them. A name the kernel builds in is skipped quietly.
  */
 static const char *const main_generic_modules[] = {
-    "virtio_blk", "virtio_scsi", "virtio_pci", "nvme",	    "ahci",	 "sd_mod",   "ext4",
-    "xfs",	  "btrfs",	 "vfat",       "nls_cp437", "nls_ascii", "nls_utf8", "squashfs",
-    "erofs",	  "overlay",	 "dm_mod",     "dm_verity", "virtiofs",	 "9p",	     "9pnet_virtio",
+    "virtio_blk",
+    "virtio_scsi",
+    "virtio_pci",
+    "nvme",
+    "ahci",
+    "sd_mod",
+    "ext4",
+    "xfs",
+    "btrfs",
+    "vfat",
+    "nls_cp437",
+    "nls_ascii",
+    "nls_utf8",
+    /* what Debian's cloud and desktop installs boot from */
+    "usb_storage",
+    "uas",
+    "xhci_pci",
+    "ehci_pci",
+    "ohci_pci",
+    "uhci_hcd",
+    "usbhid",
+    "hid_generic",
+    "atkbd",
+    "i8042",
+    "mmc_block",
+    "sdhci_pci",
+    "sdhci_acpi",
+    "hv_storvsc",
+    "hv_vmbus",
+    "xen_blkfront",
+    "vmw_pvscsi",
+    "megaraid_sas",
+    "mpt3sas",
+    "aacraid",
+    "hpsa",
+    "smartpqi",
+    /* read-only image roots, overlays, dm-verity, and VM shares */
+    "squashfs",
+    "erofs",
+    "overlay",
+    "dm_mod",
+    "dm_verity",
+    "virtiofs",
+    "9p",
+    "9pnet_virtio",
 };
 
 /* The stock hook --plymouth adds (hooks/plymouth in baton's tree). */
@@ -60,27 +110,69 @@ static void main_size(char *buf, size_t size, size_t bytes)
 		snprintf(buf, size, "%.1f KiB", (double)bytes / 1024.0);
 }
 
-/* Adds the -m modules, or the generic set without -m, with what they need. */
+/* Whether --omit-modules names name (its values are comma lists). */
+static bool main_omitted(const struct options *o, const char *name)
+{
+	for (size_t i = 0; i < o->omit.count; i++) {
+		for (const char *p = o->omit.v[i]; *p;) {
+			size_t len = strcspn(p, ",");
+
+			if (len == strlen(name) && strncmp(p, name, len) == 0)
+				return true;
+			p += len + (p[len] == ',');
+		}
+	}
+	return false;
+}
+
+/* A module a configuration file named that the kernel does not have: say which line. */
+static int main_blame(int r, const char *name, const struct kernel_source *src)
+{
+	const char *where = config_origin("modules", name);
+
+	if (r < 0 && where)
+		log_error("%s: module '%s' does not exist for kernel %s: remove it from that line",
+			  where, name, src->kver);
+	return r;
+}
+
+/* Adds the -m modules, or the host-only set, or the generic set, with what they need. */
 static int main_resolve(const struct options *o, struct closure *res)
 {
-	int r;
+	const struct kernel_source *src = closure_source(res);
+	struct hostonly_set host = {0};
+	int r = 0;
 
 	if (o->modules.count) {
 		log_debug("modules named with -m, with what they need:");
 		for (size_t i = 0; i < o->modules.count; i++) {
-			r = closure_add(res, o->modules.v[i], true);
+			r = main_blame(closure_add(res, o->modules.v[i], true), o->modules.v[i],
+				       src);
 			if (r < 0)
 				return r;
 		}
-	} else {
-		log_debug("no -m: the generic set, with what it needs:");
-		for (size_t i = 0; i < ARRAY_SIZE(main_generic_modules); i++) {
-			r = closure_add(res, main_generic_modules[i], false);
-			if (r < 0)
-				return r;
+		return 0;
+	}
+	if (o->host_only) {
+		r = hostonly_detect(src, o->host_only == OPTIONS_HOST_ONLY_FORCE, &host);
+		hostonly_explain(&host, o->explain);
+		for (size_t i = 0; r >= 0 && i < host.count; i++)
+			if (!main_omitted(o, host.names[i]))
+				r = closure_add(res, host.names[i], false);
+		if (r < 0 || host.count) {
+			hostonly_free(&host);
+			return r;
 		}
 	}
-	return stacks_add_modules(o, res);
+	log_debug("no -m: the generic set, with what it needs:");
+	for (size_t i = 0; i < ARRAY_SIZE(main_generic_modules); i++) {
+		if (main_omitted(o, main_generic_modules[i]))
+			continue;
+		r = closure_add(res, main_generic_modules[i], false);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 /* The one line a successful run prints; gz_len is 0 when the image is not compressed. */
@@ -171,6 +263,39 @@ static int main_check_extras(struct options *o, const struct kernel_source *src,
 	return 0;
 }
 
+/*
+ * Puts the early microcode archive in front of the image (in *gz when compressed, else in
+ * *buf), uncompressed and first, as the kernel's early loader expects.
+ */
+static int main_microcode(const struct options *o, const struct kernel_source *src,
+			  unsigned char **gz, size_t *gz_len, struct cpio_buf *buf)
+{
+	struct cpio_buf early = {0};
+	size_t files = 0;
+	int r;
+
+	if (o->no_microcode)
+		return 0;
+	r = microcode_build(src, o->host_only != OPTIONS_HOST_ONLY_NO, o->mtime, &early, &files);
+	if (r < 0 || !early.len)
+		return r;
+	log_debug("early microcode archive: %zu files, %zu bytes", files, early.len);
+	r = cpio_buf_sink(&early, *gz ? *gz : buf->data, *gz ? *gz_len : buf->len);
+	if (r < 0) {
+		cpio_buf_free(&early);
+		return log_error_errno(r, "out of memory");
+	}
+	if (*gz) {
+		free(*gz);
+		*gz = early.data;
+		*gz_len = early.len;
+	} else {
+		cpio_buf_free(buf);
+		*buf = early;
+	}
+	return 0;
+}
+
 /* Everything after validation: resolve, stage, archive, compress, write. */
 static int main_build(const struct options *o, const struct kernel_source *src,
 		      const struct plymouth_plan *plan, const char *workdir, long long start_ms,
@@ -242,6 +367,9 @@ static int main_build(const struct options *o, const struct kernel_source *src,
 	r = util_interrupted();
 	if (r < 0)
 		goto out;
+	r = main_microcode(o, src, &gz, &gz_len, &buf);
+	if (r < 0)
+		goto out;
 	r = output_write(o->output, gz ? gz : buf.data, gz ? gz_len : buf.len, o->mode,
 			 ret_written);
 	if (r < 0)
@@ -269,8 +397,8 @@ static int main_default_init(struct options *o)
 		    OPTIONS_DEFAULT_INIT);
 	if (access(o->init, F_OK) < 0) {
 		log_error(
-		    "no init program at %s (the default: '%s' next to mkinitramfs); build it with 'make', or pass --init PATH",
-		    o->init, OPTIONS_DEFAULT_INIT);
+		    "no init program at %s (the default: '%s' next to mkinitramfs in a build tree, else %s); build it with 'make', install baton, or pass --init PATH",
+		    o->init, OPTIONS_DEFAULT_INIT, OPTIONS_INSTALLED_INIT);
 		return -ENOENT;
 	}
 	return 0;
@@ -287,6 +415,11 @@ int main(int argc, char **argv)
 	bool written = false, existed;
 	int r, status, lock_fd = -1;
 
+	if (list_wanted(argc, argv))
+		return list_main(argc, argv);
+	status = OPTIONS_EXIT_USAGE;
+	if (config_expand(argc, argv, options_table(), &argc, &argv) < 0)
+		goto out;
 	status = options_parse(argc, argv, &o);
 	if (status != OPTIONS_EXIT_OK)
 		goto out;
@@ -352,5 +485,6 @@ int main(int argc, char **argv)
 			  existed ? "; the previous image is unchanged" : "");
 out:
 	options_free(&o);
+	config_free();
 	return status;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "image.h"
 #include "kernel.h"
 #include "log.h"
@@ -35,6 +36,11 @@ enum {
 	OPTIONS_OPT_NO_SHUTDOWN,
 	OPTIONS_OPT_STACK,
 	OPTIONS_OPT_NO_STACK,
+	OPTIONS_OPT_CONFIG,
+	OPTIONS_OPT_HOST_ONLY,
+	OPTIONS_OPT_EXPLAIN,
+	OPTIONS_OPT_OMIT,
+	OPTIONS_OPT_NO_MICROCODE,
 };
 
 static const char options_usage[] =
@@ -90,11 +96,22 @@ static void options_help(void)
 	    "                         (mdadm, lvm, cryptsetup, btrfs)\n"
 	    "      --no-stack=LIST    leave these stacks out even when BASEDIR has their tool\n"
 	    "      --init=PATH        the init program, a static ELF program for the kernel's\n"
-	    "                         architecture; default: '%s' next to mkinitramfs\n"
+	    "                         architecture; default: '%s' next to mkinitramfs in a\n"
+	    "                         build tree, else " OPTIONS_INSTALLED_INIT "\n"
 	    "      --compress=gzip|none  default gzip\n"
 	    "      --mode=OCTAL       the image's permissions, 0000 to 0777, whatever the\n"
 	    "                         umask or the replaced image's; default %04o (it may\n"
 	    "                         carry keys)\n"
+	    "      --host-only[=yes|no|force]  only the modules this running system needs for\n"
+	    "                         its root (generic in a chroot, a container or with -b,\n"
+	    "                         unless =force)\n"
+	    "      --explain          with --host-only: why each module is there\n"
+	    "      --omit-modules=LIST  leave these out of the generic or host-only set\n"
+	    "      --no-microcode     no early CPU microcode archive\n"
+	    "      --confdir=DIR      read DIR/mkinitramfs.conf and DIR/conf.d/*.conf (default\n"
+	    "                         /etc/baton): KEY=VALUE lines, KEY a long option\n"
+	    "      --no-config        read no configuration file\n"
+	    "      --list [--long] IMAGE  print what an image holds and exit\n"
 	    "  -v, --verbose          list the modules added and why\n"
 	    "  -h, --help             this help\n"
 	    "      --version          print the version\n"
@@ -114,10 +131,15 @@ __attribute__((format(printf, 1, 2))) static int options_usage_error(const char 
 	char msg[PATH_MAX];
 	va_list ap;
 
+	const char *where = config_where(optind - 1);
+
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	log_error("%s", msg);
+	if (where)
+		log_error("%s: %s", where, msg);
+	else
+		log_error("%s", msg);
 	fprintf(stderr, "%sTry 'mkinitramfs --help' for more information.\n", options_usage);
 	return OPTIONS_EXIT_USAGE;
 }
@@ -142,22 +164,35 @@ static int options_add_modules(struct options *o, const char *arg)
 	}
 }
 
-/* The default --init: the file "init" in the directory of /proc/self/exe. */
+/*
+ * The default --init: "init" beside a program named mkinitramfs (the build tree), else
+ * ../lib/baton/init from the program's directory (/usr/sbin/baton-mkinitramfs finds
+ * /usr/lib/baton/init under any PREFIX), else OPTIONS_INSTALLED_INIT. Never "init" beside an
+ * installed program: /usr/sbin/init is the system's own init.
+ */
 int options_default_init(char *buf)
 {
 	char exe[PATH_MAX];
+	const char *base;
 	ssize_t n;
 	char *slash;
+	int r;
 
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n < 0)
-		return -errno;
+		return util_pathf(buf, "%s", OPTIONS_INSTALLED_INIT);
 	exe[n] = '\0';
 	slash = strrchr(exe, '/');
 	if (!slash)
 		return -EINVAL;
 	*slash = '\0';
-	return util_pathf(buf, "%s/%s", exe, OPTIONS_DEFAULT_INIT);
+	base = slash + 1;
+	if (strcmp(base, "mkinitramfs") == 0)
+		return util_pathf(buf, "%s/%s", exe, OPTIONS_DEFAULT_INIT);
+	r = util_pathf(buf, "%s/../lib/baton/%s", exe, OPTIONS_DEFAULT_INIT);
+	if (r >= 0 && access(buf, F_OK) == 0)
+		return 0;
+	return util_pathf(buf, "%s", OPTIONS_INSTALLED_INIT);
 }
 
 /* SOURCE_DATE_EPOCH (reproducible-builds.org): decimal seconds, fitting the 32-bit field. */
@@ -196,33 +231,46 @@ static int options_parse_mode(const char *s, mode_t *ret)
 	return 0;
 }
 
+/* The long options; configuration files use the same names as keys (config.c). */
+static const struct option options_longopts[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"kver", required_argument, NULL, 'k'},
+    {"basedir", required_argument, NULL, 'b'},
+    {"modules", required_argument, NULL, 'm'},
+    {"init", required_argument, NULL, OPTIONS_OPT_INIT},
+    {"compress", required_argument, NULL, OPTIONS_OPT_COMPRESS},
+    {"binary", required_argument, NULL, OPTIONS_OPT_BINARY},
+    {"shell", no_argument, NULL, OPTIONS_OPT_SHELL},
+    {"hook", required_argument, NULL, OPTIONS_OPT_HOOK},
+    {"plymouth", no_argument, NULL, OPTIONS_OPT_PLYMOUTH},
+    {"mode", required_argument, NULL, OPTIONS_OPT_MODE},
+    {"shutdown", no_argument, NULL, OPTIONS_OPT_SHUTDOWN},
+    {"no-shutdown", no_argument, NULL, OPTIONS_OPT_NO_SHUTDOWN},
+    {"stack", required_argument, NULL, OPTIONS_OPT_STACK},
+    {"no-stack", required_argument, NULL, OPTIONS_OPT_NO_STACK},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPTIONS_OPT_VERSION},
+    {"confdir", required_argument, NULL, OPTIONS_OPT_CONFIG},
+    {"no-config", no_argument, NULL, OPTIONS_OPT_CONFIG},
+    {"host-only", optional_argument, NULL, OPTIONS_OPT_HOST_ONLY},
+    {"explain", no_argument, NULL, OPTIONS_OPT_EXPLAIN},
+    {"omit-modules", required_argument, NULL, OPTIONS_OPT_OMIT},
+    {"no-microcode", no_argument, NULL, OPTIONS_OPT_NO_MICROCODE},
+    {0},
+};
+
+const struct option *options_table(void)
+{
+	return options_longopts;
+}
+
 /*
  * Over 80 lines on purpose: getopt's loop with one short case per option, then the checks
  * that need every option seen; split up, the option table and its cases would drift apart.
  */
 int options_parse(int argc, char **argv, struct options *o)
 {
-	static const struct option longopts[] = {
-	    {"output", required_argument, NULL, 'o'},
-	    {"kver", required_argument, NULL, 'k'},
-	    {"basedir", required_argument, NULL, 'b'},
-	    {"modules", required_argument, NULL, 'm'},
-	    {"init", required_argument, NULL, OPTIONS_OPT_INIT},
-	    {"compress", required_argument, NULL, OPTIONS_OPT_COMPRESS},
-	    {"binary", required_argument, NULL, OPTIONS_OPT_BINARY},
-	    {"shell", no_argument, NULL, OPTIONS_OPT_SHELL},
-	    {"hook", required_argument, NULL, OPTIONS_OPT_HOOK},
-	    {"plymouth", no_argument, NULL, OPTIONS_OPT_PLYMOUTH},
-	    {"mode", required_argument, NULL, OPTIONS_OPT_MODE},
-	    {"shutdown", no_argument, NULL, OPTIONS_OPT_SHUTDOWN},
-	    {"no-shutdown", no_argument, NULL, OPTIONS_OPT_NO_SHUTDOWN},
-	    {"stack", required_argument, NULL, OPTIONS_OPT_STACK},
-	    {"no-stack", required_argument, NULL, OPTIONS_OPT_NO_STACK},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, OPTIONS_OPT_VERSION},
-	    {0},
-	};
 	const char *epoch;
 	int c, r;
 
@@ -230,7 +278,7 @@ int options_parse(int argc, char **argv, struct options *o)
 	o->compress = true;
 	o->mode = OPTIONS_DEFAULT_MODE;
 	opterr = 0; /* our messages, not getopt's */
-	while ((c = getopt_long(argc, argv, ":o:k:b:m:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:k:b:m:vh", options_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o->output = optarg;
@@ -300,6 +348,28 @@ int options_parse(int argc, char **argv, struct options *o)
 		case OPTIONS_OPT_SHUTDOWN:
 		case OPTIONS_OPT_NO_SHUTDOWN:
 			o->shutdown = c == OPTIONS_OPT_SHUTDOWN ? SHUTDOWN_ON : SHUTDOWN_OFF;
+		case OPTIONS_OPT_CONFIG: /* read before parsing (config.c) */
+			break;
+		case OPTIONS_OPT_HOST_ONLY:
+			if (!optarg || strcmp(optarg, "yes") == 0)
+				o->host_only = OPTIONS_HOST_ONLY_YES;
+			else if (strcmp(optarg, "force") == 0)
+				o->host_only = OPTIONS_HOST_ONLY_FORCE;
+			else if (strcmp(optarg, "no") == 0)
+				o->host_only = OPTIONS_HOST_ONLY_NO;
+			else
+				return options_usage_error(
+				    "--host-only='%s': expected yes, no or force", optarg);
+			break;
+		case OPTIONS_OPT_EXPLAIN:
+			o->explain = true;
+			break;
+		case OPTIONS_OPT_OMIT:
+			if (!optarg[0] || strv_push(&o->omit, optarg) < 0)
+				return options_usage_error("--omit-modules: empty value");
+			break;
+		case OPTIONS_OPT_NO_MICROCODE:
+			o->no_microcode = true;
 			break;
 		case 'v':
 			log_set_max_level(LOG_LEVEL_DEBUG);
@@ -348,4 +418,5 @@ void options_free(struct options *o)
 	strv_free(&o->modules);
 	strv_free(&o->binaries);
 	strv_free(&o->hooks);
+	strv_free(&o->omit);
 }

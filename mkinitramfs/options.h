@@ -19,8 +19,18 @@
 /* The name of the init program looked for next to the mkinitramfs executable. */
 #define OPTIONS_DEFAULT_INIT "init"
 
+/* The installed init (make install, the .deb). */
+#ifndef OPTIONS_INSTALLED_INIT
+#define OPTIONS_INSTALLED_INIT "/usr/lib/baton/init"
+#endif
+
 /* Where staging directories go when $TMPDIR is unset. */
 #define OPTIONS_DEFAULT_TMPDIR "/tmp"
+
+/* --host-only: no, yes (generic in a chroot or container), force (whatever runs). */
+#define OPTIONS_HOST_ONLY_NO 0
+#define OPTIONS_HOST_ONLY_YES 1
+#define OPTIONS_HOST_ONLY_FORCE 2
 
 struct options {
 	const char *output;
@@ -40,6 +50,10 @@ struct options {
 	unsigned stacks_forced;	     /* --stack: STACKS_* bits (stacks.h) */
 	unsigned stacks_excluded;    /* --no-stack */
 	unsigned stacks;	     /* the stacks the image carries, set by stacks_plan() */
+	int host_only;		     /* --host-only: OPTIONS_HOST_ONLY_* */
+	bool explain;		     /* --explain: why each host-only module is there */
+	struct strv omit;	     /* --omit-modules, comma lists as given */
+	bool no_microcode;	     /* --no-microcode: no early microcode archive */
 };
 
 /*
@@ -48,7 +62,11 @@ struct options {
  */
 int options_parse(int argc, char **argv, struct options *o);
 
-/* The default --init: the file OPTIONS_DEFAULT_INIT in the directory of /proc/self/exe. */
+/* The long options table (ends with a zeroed entry), for the configuration files' keys. */
+struct option;
+const struct option *options_table(void);
+
+/* The default --init: beside the program in a build tree, else the installed one. */
 int options_default_init(char *buf);
 
 /* Frees what options_parse() allocated. */

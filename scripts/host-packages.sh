@@ -34,6 +34,8 @@ test_packages=(
 	strace
 	# Storage stacks (10x-12x, 19x; xz for sid's compressed md modules in the helper VM): disks built in a helper VM with the host's tools, images carrying them.
 	mdadm lvm2 thin-provisioning-tools cryptsetup-bin xz-utils
+	# make deb (dpkg-shlibdeps) and its check.
+	dpkg-dev lintian
 	# Fuzzing and the linters used by the checks.
 	clang shellcheck clang-format
 )

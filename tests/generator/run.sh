@@ -345,6 +345,9 @@ done < <(grep '^/' <<<"$sd2")
 check "every listed path is in the image" same "$sd2_missing" 0
 "$gen" -o "$work/sd3.img" -b "$work/sdbase" -m virtio_blk --binary /sbin/mdadm --no-shutdown 2>/dev/null
 check "--no-shutdown: no list even with mdadm" lacks "$(listing "$work/sd3.img")" 'shutdown\.list$'
+# Configuration, --list, microcode, install and the .deb (issue 11).
+# shellcheck source=tests/generator/distro.sh
+. "$(dirname "$0")/distro.sh"
 
 printf 'generator: %d passed, %d failed\n' "$passed" "$failed"
 ((failed == 0))

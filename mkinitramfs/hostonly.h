@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* --host-only: the modules this running machine needs to reach its root, found through sysfs. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kernel.h"
+
+/* The modules found, each once, with why it is there (printed by --explain). */
+struct hostonly_set {
+	char **names;
+	char **reasons;
+	size_t count;
+	size_t cap;
+};
+
+/*
+ * Walks from the mounts of / and /usr and the resume device through sysfs to every device on
+ * the way (and under dm/md stacks), taking drivers, modaliases resolved by libkmod on the
+ * target kernel, filesystem types and, when a dm-crypt device is there, the keyboard's path.
+ * When the running system is not the target (a chroot, a container, -b) and force is false,
+ * says so and returns 0 with an empty set: the caller builds a generic image. Returns 0 or
+ * -errno after logging.
+ */
+int hostonly_detect(const struct kernel_source *src, bool force, struct hostonly_set *ret);
+
+/* Logs each module with its reason: as notes when explain is true, else as debug lines. */
+void hostonly_explain(const struct hostonly_set *s, bool explain);
+
+void hostonly_free(struct hostonly_set *s);
