@@ -76,8 +76,8 @@ static void no_input_reads_end_of_file(void)
 
 static void output_bounded(void)
 {
-	const char *argv[] = {"sh", "-c", "i=0; while [ $i -lt 200 ]; do echo line$i; i=$((i+1)); done",
-			      NULL};
+	const char *argv[] = {"sh", "-c",
+			      "i=0; while [ $i -lt 200 ]; do echo line$i; i=$((i+1)); done", NULL};
 	const char *text;
 
 	catch_log();
