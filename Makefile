@@ -56,7 +56,7 @@ $(BUILD)/mkinitramfs: $(GEN_SRC) $(GEN_HDR) | host-packages
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(CFLAGS_WARN) -D_GNU_SOURCE -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -Iinit -Imkinitramfs
 UNIT_SRC := tests/unit/main.c $(wildcard tests/unit/test_*.c) init/cmdline.c init/cmdline_keys.c init/devspec.c init/inroot.c \
-	init/switchroot.c init/hooks.c init/log.c init/shell.c init/run.c \
+	init/switchroot.c init/hooks.c init/log.c init/shell.c init/run.c init/luksconf.c \
 	mkinitramfs/cpio.c mkinitramfs/compress.c
 UNIT_LIBS := -ldeflate -lz -llzma -lzstd
 $(BUILD)/unit-tests: $(UNIT_SRC) $(wildcard tests/unit/*.h) $(INIT_HDR) $(GEN_HDR) | host-packages

@@ -73,6 +73,13 @@ struct boot_params {
 	/* Comma lists; repeated keys add to them (as dracut does), in command line order. */
 	char *load_modules; /* rd.driver.pre=, rd.modules-load=, rd.modules_load=, modules_load= */
 	char *blacklist;    /* rd.driver.blacklist=, modprobe.blacklist=: module names only */
+	/* LUKS (luks.c): the values of repeated keys, separated by blanks (CMDLINE_WORDS). */
+	char *luks_uuids;   /* rd.luks.uuid=, luks.uuid= */
+	char *luks_names;   /* rd.luks.name=UUID=NAME, luks.name= */
+	char *luks_keys;    /* rd.luks.key=PATH[:DEVICE], luks.key= */
+	char *luks_options; /* rd.luks.options=[UUID=]OPTIONS, luks.options= */
+	char *cryptdevice;  /* cryptdevice=DEVICE:NAME[:OPTIONS] (mkinitcpio) */
+	char *cryptkey;	    /* cryptkey=DEVICE:FSTYPE:PATH or rootfs:PATH (mkinitcpio) */
 	size_t value_size;  /* room in each: max(line length + 1, CMDLINE_VALUE_ROOM) */
 	char *strings;	    /* the allocation holding them */
 
@@ -88,6 +95,8 @@ struct boot_params {
 	bool shell_allowed;	  /* rd.shell=0 forbids every shell */
 	enum cmdline_emergency emergency;
 	unsigned hook_timeout_sec; /* baton.hook_timeout= */
+	bool luks;		   /* rd.luks=0 / luks=0: unlock nothing */
+	bool luks_crypttab;	   /* rd.luks.crypttab=0: ignore the image's /etc/crypttab */
 
 	/* As read, before they are combined into wait and timeout_sec (which are what count). */
 	int rd_timeout_sec; /* rd.timeout= */
@@ -115,6 +124,7 @@ enum cmdline_dialect {
 	CMDLINE_SYSTEMD,
 	CMDLINE_INITRAMFS_TOOLS,
 	CMDLINE_BATON,
+	CMDLINE_MKINITCPIO,
 };
 
 /* How a key's value is read and where it goes. */
@@ -126,6 +136,7 @@ enum cmdline_kind {
 	CMDLINE_NUMBER,	 /* name=N read by .rule */
 	CMDLINE_ENUM,	 /* name=one of .choices; a bare name stores .value if .bare_ok */
 	CMDLINE_STAGE,	 /* name=a stage or a dracut/initramfs-tools alias; bare stores .value */
+	CMDLINE_WORDS,	 /* name=v: added to a blank-separated list, for values with commas */
 };
 
 /* How the kernel (or dracut) reads a number; each is one function in cmdline.c. */

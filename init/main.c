@@ -6,6 +6,7 @@
 #include "fatal.h"
 #include "hooks.h"
 #include "log.h"
+#include "luks.h"
 #include "modules.h"
 #include "mount.h"
 #include "procs.h"
@@ -163,10 +164,13 @@ static bool take_root_from_hooks(struct devspec *spec, char *text, size_t size)
 /* Runs the device hooks while waiting for the root, like initramfs-tools' local-block. */
 static bool device_hooks(struct devspec *spec, char *text, size_t size)
 {
+	/* Unlocked LUKS devices appear as new devices: the wait looks again at once. */
+	bool unlocked = luks_activate(&params);
+
 	if (!hooks_exist(STAGE_DEVICE))
-		return false;
+		return unlocked;
 	(void)hooks_run(STAGE_DEVICE, &params, text);
-	return take_root_from_hooks(spec, text, size);
+	return take_root_from_hooks(spec, text, size) || unlocked;
 }
 
 /* resume= is optional: a device that never shows up only costs the wait. */

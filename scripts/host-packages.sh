@@ -27,6 +27,8 @@ test_packages=(
 	# QEMU scenarios: more filesystems, plymouth for --plymouth, debootstrap for the Debian
 	# system boot and the benchmark peers.
 	xfsprogs btrfs-progs dosfstools plymouth plymouth-themes debootstrap
+	# LUKS scenarios: cryptsetup for the images and the helper VM that formats the disks.
+	cryptsetup-bin
 	# Generator tests: a signal delivered at the rename of the image.
 	strace
 	# Fuzzing and the linters used by the checks.

@@ -51,7 +51,7 @@ if ((${#kernels[@]} == 0)); then
 fi
 
 all=()
-for d in "$qemu_dir"/[0-9][0-9]-*/; do
+for d in "$qemu_dir"/[0-9][0-9]-*/ "$qemu_dir"/[0-9][0-9][0-9]-*/; do
 	[[ -f $d/scenario.sh ]] && all+=("$(basename "$d")")
 done
 selected=()

@@ -16,6 +16,7 @@ static const struct {
     {"hooks", hooks_cases},
     {"compress", compress_cases},
     {"run", run_cases},
+    {"luksconf", luksconf_cases},
 };
 
 int main(void)

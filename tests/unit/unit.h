@@ -50,3 +50,4 @@ extern const struct unit_case switchroot_cases[];
 extern const struct unit_case hooks_cases[];
 extern const struct unit_case compress_cases[];
 extern const struct unit_case run_cases[];
+extern const struct unit_case luksconf_cases[];
