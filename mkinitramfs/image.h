@@ -31,6 +31,8 @@ struct image_spec {
 	bool shell;	    /* --shell: busybox and its applets */
 	bool shell_allowed; /* --shell given: IMAGE_SHELL_ALLOWED marks the image */
 	const struct plymouth_plan *plymouth; /* --plymouth, or NULL */
+	int crypttab;			      /* enum crypttab_mode */
+	mode_t image_mode;		      /* --mode, for the keyfile warning */
 };
 
 /* What image_build added besides the modules, for the summary line. */
@@ -38,7 +40,8 @@ struct image_stats {
 	size_t firmware;
 	size_t binaries; /* programs and libraries */
 	size_t hooks;
-	size_t applets; /* busybox links */
+	size_t applets;	 /* busybox links */
+	size_t crypttab; /* crypttab entries carried */
 };
 
 /*

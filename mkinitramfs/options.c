@@ -2,6 +2,8 @@
 /* mkinitramfs's command line: the options, --help, and the checks every value gets first. */
 #include "options.h"
 
+#include "crypttab.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -32,6 +34,8 @@ enum {
 	OPTIONS_OPT_SHELL,
 	OPTIONS_OPT_HOOK,
 	OPTIONS_OPT_PLYMOUTH,
+	OPTIONS_OPT_CRYPTTAB,
+	OPTIONS_OPT_NO_CRYPTTAB,
 	OPTIONS_OPT_MODE,
 };
 
@@ -79,6 +83,10 @@ static void options_help(void)
 	    "      --mode=OCTAL       the image's permissions, 0000 to 0777, whatever the\n"
 	    "                         umask or the replaced image's; default %04o (it may\n"
 	    "                         carry keys)\n"
+	    "      --crypttab         carry every entry of BASEDIR/etc/crypttab and its keyfiles\n"
+	    "                         (default: those the root needs, by fstab's / on\n"
+	    "                         /dev/mapper/NAME, or marked \"initramfs\")\n"
+	    "      --no-crypttab      carry no crypttab\n"
 	    "  -v, --verbose          list the modules added and why\n"
 	    "  -h, --help             this help\n"
 	    "      --version          print the version\n"
@@ -248,6 +256,8 @@ int options_parse(int argc, char **argv, struct options *o)
 	    {"shell", no_argument, NULL, OPTIONS_OPT_SHELL},
 	    {"hook", required_argument, NULL, OPTIONS_OPT_HOOK},
 	    {"plymouth", no_argument, NULL, OPTIONS_OPT_PLYMOUTH},
+	    {"crypttab", no_argument, NULL, OPTIONS_OPT_CRYPTTAB},
+	    {"no-crypttab", no_argument, NULL, OPTIONS_OPT_NO_CRYPTTAB},
 	    {"mode", required_argument, NULL, OPTIONS_OPT_MODE},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
@@ -320,6 +330,12 @@ int options_parse(int argc, char **argv, struct options *o)
 			break;
 		case OPTIONS_OPT_PLYMOUTH:
 			o->plymouth = true;
+			break;
+		case OPTIONS_OPT_CRYPTTAB:
+			o->crypttab = CRYPTTAB_ALL;
+			break;
+		case OPTIONS_OPT_NO_CRYPTTAB:
+			o->crypttab = CRYPTTAB_NONE;
 			break;
 		case 'v':
 			log_set_verbose(true);

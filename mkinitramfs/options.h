@@ -41,7 +41,8 @@ struct options {
 	bool shell;		      /* busybox in the image: --shell, or implied by shell hooks */
 	bool shell_requested;	      /* --shell itself: a rescue shell is allowed */
 	bool plymouth;
-	mode_t mode; /* --mode */
+	mode_t mode;  /* --mode */
+	int crypttab; /* enum crypttab_mode: --crypttab, --no-crypttab, else automatic */
 };
 
 /*

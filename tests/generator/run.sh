@@ -261,5 +261,8 @@ hlist=$(listing "$work/h.img")
 check "a shell hook brings busybox" has "$hlist" '^bin/sh$'
 check "a shell hook does not allow the unknown-cmdline shell" lacks "$hlist" 'shell-allowed'
 
+# shellcheck source=tests/generator/crypttab.sh
+. "$(dirname "$0")/crypttab.sh"
+
 printf 'generator: %d passed, %d failed\n' "$passed" "$failed"
 ((failed == 0))
