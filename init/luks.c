@@ -241,6 +241,10 @@ static int cryptsetup_open(const struct candidate *c, const char *key, const cha
 	if (c->vol.readonly)
 		argv[n++] = "--readonly";
 	argv[n] = NULL;
+	/* The command line holds no secret: a passphrase goes on stdin, a keyfile by path. */
+	log_info("running cryptsetup open %s %s %s%s%s%s%s", dev, c->name, keyarg,
+		 c->vol.header[0] ? " " : "", c->vol.header[0] ? header : "",
+		 c->vol.discard ? " --allow-discards" : "", c->vol.readonly ? " --readonly" : "");
 	return run_tool(argv, key ? NULL : pass, key ? 0 : len, LUKS_OPEN_TIMEOUT_SEC);
 }
 
