@@ -14,6 +14,8 @@ readonly LUKS_MODULES=dm_crypt,xts,ecb,algif_skcipher
 readonly LUKS_HEADER_MB=16
 # The modules the scenarios' own images load: the virtio disk, ext4, dm-crypt.
 readonly LUKS_BOOT_MODULES=virtio_pci,virtio_blk,ext4,$LUKS_MODULES
+# This file, whose text is part of every cached disk's key (scenarios cd elsewhere).
+_LUKS_LIB=$(realpath "${BASH_SOURCE[0]}")
 
 # _luks_helper_initrd: the helper VM's image (guest_run's generic one cannot open dm-crypt):
 # the generic disks and ext4, dm-crypt; remade when the generator or the init is newer.
@@ -54,7 +56,7 @@ luks_disk() {
 	[[ -n $uuid && -n $fsuuid && -n $tree && -n $pass ]] ||
 		die "luks_disk: --uuid, --fs-uuid, --dir and --pass are needed"
 	key=$({
-		sha256sum "${BASH_SOURCE[0]}"
+		sha256sum <"$_LUKS_LIB"
 		printf '%s\n' "$size" "$uuid" "$fsuuid" "$type" "$pass" "$label" "${header:+header}"
 		tar -C "$tree" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - .
 		[[ -z $keyfile ]] || cat "$keyfile"
@@ -171,13 +173,16 @@ console_answers() {
 # _luks_type_beside SERIAL QEMU_PID: types the answers of console_answers as their prompts
 # appear; drains the console FIFO meanwhile.
 _luks_type_beside() {
-	local serial=$1 pid=$2 n=0 text drain
+	local serial=$1 pid=$2 n=0 seen text drain
 	cat <&"$_luks_out_fd" >/dev/null &
 	drain=$!
 	trap 'kill "$drain" 2>/dev/null; exit 0' TERM EXIT
 	for text in "${_luks_answers[@]}"; do
 		n=$((n + 1))
-		until (($(grep -Ec -- "$_luks_prompt_re" "$serial" 2>/dev/null || true) >= n)); do
+		while :; do
+			# grep -c prints 0 on no match; nothing when the log is not there yet.
+			seen=$(grep -Ec -- "$_luks_prompt_re" "$serial" 2>/dev/null) || seen=${seen:-0}
+			((seen >= n)) && break
 			kill -0 "$pid" 2>/dev/null || exit 0
 			sleep 0.2
 		done
