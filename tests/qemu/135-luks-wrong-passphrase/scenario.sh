@@ -3,6 +3,7 @@
 # Three wrong passphrases: three prompts, a message after each naming the try, then baton's
 # fatal path naming the device: no kernel panic, no fourth prompt, no endless loop (QEMU exits
 # through panic=-1's reboot).
+# kernels: bookworm sid
 set -euo pipefail
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -3,6 +3,7 @@
 # Two LUKS2 disks sharing a passphrase and no hints on the command line: one prompt (for the
 # first disk found) unlocks both, the second with the same passphrase, and the root on the
 # second disk boots.
+# kernels: bookworm sid
 set -euo pipefail
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
