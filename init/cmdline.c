@@ -106,6 +106,19 @@ static void append_list(char *dst, const struct cmdline_word *w)
 	dst[n + w->val_len] = '\0';
 }
 
+/* Appends a value to a blank-separated list: it fits for the reason append_list() gives. */
+static void append_word(char *dst, const struct cmdline_word *w)
+{
+	size_t n = strlen(dst);
+
+	if (!w->val || w->val_len == 0)
+		return;
+	if (n)
+		dst[n++] = ' ';
+	memcpy(dst + n, w->val, w->val_len);
+	dst[n + w->val_len] = '\0';
+}
+
 bool cmdline_module_name_valid(const char *name, size_t len)
 {
 	if (len == 0 || len >= CMDLINE_MODULE_NAME_MAX)
@@ -295,7 +308,8 @@ static int parse_rootdelay(const struct cmdline_word *w, unsigned *ret)
 
 bool cmdline_kind_is_string(enum cmdline_kind kind)
 {
-	return kind == CMDLINE_STRING || kind == CMDLINE_LIST || kind == CMDLINE_MODULES;
+	return kind == CMDLINE_STRING || kind == CMDLINE_LIST || kind == CMDLINE_MODULES ||
+	       kind == CMDLINE_WORDS;
 }
 
 char *cmdline_key_string(const struct boot_params *params, const struct cmdline_key *key)
@@ -405,6 +419,9 @@ static int parse_key(const struct cmdline_key *k, const struct cmdline_word *w,
 	case CMDLINE_LIST:
 		append_list(cmdline_key_string(p, k), w);
 		return 0;
+	case CMDLINE_WORDS:
+		append_word(cmdline_key_string(p, k), w);
+		return 0;
 	case CMDLINE_MODULES:
 		return append_module_names(cmdline_key_string(p, k), w);
 	case CMDLINE_FLAG:
@@ -479,6 +496,12 @@ static char **string_field(struct boot_params *p, size_t i)
 	    &p->md_uuids,
 	    &p->lvm_vgs,
 	    &p->lvm_lvs,
+	    &p->luks_uuids,
+	    &p->luks_names,
+	    &p->luks_keys,
+	    &p->luks_options,
+	    &p->cryptdevice,
+	    &p->cryptkey,
 	};
 
 	return i < ARRAY_SIZE(fields) ? fields[i] : NULL;

@@ -75,11 +75,18 @@ struct boot_params {
 	char *usrhash, *verity_usr_data, *verity_usr_hash, *verity_usr_options;
 	/* A persistent upper layer (overlay.c): meta-readonly-rootfs-overlay's names. */
 	char *rootrw, *rootrwfstype, *rootrwoptions;
-	char *md_uuids;	   /* rd.md.uuid=: the only md arrays assembled (stacks.c) */
-	char *lvm_vgs;	   /* rd.lvm.vg=: the only volume groups activated */
-	char *lvm_lvs;	   /* rd.lvm.lv=VG/LV: the only logical volumes activated */
-	size_t value_size; /* room in each: max(line length + 1, CMDLINE_VALUE_ROOM) */
-	char *strings;	   /* the allocation holding them */
+	char *md_uuids; /* rd.md.uuid=: the only md arrays assembled (stacks.c) */
+	char *lvm_vgs;	/* rd.lvm.vg=: the only volume groups activated */
+	char *lvm_lvs;	/* rd.lvm.lv=VG/LV: the only logical volumes activated */
+	/* LUKS (luks.c): the values of repeated keys, separated by blanks (CMDLINE_WORDS). */
+	char *luks_uuids;   /* rd.luks.uuid=, luks.uuid= */
+	char *luks_names;   /* rd.luks.name=UUID=NAME, luks.name= */
+	char *luks_keys;    /* rd.luks.key=PATH[:DEVICE], luks.key= */
+	char *luks_options; /* rd.luks.options=[UUID=]OPTIONS, luks.options= */
+	char *cryptdevice;  /* cryptdevice=DEVICE:NAME[:OPTIONS] (mkinitcpio) */
+	char *cryptkey;	    /* cryptkey=DEVICE:FSTYPE:PATH or rootfs:PATH (mkinitcpio) */
+	size_t value_size;  /* room in each: max(line length + 1, CMDLINE_VALUE_ROOM) */
+	char *strings;	    /* the allocation holding them */
 
 	bool read_write; /* rw (last of ro/rw wins; default ro as the kernel) */
 	enum cmdline_wait wait;
@@ -99,6 +106,8 @@ struct boot_params {
 	bool lvm;		   /* rd.lvm=0: no volume group is activated */
 	int auto_assemble;	   /* rd.auto: 1 everything, 0 only what is named, -1 default */
 	int retry_sec;		   /* rd.retry=: seconds before a degraded array is started */
+	bool luks;		   /* rd.luks=0 / luks=0: unlock nothing */
+	bool luks_crypttab;	   /* rd.luks.crypttab=0: ignore the image's /etc/crypttab */
 
 	/* As read, before they are combined into wait and timeout_sec (which are what count). */
 	int rd_timeout_sec; /* rd.timeout= */
@@ -134,6 +143,7 @@ enum cmdline_dialect {
 	CMDLINE_SYSTEMD,
 	CMDLINE_INITRAMFS_TOOLS,
 	CMDLINE_BATON,
+	CMDLINE_MKINITCPIO,
 };
 
 /* How a key's value is read and where it goes. */
@@ -145,6 +155,7 @@ enum cmdline_kind {
 	CMDLINE_NUMBER,	 /* name=N read by .rule */
 	CMDLINE_ENUM,	 /* name=one of .choices; a bare name stores .value if .bare_ok */
 	CMDLINE_STAGE,	 /* name=a stage or a dracut/initramfs-tools alias; bare stores .value */
+	CMDLINE_WORDS,	 /* name=v: added to a blank-separated list, for values with commas */
 };
 
 /* How the kernel (or dracut) reads a number; each is one function in cmdline.c. */

@@ -43,6 +43,7 @@ static const struct cmdline_choice volatile_choices[] = {
 #define SYSTEMD(n) { n, CMDLINE_SYSTEMD }
 #define INITRAMFS_TOOLS(n) { n, CMDLINE_INITRAMFS_TOOLS }
 #define BATON(n) { n, CMDLINE_BATON }
+#define MKINITCPIO(n) { n, CMDLINE_MKINITCPIO }
 
 /*
  * Every key baton reads, one row each: its names in every dialect, how its value is read,
@@ -178,6 +179,25 @@ const struct cmdline_key cmdline_keys[] = {
 	{ .names = { DRACUT("rd.retry") }, .kind = CMDLINE_NUMBER, FIELD(retry_sec),
 	  .rule = CMDLINE_RULE_SECONDS, .dflt = CMDLINE_DEFAULT_RETRY_SEC,
 	  .meaning = "seconds an incomplete md array waits before it is started degraded" },
+	/* systemd-cryptsetup-generator(8) and dracut.cmdline(7): LUKS, repeatable where a list. */
+	{ .names = { DRACUT("rd.luks"), SYSTEMD("luks") }, .kind = CMDLINE_ENUM, FIELD(luks),
+	  .choices = shell_choices, .dflt = true,
+	  .meaning = "0 unlocks no LUKS device at all" },
+	{ .names = { DRACUT("rd.luks.crypttab"), SYSTEMD("luks.crypttab") }, .kind = CMDLINE_ENUM,
+	  FIELD(luks_crypttab), .choices = shell_choices, .dflt = true,
+	  .meaning = "0 ignores the image's /etc/crypttab" },
+	{ .names = { DRACUT("rd.luks.uuid"), SYSTEMD("luks.uuid") }, .kind = CMDLINE_WORDS,
+	  FIELD(luks_uuids), .meaning = "unlock only the LUKS devices with these UUIDs" },
+	{ .names = { SYSTEMD("rd.luks.name"), SYSTEMD("luks.name") }, .kind = CMDLINE_WORDS,
+	  FIELD(luks_names), .meaning = "UUID=NAME: unlock that LUKS device as /dev/mapper/NAME" },
+	{ .names = { DRACUT("rd.luks.key"), SYSTEMD("luks.key") }, .kind = CMDLINE_WORDS,
+	  FIELD(luks_keys), .meaning = "[UUID=]PATH[:DEVICE]: a keyfile in the image or on a device" },
+	{ .names = { SYSTEMD("rd.luks.options"), SYSTEMD("luks.options") }, .kind = CMDLINE_WORDS,
+	  FIELD(luks_options), .meaning = "[UUID=]OPTIONS: crypttab options for one or every device" },
+	{ .names = { MKINITCPIO("cryptdevice") }, .kind = CMDLINE_STRING, FIELD(cryptdevice),
+	  .meaning = "DEVICE:NAME[:OPTIONS]: the LUKS device to unlock as NAME" },
+	{ .names = { MKINITCPIO("cryptkey") }, .kind = CMDLINE_STRING, FIELD(cryptkey),
+	  .meaning = "DEVICE:FSTYPE:PATH or rootfs:PATH: the keyfile for cryptdevice=" },
 };
 
 /* clang-format on */
@@ -249,6 +269,7 @@ int cmdline_invalid_explain(const struct boot_params *params, const char *word, 
 		break;
 	case CMDLINE_STRING:
 	case CMDLINE_LIST:
+	case CMDLINE_WORDS:
 	case CMDLINE_FLAG:
 		/* Never invalid: any value is one. */
 		snprintf(buf, size, "not valid");

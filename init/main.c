@@ -7,6 +7,7 @@
 #include "hooks.h"
 #include "layout.h"
 #include "log.h"
+#include "luks.h"
 #include "monotime.h"
 #include "modules.h"
 #include "mount.h"
@@ -171,8 +172,10 @@ static bool take_root_from_hooks(struct devspec *spec, char *text, size_t size)
 /* Runs the device hooks while waiting for the root, like initramfs-tools' local-block. */
 static bool device_hooks(struct devspec *spec, char *text, size_t size)
 {
+	/* Unlocked LUKS devices and assembled arrays appear as new devices: look again at once. */
 	bool activated = stacks_activate(&params);
 
+	activated = luks_activate(&params) || activated;
 	if (!hooks_exist(STAGE_DEVICE))
 		return activated;
 	(void)hooks_run(STAGE_DEVICE, &params, text);
@@ -182,8 +185,10 @@ static bool device_hooks(struct devspec *spec, char *text, size_t size)
 /* The storage stacks, while waiting for a device other than the root (resume=). */
 static bool stack_hooks(struct devspec *spec, char *text, size_t size)
 {
+	bool activated = stacks_activate(&params);
+
 	(void)spec, (void)text, (void)size;
-	return stacks_activate(&params);
+	return luks_activate(&params) || activated;
 }
 
 /* resume= is optional: a device that never shows up only costs the wait. */

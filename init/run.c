@@ -145,3 +145,65 @@ int run_tool(const char *const argv[], const void *input, size_t input_len, unsi
 	}
 	return WEXITSTATUS(status);
 }
+
+int run_tool_capture(const char *const argv[], char *out, size_t size, size_t *ret_len,
+		     unsigned timeout_sec)
+{
+	long long deadline = timeout_sec ? monotime_ms() + (long long)timeout_sec * 1000 : -1;
+	int pipefd[2], status = 0, null_fd;
+	size_t len = 0;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return log_error_errno(-errno, "cannot run %s: no pipe (%m)", argv[0]);
+	pid = fork();
+	if (pid == 0) {
+		(void)setpgid(0, 0);
+		null_fd = open("/dev/null", O_RDWR);
+		(void)dup2(null_fd, STDIN_FILENO);
+		(void)dup2(pipefd[1], STDOUT_FILENO);
+		(void)dup2(null_fd, STDERR_FILENO);
+		execvp(argv[0], (char *const *)argv);
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	close(pipefd[1]);
+	if (pid < 0) {
+		close(pipefd[0]);
+		return log_error_errno(-errno, "cannot run %s: fork failed (%m)", argv[0]);
+	}
+	for (;;) {
+		struct pollfd pfd = {.fd = pipefd[0], .events = POLLIN};
+		long long left = deadline < 0 ? -1 : deadline - monotime_ms();
+		char sink[256];
+		ssize_t n;
+
+		if (deadline >= 0 && left <= 0) {
+			log_error("%s: still running after %u s, stopping it", argv[0],
+				  timeout_sec);
+			(void)kill(-pid, SIGKILL);
+			break;
+		}
+		if (poll(&pfd, 1, left < 0 ? -1 : (int)left) <= 0)
+			continue;
+		/* What does not fit is read and dropped, so the tool never blocks on a full pipe.
+		 */
+		n = len < size ? read(pipefd[0], out + len, size - len)
+			       : read(pipefd[0], sink, sizeof(sink));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (len < size)
+			len += (size_t)n;
+	}
+	close(pipefd[0]);
+	(void)waitpid(pid, &status, 0);
+	*ret_len = len;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	if (WEXITSTATUS(status) == 127) {
+		log_error("%s: not found in the image", argv[0]);
+		return -ENOENT;
+	}
+	return WEXITSTATUS(status);
+}

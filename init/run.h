@@ -15,3 +15,11 @@
  * when it could not be started (-ENOENT: not in the image).
  */
 int run_tool(const char *const argv[], const void *input, size_t input_len, unsigned timeout_sec);
+
+/*
+ * Runs a tool as run_tool() does, without input, and keeps what it writes on stdout in out (at
+ * most size bytes, the length in *ret_len) instead of logging it: for secrets (plymouth
+ * ask-for-password). stderr goes to /dev/null. Returns as run_tool() does.
+ */
+int run_tool_capture(const char *const argv[], char *out, size_t size, size_t *ret_len,
+		     unsigned timeout_sec);

@@ -2,6 +2,8 @@
 /* The image layout the init relies on, assembled into a cpio archive. */
 #include "image.h"
 
+#include "crypttab.h"
+
 #include <dirent.h>
 #include <elf.h>
 #include <errno.h>
@@ -505,6 +507,9 @@ int image_build(const struct image_spec *spec, struct cpio_archive *a, struct im
 	if (r < 0)
 		return r;
 	ret->shutdown = r > 0;
+	r = crypttab_add(&tree, spec->crypttab, spec->image_mode, &ret->crypttab);
+	if (r < 0)
+		return r;
 
 	r = cpio_finalize(a, &failed);
 	if (r < 0)

@@ -33,6 +33,8 @@ struct image_spec {
 	bool shell_allowed; /* --shell given: IMAGE_SHELL_ALLOWED marks the image */
 	const struct plymouth_plan *plymouth; /* --plymouth, or NULL */
 	enum shutdown_mode shutdown;	      /* --shutdown, --no-shutdown */
+	int crypttab;			      /* enum crypttab_mode */
+	mode_t image_mode;		      /* --mode, for the keyfile warning */
 };
 
 /* What image_build added besides the modules, for the summary line. */
@@ -43,6 +45,7 @@ struct image_stats {
 	size_t applets;	       /* busybox links */
 	bool shutdown;	       /* the shutdown return's list is in the image ... */
 	size_t shutdown_files; /* ... with this many files and links */
+	size_t crypttab;       /* crypttab entries carried */
 };
 
 /*

@@ -347,6 +347,8 @@ static int main_build(const struct options *o, const struct kernel_source *src,
 	spec.shell_allowed = o->shell_requested;
 	spec.plymouth = o->plymouth ? plan : NULL;
 	spec.shutdown = o->shutdown;
+	spec.crypttab = o->crypttab;
+	spec.image_mode = o->mode;
 
 	spec.firmware_count = closure_firmware(res, &spec.firmware, &spec.firmware_modules);
 	r = image_build(&spec, a, &stats);

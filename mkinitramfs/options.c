@@ -2,6 +2,8 @@
 /* mkinitramfs's command line: the options, --help, and the checks every value gets first. */
 #include "options.h"
 
+#include "crypttab.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -31,6 +33,8 @@ enum {
 	OPTIONS_OPT_SHELL,
 	OPTIONS_OPT_HOOK,
 	OPTIONS_OPT_PLYMOUTH,
+	OPTIONS_OPT_CRYPTTAB,
+	OPTIONS_OPT_NO_CRYPTTAB,
 	OPTIONS_OPT_MODE,
 	OPTIONS_OPT_SHUTDOWN,
 	OPTIONS_OPT_NO_SHUTDOWN,
@@ -112,6 +116,10 @@ static void options_help(void)
 	    "                         /etc/baton): KEY=VALUE lines, KEY a long option\n"
 	    "      --no-config        read no configuration file\n"
 	    "      --list [--long] IMAGE  print what an image holds and exit\n"
+	    "      --crypttab         carry every entry of BASEDIR/etc/crypttab and its keyfiles\n"
+	    "                         (default: those the root needs, by fstab's / on\n"
+	    "                         /dev/mapper/NAME, or marked \"initramfs\")\n"
+	    "      --no-crypttab      carry no crypttab\n"
 	    "  -v, --verbose          list the modules added and why\n"
 	    "  -h, --help             this help\n"
 	    "      --version          print the version\n"
@@ -244,6 +252,8 @@ static const struct option options_longopts[] = {
     {"hook", required_argument, NULL, OPTIONS_OPT_HOOK},
     {"plymouth", no_argument, NULL, OPTIONS_OPT_PLYMOUTH},
     {"mode", required_argument, NULL, OPTIONS_OPT_MODE},
+    {"crypttab", no_argument, NULL, OPTIONS_OPT_CRYPTTAB},
+    {"no-crypttab", no_argument, NULL, OPTIONS_OPT_NO_CRYPTTAB},
     {"shutdown", no_argument, NULL, OPTIONS_OPT_SHUTDOWN},
     {"no-shutdown", no_argument, NULL, OPTIONS_OPT_NO_SHUTDOWN},
     {"stack", required_argument, NULL, OPTIONS_OPT_STACK},
@@ -348,6 +358,7 @@ int options_parse(int argc, char **argv, struct options *o)
 		case OPTIONS_OPT_SHUTDOWN:
 		case OPTIONS_OPT_NO_SHUTDOWN:
 			o->shutdown = c == OPTIONS_OPT_SHUTDOWN ? SHUTDOWN_ON : SHUTDOWN_OFF;
+			break;
 		case OPTIONS_OPT_CONFIG: /* read before parsing (config.c) */
 			break;
 		case OPTIONS_OPT_HOST_ONLY:
@@ -370,6 +381,12 @@ int options_parse(int argc, char **argv, struct options *o)
 			break;
 		case OPTIONS_OPT_NO_MICROCODE:
 			o->no_microcode = true;
+			break;
+		case OPTIONS_OPT_CRYPTTAB:
+			o->crypttab = CRYPTTAB_ALL;
+			break;
+		case OPTIONS_OPT_NO_CRYPTTAB:
+			o->crypttab = CRYPTTAB_NONE;
 			break;
 		case 'v':
 			log_set_max_level(LOG_LEVEL_DEBUG);

@@ -54,6 +54,7 @@ struct options {
 	bool explain;		     /* --explain: why each host-only module is there */
 	struct strv omit;	     /* --omit-modules, comma lists as given */
 	bool no_microcode;	     /* --no-microcode: no early microcode archive */
+	int crypttab; /* enum crypttab_mode: --crypttab, --no-crypttab, else automatic */
 };
 
 /*

@@ -7,7 +7,7 @@
 static const char *const dialects[] = {
     [CMDLINE_KERNEL] = "kernel",   [CMDLINE_DRACUT] = "dracut",
     [CMDLINE_SYSTEMD] = "systemd", [CMDLINE_INITRAMFS_TOOLS] = "initramfs-tools",
-    [CMDLINE_BATON] = "baton",
+    [CMDLINE_BATON] = "baton",	   [CMDLINE_MKINITCPIO] = "mkinitcpio",
 };
 
 /* One line per name: the name, its dialect, the first name of its key, the key's meaning. */

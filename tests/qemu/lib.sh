@@ -772,14 +772,20 @@ _qemu_beside=''
 QEMU_REBOOT_ARGS=(-no-reboot)
 _qemu() {
 	local serial=$1 timeout=$2 mem=$3 initrd=$4 cmdline=$5 rc=0 beside=''
-	local -a accel=(-accel tcg)
+	local -a accel=(-accel tcg) serial_args=(-serial "file:$serial")
 	shift 5
+	# _console_input PATH: the serial console also takes input from the FIFO PATH.in (its
+	# output goes to PATH.out, and to SERIAL as before); lib-luks.sh types passphrases there.
+	if [[ -n ${_console_input:-} ]]; then
+		serial_args=(-chardev "pipe,id=ser0,path=$_console_input,logfile=$serial"
+			-serial chardev:ser0)
+	fi
 	if [[ ${BATON_KVM:-0} == 1 ]]; then
 		accel=(-accel kvm -cpu host)
 	fi
 	rm -f "$serial"
 	timeout -k 5 "$timeout" qemu-system-x86_64 -machine q35 "${accel[@]}" -m "$mem" -smp 1 \
-		-nographic "${QEMU_REBOOT_ARGS[@]}" -nodefaults -no-user-config -serial "file:$serial" \
+		-nographic "${QEMU_REBOOT_ARGS[@]}" -nodefaults -no-user-config "${serial_args[@]}" \
 		-kernel "$VMLINUZ" -initrd "$initrd" -append "$cmdline" \
 		"${QEMU_DISK_ARGS[@]}" "$@" </dev/null >"$serial.qemu" 2>&1 &
 	_qemu_pid=$!

@@ -25,6 +25,7 @@ static const struct {
     {"monotime", monotime_cases},
     {"fdio", fdio_cases},
     {"verity", verity_cases},
+    {"luksconf", luksconf_cases},
 };
 
 int main(void)

@@ -411,6 +411,7 @@ static void check_name(const struct cmdline_key *k, const char *name)
 	switch (k->kind) {
 	case CMDLINE_STRING:
 	case CMDLINE_LIST:
+	case CMDLINE_WORDS:
 	case CMDLINE_MODULES:
 		snprintf(line, sizeof(line), "%s=virtio_blk", name);
 		CHECK_INT(parse(line), 0);

@@ -57,3 +57,4 @@ extern const struct unit_case stage_cases[];
 extern const struct unit_case elfinterp_cases[];
 extern const struct unit_case monotime_cases[];
 extern const struct unit_case fdio_cases[];
+extern const struct unit_case luksconf_cases[];

@@ -1,0 +1,194 @@
+# SPDX-License-Identifier: MIT
+# shellcheck shell=bash
+# LUKS scenarios (13x-14x): encrypted disks formatted by cryptsetup in guest_run's helper VM
+# (the host kernel has no device-mapper) and cached by their inputs, images carrying cryptsetup
+# and dm-crypt, extra files put into an image, and passphrases typed on the serial console.
+
+# The KDF the disks use: pbkdf2 with a fixed small count, so a TCG boot is not the KDF's.
+readonly LUKS_PBKDF=(--pbkdf pbkdf2 --pbkdf-force-iterations 1000)
+# dm-crypt and the crypto its default cipher (aes-xts-plain64) needs beyond what Debian builds
+# in (aes, sha256, cbc are built in; xts and ecb are modules); algif_skcipher lets cryptsetup
+# decrypt keyslots through the kernel.
+readonly LUKS_MODULES=dm_crypt,xts,ecb,algif_skcipher
+# Room for the LUKS2 header and keyslots in front of the data (cryptsetup's default 16 MiB).
+readonly LUKS_HEADER_MB=16
+# The modules the scenarios' own images load: the virtio disk, ext4, dm-crypt.
+readonly LUKS_BOOT_MODULES=virtio_pci,virtio_blk,ext4,$LUKS_MODULES
+# This file, whose text is part of every cached disk's key (scenarios cd elsewhere).
+_LUKS_LIB=$(realpath "${BASH_SOURCE[0]}")
+
+# _luks_helper_initrd: the helper VM's image (guest_run's generic one cannot open dm-crypt):
+# the generic disks and ext4, dm-crypt; remade when the generator or the init is newer.
+_luks_helper_initrd() {
+	local img=$BATON_TESTS/initrd-luks-helper-$KVER.img
+	if [[ ! -f $img || $img -ot $BATON_MKINITRAMFS || $img -ot $BATON_BUILD/init ]]; then
+		initramfs_make "$img.tmp.$$" -m "$LUKS_BOOT_MODULES" >/dev/null
+		mv -f "$img.tmp.$$" "$img"
+	fi
+	printf '%s\n' "$img"
+}
+
+# luks_disk IMG SIZE_MB --uuid LUKS_UUID --fs-uuid FS_UUID --dir TREE [--type luks2|luks1]
+# [--pass PASSPHRASE] [--keyfile FILE] [--header HDR_IMG] [--label LABEL]: a disk whose whole
+# content is a LUKS container (UUID LUKS_UUID, unlocked by PASSPHRASE and, when given, by the
+# keyfile FILE) holding an ext4 filesystem made from TREE. --header: the LUKS header goes to
+# the separate file HDR_IMG (16 MiB) and the disk holds only encrypted data. Made once per set
+# of inputs (this file, the arguments, TREE's and FILE's contents) under
+# $BATON_CACHE/luks-disks, then copied.
+luks_disk() {
+	local img=$1 size=$2 uuid='' fsuuid='' tree='' type=luks2 pass='' keyfile='' header=''
+	local label='' key cache fs_mb helper
+	shift 2
+	while (($#)); do
+		case $1 in
+		--uuid) uuid=$2 ;;
+		--fs-uuid) fsuuid=$2 ;;
+		--dir) tree=$2 ;;
+		--type) type=$2 ;;
+		--pass) pass=$2 ;;
+		--keyfile) keyfile=$2 ;;
+		--header) header=$2 ;;
+		--label) label=$2 ;;
+		*) die "luks_disk: unknown argument '$1'" ;;
+		esac
+		shift 2
+	done
+	[[ -n $uuid && -n $fsuuid && -n $tree && -n $pass ]] ||
+		die "luks_disk: --uuid, --fs-uuid, --dir and --pass are needed"
+	key=$({
+		sha256sum <"$_LUKS_LIB"
+		printf '%s\n' "$size" "$uuid" "$fsuuid" "$type" "$pass" "$label" "${header:+header}"
+		tar -C "$tree" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - .
+		[[ -z $keyfile ]] || cat "$keyfile"
+	} | sha256sum | cut -c1-32)
+	cache=${BATON_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/baton}/luks-disks/$key
+	if [[ ! -f $cache/disk.img ]]; then
+		fs_mb=$size
+		[[ -n $header ]] || fs_mb=$((size - LUKS_HEADER_MB))
+		_mkfs ext4 "$WORK/luks-fs.img" "$fs_mb" "$label" "$fsuuid" "$tree"
+		truncate -s "${size}M" "$WORK/luks-disk.img"
+		local -a disks=("$WORK/luks-disk.img" "$WORK/luks-fs.img") copies=()
+		local hdr_arg='' add_key=''
+		if [[ -n $header ]]; then
+			truncate -s "${LUKS_HEADER_MB}M" "$WORK/luks-header.img"
+			disks+=("$WORK/luks-header.img")
+			hdr_arg='--header /dev/vdd'
+		fi
+		if [[ -n $keyfile ]]; then
+			copies=(--copy "$keyfile=/keyfile")
+			add_key="cryptsetup luksAddKey --batch-mode ${LUKS_PBKDF[*]} $hdr_arg --key-file /run/pass /dev/vdb /keyfile"
+		fi
+		helper=$(_luks_helper_initrd)
+		BATON_INITRD=$helper guest_run --prog cryptsetup "${copies[@]}" \
+			--cmdline "rd.modules-load=$LUKS_MODULES" "
+printf '%s' '$pass' >/run/pass
+cryptsetup luksFormat --batch-mode --type $type --uuid $uuid ${LUKS_PBKDF[*]} $hdr_arg --key-file /run/pass /dev/vdb
+$add_key
+cryptsetup open $hdr_arg --key-file /run/pass /dev/vdb baton-luks-test
+dd if=/dev/vdc of=/dev/mapper/baton-luks-test bs=1M
+sync
+cryptsetup close baton-luks-test" "${disks[@]}"
+		mkdir -p "$cache.tmp.$$"
+		mv "$WORK/luks-disk.img" "$cache.tmp.$$/disk.img"
+		[[ -z $header ]] || mv "$WORK/luks-header.img" "$cache.tmp.$$/header.img"
+		rm -f "$WORK/luks-fs.img"
+		rm -rf "$cache"
+		mv "$cache.tmp.$$" "$cache"
+	fi
+	cp "$cache/disk.img" "$img"
+	[[ -z $header ]] || cp "$cache/header.img" "$header"
+}
+
+# luks_base_tree DIR: a base tree for mkinitramfs -b: the test kernel's modules (hard links)
+# and the host's cryptsetup with the libraries ldd lists, as the installed system has them.
+luks_base_tree() {
+	local dir=$1 mods prog lib
+	rm -rf "$dir"
+	mkdir -p "$dir/usr/lib/modules" "$dir/usr/sbin" "$dir/usr/bin"
+	ln -s usr/lib "$dir/lib"
+	ln -s usr/bin "$dir/bin"
+	ln -s usr/sbin "$dir/sbin"
+	mods=$KERNEL_TREE/lib/modules/$KVER
+	[[ -d $mods ]] || mods=$KERNEL_TREE/usr/lib/modules/$KVER
+	[[ -d $mods ]] || die "luks_base_tree: no modules of $KVER in $KERNEL_TREE"
+	cp -al "$mods" "$dir/usr/lib/modules/" 2>/dev/null || cp -a "$mods" "$dir/usr/lib/modules/"
+	prog=$(command -v cryptsetup) || die "cryptsetup is missing (apt-get install cryptsetup-bin)"
+	install -m 0755 "$prog" "$dir/usr/sbin/cryptsetup"
+	while read -r lib; do
+		mkdir -p "$dir$(dirname "$lib")"
+		cp -L "$lib" "$dir$lib"
+	done < <(ldd "$prog" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p')
+}
+
+# luks_initramfs OUT [MKINITRAMFS ARGS...]: an image that unlocks LUKS: cryptsetup (with the
+# libraries it links) and LUKS_BOOT_MODULES, plus ARGS (more -m, ...), from a base tree made
+# by luks_base_tree in the work directory.
+luks_initramfs() {
+	local out=$1
+	shift
+	[[ -d $WORK/luks-base ]] || luks_base_tree "$WORK/luks-base"
+	"$BATON_MKINITRAMFS" -o "$out" -k "$KVER" -b "$WORK/luks-base" -m "$LUKS_BOOT_MODULES" \
+		--binary cryptsetup "$@" || die "mkinitramfs for $out failed"
+}
+
+# initramfs_add IMG SRC=DEST... : IMG with the files SRC put at DEST (mode 0600, owner 0:0) by
+# an uncompressed cpio archive in front of it, as early microcode is (the kernel unpacks one
+# archive after the other). For what mkinitramfs has no option for yet.
+initramfs_add() {
+	local img=$1 dir=$WORK/initramfs-add spec
+	shift
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	for spec in "$@"; do
+		mkdir -p "$dir$(dirname "${spec#*=}")"
+		install -m 0600 "${spec%%=*}" "$dir${spec#*=}"
+	done
+	(cd "$dir" && find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort |
+		cpio --quiet -o -H newc -R 0:0) >"$img.add" || die "initramfs_add: cpio failed"
+	cat "$img.add" "$img" >"$img.new"
+	mv -f "$img.new" "$img"
+	rm -f "$img.add"
+}
+
+# console_answers REGEX TEXT...: the next boot's serial console takes input; once its log shows
+# REGEX for the n-th time (and a second more has passed), TEXT number n is typed, then Enter
+# (CR, as a terminal sends it).
+_luks_prompt_re=''
+_luks_answers=()
+_luks_in_fd=''
+_luks_out_fd=''
+console_answers() {
+	_luks_prompt_re=$1
+	shift
+	_luks_answers=("$@")
+	rm -f "$WORK/console.in" "$WORK/console.out"
+	mkfifo "$WORK/console.in" "$WORK/console.out"
+	# Held read-write here, so QEMU's opens never block and its output never fills the FIFO
+	# unread (the drain in _luks_type_beside reads it; the log file has the same text).
+	exec {_luks_in_fd}<>"$WORK/console.in" {_luks_out_fd}<>"$WORK/console.out"
+	_console_input=$WORK/console
+	_monitor_beside=_luks_type_beside
+}
+
+# _luks_type_beside SERIAL QEMU_PID: types the answers of console_answers as their prompts
+# appear; drains the console FIFO meanwhile.
+_luks_type_beside() {
+	local serial=$1 pid=$2 n=0 seen text drain
+	cat <&"$_luks_out_fd" >/dev/null &
+	drain=$!
+	trap 'kill "$drain" 2>/dev/null; exit 0' TERM EXIT
+	for text in "${_luks_answers[@]}"; do
+		n=$((n + 1))
+		while :; do
+			# grep -c prints 0 on no match; nothing when the log is not there yet.
+			seen=$(grep -Ec -- "$_luks_prompt_re" "$serial" 2>/dev/null) || seen=${seen:-0}
+			((seen >= n)) && break
+			kill -0 "$pid" 2>/dev/null || exit 0
+			sleep 0.2
+		done
+		sleep 1
+		note "typing answer $n on the serial console"
+		printf '%s\r' "$text" >&"$_luks_in_fd"
+	done
+	wait "$drain"
+}
