@@ -137,7 +137,7 @@ static int main_blame(int r, const char *name, const struct kernel_source *src)
 }
 
 /* Adds the -m modules, or the host-only set, or the generic set, with what they need. */
-static int main_resolve(const struct options *o, struct closure *res)
+static int main_resolve_set(const struct options *o, struct closure *res)
 {
 	const struct kernel_source *src = closure_source(res);
 	struct hostonly_set host = {0};
@@ -312,7 +312,10 @@ static int main_build(const struct options *o, const struct kernel_source *src,
 	r = closure_new(src, workdir, &res);
 	if (r < 0)
 		goto out;
-	r = main_resolve(o, res);
+	r = main_resolve_set(o, res);
+	/* Then the storage stacks' modules, loaded on demand whichever set was chosen. */
+	if (r >= 0)
+		r = stacks_add_modules(o, res);
 	if (r < 0)
 		goto out;
 	r = util_interrupted();

@@ -273,7 +273,7 @@ copy_prog() { # copy_prog TREE PROG: the host's PROG and its libraries at their 
 		cp -L "$lib" "$1$lib"
 	done < <(ldd "$prog" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p')
 }
-check "no tool in the tree: no md, dm or their tools" lacks "$glist" 'mdadm|/lvm$|md-mod\.ko|dm-mod\.ko'
+check "no tool in the tree: no md, LVM or their tools" lacks "$glist" 'mdadm|/lvm$|md-mod\.ko|dm-thin-pool\.ko'
 mkdir -p "$work/sbase/lib" "$work/sbase/etc/lvm" "$work/sbase/etc/mdadm"
 ln -s "$KERNEL_TREE/lib/modules" "$work/sbase/lib/modules"
 copy_prog "$work/sbase" mdadm
@@ -298,7 +298,7 @@ check "--no-stack lvm: no lvm" lacks "$s2list" '/lvm$|dm-thin-pool\.ko|lvm\.conf
 check "--no-stack lvm: md still in" has "$s2list" 'sbin/mdadm$'
 "$gen" -o "$work/st3.img" -b "$work/sbase" --no-stack md,lvm --stack btrfs 2>/dev/null
 s3list=$(listing "$work/st3.img")
-check "--no-stack md,lvm: neither" lacks "$s3list" 'mdadm|/lvm$|md-mod\.ko|dm-mod\.ko'
+check "--no-stack md,lvm: neither" lacks "$s3list" 'mdadm|/lvm$|md-mod\.ko|dm-thin-pool\.ko'
 check "--stack btrfs needs no tool: btrfs module" has "$s3list" '/btrfs\.ko$'
 fails "--stack luks without cryptsetup in the tree" 2 \
 	"--stack luks: cryptsetup is not in .*install Debian's cryptsetup-bin package" \
