@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,16 +52,35 @@ static void log_lines(struct tool_output *out, bool flush)
 	out->kept -= start;
 }
 
+/*
+ * In the child: nothing but stdin, stdout and stderr is handed on, whatever the caller left
+ * open without O_CLOEXEC (lvm refuses to be quiet about leaked descriptors, and a tool should
+ * not hold a device or a pipe of the init's). Linux 5.9's close_range, else one by one.
+ */
+static void close_other_fds(void)
+{
+	long max;
+
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
+		return;
+#endif
+	max = sysconf(_SC_OPEN_MAX);
+	for (long fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+		(void)close((int)fd);
+}
+
 /* In the child: stdin from the input pipe (or /dev/null), stdout and stderr to the log pipe. */
 static _Noreturn void exec_tool(const char *const argv[], int in_fd, int out_fd)
 {
 	(void)setpgid(0, 0);
 	if (in_fd < 0)
-		in_fd = open("/dev/null", O_RDONLY);
+		in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (in_fd >= 0)
 		(void)dup2(in_fd, STDIN_FILENO);
 	(void)dup2(out_fd, STDOUT_FILENO);
 	(void)dup2(out_fd, STDERR_FILENO);
+	close_other_fds();
 	execvp(argv[0], (char *const *)argv);
 	_exit(errno == ENOENT ? 127 : 126);
 }

@@ -74,6 +74,21 @@ static void no_input_reads_end_of_file(void)
 	release_log();
 }
 
+/* The tool gets stdin, stdout and stderr, not a second /dev/null (lvm warns of leaked fds). */
+static void no_descriptor_leaked(void)
+{
+	const char *argv[] = {"ls", "-l", "/proc/self/fd", NULL};
+	const char *text, *p;
+	int nulls = 0;
+
+	catch_log();
+	CHECK_INT(run_tool(argv, NULL, 0, 10), 0);
+	text = release_log();
+	for (p = text; (p = strstr(p, "-> /dev/null\n")); p++)
+		nulls++;
+	CHECK_INT(nulls, 1);
+}
+
 static void output_bounded(void)
 {
 	const char *argv[] = {"sh", "-c",
@@ -114,6 +129,7 @@ const struct unit_case run_cases[] = {
     {"exit_status_returned", exit_status_returned},
     {"input_on_stdin_output_logged", input_on_stdin_output_logged},
     {"no_input_reads_end_of_file", no_input_reads_end_of_file},
+    {"no_descriptor_leaked", no_descriptor_leaked},
     {"output_bounded", output_bounded},
     {"missing_program", missing_program},
     {"time_limit_kills_the_group", time_limit_kills_the_group},
