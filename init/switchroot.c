@@ -465,6 +465,10 @@ static int return_to_initramfs(struct switchroot_plan *plan, int back_fd)
 	return 0;
 }
 
+/*
+ * The point of no return and every way back from it, in one function so each undo is read
+ * with the step it undoes (~80 lines, on purpose).
+ */
 int switchroot_execute(struct switchroot_plan *plan, char *const argv[], char *const envp[])
 {
 	int free_fd = -1, back_fd = -1, r;

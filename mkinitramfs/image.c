@@ -432,6 +432,7 @@ out:
 	return r;
 }
 
+/* The image's parts in the order they are added, each one call (~80 lines: kept as a list). */
 int image_build(const struct image_spec *spec, struct cpio_archive *a, struct image_stats *ret)
 {
 	const struct kernel_source *src = spec->src;

@@ -296,7 +296,10 @@ static int main_microcode(const struct options *o, const struct kernel_source *s
 	return 0;
 }
 
-/* Everything after validation: resolve, stage, archive, compress, write. */
+/*
+ * Everything after validation: resolve, stage, archive, compress, write. Long (~90 lines)
+ * because it is the generator's sequence, each step one call and one exit check, read in order.
+ */
 static int main_build(const struct options *o, const struct kernel_source *src,
 		      const struct plymouth_plan *plan, const char *workdir, long long start_ms,
 		      bool *ret_written)
@@ -409,6 +412,7 @@ static int main_default_init(struct options *o)
 	return 0;
 }
 
+/* The generator at a glance: validate everything, then build; one cleanup path (~80 lines). */
 int main(int argc, char **argv)
 {
 	struct options o = {0};
