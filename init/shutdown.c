@@ -2,6 +2,7 @@
 /* The shutdown program, run by systemd-shutdown in /run/initramfs to take the stack down. */
 #include "shutdown.h"
 
+#include "diskid.h"
 #include "log.h"
 #include "macro.h"
 #include "monotime.h"
@@ -247,26 +248,6 @@ static void unmount_old_root(void)
 	strv_free(&mounts);
 }
 
-/* Reads /sys/block/DEV/dm/FIELD (uuid, name) into buf, without the newline. */
-static int dm_field(const char *dev, const char *field, char *buf, size_t size)
-{
-	char path[PATH_MAX];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/sys/block/%s/dm/%s", dev, field);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 struct stack_count {
 	unsigned lvm, crypt, other_dm, md;
 };
@@ -295,7 +276,7 @@ static unsigned count_stack(struct stack_count *c, bool name_them)
 			continue;
 		}
 		if (strncmp(e->d_name, "dm-", 3) != 0 ||
-		    dm_field(e->d_name, "uuid", uuid, sizeof(uuid)) < 0)
+		    diskid_read_attr(e->d_name, "dm/uuid", uuid, sizeof(uuid)) < 0)
 			continue;
 		if (strncmp(uuid, "LVM-", 4) == 0)
 			c->lvm++;
@@ -303,7 +284,7 @@ static unsigned count_stack(struct stack_count *c, bool name_them)
 			c->crypt++;
 		else
 			c->other_dm++;
-		if (name_them && dm_field(e->d_name, "name", name, sizeof(name)) == 0)
+		if (name_them && diskid_read_attr(e->d_name, "dm/name", name, sizeof(name)) >= 0)
 			say(LOG_LEVEL_WARNING, "device-mapper device %s (/dev/%s) is still active",
 			    name, e->d_name);
 	}
@@ -340,9 +321,9 @@ static void close_crypt(void)
 		char what[320];
 
 		if (strncmp(e->d_name, "dm-", 3) != 0 ||
-		    dm_field(e->d_name, "uuid", uuid, sizeof(uuid)) < 0 ||
+		    diskid_read_attr(e->d_name, "dm/uuid", uuid, sizeof(uuid)) < 0 ||
 		    strncmp(uuid, "CRYPT-", 6) != 0 ||
-		    dm_field(e->d_name, "name", name, sizeof(name)) < 0)
+		    diskid_read_attr(e->d_name, "dm/name", name, sizeof(name)) < 0)
 			continue;
 		snprintf(what, sizeof(what), "cryptsetup close %s", name);
 		tool(what, (const char *const[]){"cryptsetup", "close", name, NULL});
