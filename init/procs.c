@@ -22,8 +22,7 @@
 /* PF_KTHREAD in include/linux/sched.h: the flags field of /proc/PID/stat. */
 #define PF_KTHREAD 0x00200000UL
 
-/* Does this process belong to the kernel or survive the switch by request? */
-static bool spared(pid_t pid)
+bool procs_is_kernel_thread(pid_t pid)
 {
 	char path[64], buf[512], *p;
 	unsigned long flags = 0;
@@ -41,9 +40,19 @@ static bool spared(pid_t pid)
 	buf[n] = '\0';
 	/* "pid (comm) state ppid pgrp session tty tpgid flags": comm may hold spaces and ')'. */
 	p = strrchr(buf, ')');
-	if (p && sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) == 1 && (flags & PF_KTHREAD))
-		return true;
+	return !p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1 ||
+	       (flags & PF_KTHREAD);
+}
 
+/* Does this process belong to the kernel or survive the switch by request? */
+static bool spared(pid_t pid)
+{
+	char path[64], buf[1];
+	ssize_t n;
+	int fd;
+
+	if (procs_is_kernel_thread(pid))
+		return true;
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)

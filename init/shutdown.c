@@ -6,6 +6,7 @@
 #include "log.h"
 #include "macro.h"
 #include "monotime.h"
+#include "procs.h"
 #include "strv.h"
 #include "run.h"
 
@@ -41,8 +42,6 @@
 /* systemd writes the argument of "reboot ARG" here (systemctl(1), reboot-util.c). */
 #define SHUTDOWN_REBOOT_PARAM "/run/systemd/reboot-param"
 #define SHUTDOWN_REBOOT_PARAM_MAX 256
-/* PF_KTHREAD in include/linux/sched.h: the flags field of /proc/PID/stat. */
-#define SHUTDOWN_PF_KTHREAD 0x00200000UL
 /* Longest /proc/self/mountinfo line read; longer ones (huge option strings) are skipped. */
 #define SHUTDOWN_MOUNTINFO_LINE 4096
 
@@ -106,28 +105,6 @@ static void mount_api(void)
 	}
 }
 
-/* Is pid a kernel thread? */
-static bool is_kthread(pid_t pid)
-{
-	char path[64], buf[512], *p;
-	unsigned long flags = 0;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return true;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return true;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return !p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1 ||
-	       (flags & SHUTDOWN_PF_KTHREAD);
-}
-
 /*
  * systemd-shutdown killed every process but those marked '@' (root storage daemons, plymouthd);
  * whatever still runs in the old root keeps it mounted, so it goes now, named in the log.
@@ -148,7 +125,7 @@ static void kill_old_root_processes(void)
 		ssize_t n;
 		int fd;
 
-		if (pid <= 1 || pid == getpid() || is_kthread(pid))
+		if (pid <= 1 || pid == getpid() || procs_is_kernel_thread(pid))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
 		if (stat(path, &root) == 0 && root.st_dev == self.st_dev &&
