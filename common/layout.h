@@ -53,6 +53,11 @@
  * or --plymouth does not allow that.
  */
 #define LAYOUT_SHELL_ALLOWED LAYOUT_BATON_DIR "/shell-allowed"
+/*
+ * The console keymap and font loaded before the first passphrase prompt: "keymap PATH" and
+ * "font PATH" lines naming files of the image (mkinitramfs --keymap, --font, --no-keymap).
+ */
+#define LAYOUT_CONSOLE_CONF LAYOUT_BATON_DIR "/console.conf"
 
 /* The rescue shell, and the interpreter of "#!/bin/sh" hooks (busybox's link with --shell). */
 #define LAYOUT_SHELL "/bin/sh"

@@ -3,6 +3,7 @@
 #include "image.h"
 
 #include "crypttab.h"
+#include "keymap.h"
 
 #include <dirent.h>
 #include <elf.h>
@@ -511,6 +512,11 @@ int image_build(const struct image_spec *spec, struct cpio_archive *a, struct im
 	r = crypttab_add(&tree, spec->crypttab, spec->image_mode, &ret->crypttab);
 	if (r < 0)
 		return r;
+	if (spec->keymap_file && spec->font_file) {
+		r = keymap_add(&tree, spec->keymap_file, spec->font_file);
+		if (r < 0)
+			return r;
+	}
 
 	r = cpio_finalize(a, &failed);
 	if (r < 0)

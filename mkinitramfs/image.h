@@ -35,6 +35,8 @@ struct image_spec {
 	enum shutdown_mode shutdown;	      /* --shutdown, --no-shutdown */
 	int crypttab;			      /* enum crypttab_mode */
 	mode_t image_mode;		      /* --mode, for the keyfile warning */
+	const char *keymap_file;	      /* keymap_plan()'s choice, "" for none */
+	const char *font_file;		      /* and its font */
 };
 
 /* What image_build added besides the modules, for the summary line. */

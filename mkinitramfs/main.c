@@ -27,6 +27,7 @@
 #include "modstage.h"
 #include "options.h"
 #include "output.h"
+#include "keymap.h"
 #include "plymouth.h"
 #include "stacks.h"
 #include "tree.h"
@@ -258,6 +259,10 @@ static int main_check_extras(struct options *o, const struct kernel_source *src,
 	r = stacks_plan(&t, o);
 	if (r < 0)
 		return r;
+	/* After the stacks: the keymap comes with the LUKS stack's prompt. */
+	r = keymap_plan(&t, o);
+	if (r < 0)
+		return r;
 	if (o->shell)
 		return busybox_check(&t);
 	return 0;
@@ -354,6 +359,8 @@ static int main_build(const struct options *o, const struct kernel_source *src,
 	spec.plymouth = o->plymouth ? plan : NULL;
 	spec.shutdown = o->shutdown;
 	spec.crypttab = o->crypttab;
+	spec.keymap_file = o->keymap_file;
+	spec.font_file = o->font_file;
 	spec.image_mode = o->mode;
 
 	spec.firmware_count = closure_firmware(res, &spec.firmware, &spec.firmware_modules);

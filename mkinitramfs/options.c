@@ -45,6 +45,9 @@ enum {
 	OPTIONS_OPT_EXPLAIN,
 	OPTIONS_OPT_OMIT,
 	OPTIONS_OPT_NO_MICROCODE,
+	OPTIONS_OPT_KEYMAP,
+	OPTIONS_OPT_FONT,
+	OPTIONS_OPT_NO_KEYMAP,
 };
 
 static const char options_usage[] =
@@ -112,6 +115,12 @@ static void options_help(void)
 	    "      --explain          with --host-only: why each module is there\n"
 	    "      --omit-modules=LIST  leave these out of the generic or host-only set\n"
 	    "      --no-microcode     no early CPU microcode archive\n"
+	    "      --keymap=FILE      the console keymap loaded before a passphrase prompt (a\n"
+	    "                         file or keymap name of BASEDIR); default: BASEDIR's\n"
+	    "                         console-setup or vconsole.conf, when the image carries\n"
+	    "                         LUKS or plymouth\n"
+	    "      --font=FILE        the console font loaded with it (a file or font name)\n"
+	    "      --no-keymap        neither keymap nor font\n"
 	    "      --confdir=DIR      read DIR/mkinitramfs.conf and DIR/conf.d/*.conf (default\n"
 	    "                         /etc/baton): KEY=VALUE lines, KEY a long option\n"
 	    "      --no-config        read no configuration file\n"
@@ -267,6 +276,9 @@ static const struct option options_longopts[] = {
     {"explain", no_argument, NULL, OPTIONS_OPT_EXPLAIN},
     {"omit-modules", required_argument, NULL, OPTIONS_OPT_OMIT},
     {"no-microcode", no_argument, NULL, OPTIONS_OPT_NO_MICROCODE},
+    {"keymap", required_argument, NULL, OPTIONS_OPT_KEYMAP},
+    {"font", required_argument, NULL, OPTIONS_OPT_FONT},
+    {"no-keymap", no_argument, NULL, OPTIONS_OPT_NO_KEYMAP},
     {0},
 };
 
@@ -381,6 +393,15 @@ int options_parse(int argc, char **argv, struct options *o)
 			break;
 		case OPTIONS_OPT_NO_MICROCODE:
 			o->no_microcode = true;
+			break;
+		case OPTIONS_OPT_KEYMAP:
+			o->keymap = optarg;
+			break;
+		case OPTIONS_OPT_FONT:
+			o->font = optarg;
+			break;
+		case OPTIONS_OPT_NO_KEYMAP:
+			o->no_keymap = true;
 			break;
 		case OPTIONS_OPT_CRYPTTAB:
 			o->crypttab = CRYPTTAB_ALL;

@@ -55,6 +55,13 @@ struct options {
 	struct strv omit;	     /* --omit-modules, comma lists as given */
 	bool no_microcode;	     /* --no-microcode: no early microcode archive */
 	int crypttab; /* enum crypttab_mode: --crypttab, --no-crypttab, else automatic */
+
+	/* The console keymap and font (keymap.c). */
+	const char *keymap;	    /* --keymap: a keymap of the tree, else the tree's own */
+	const char *font;	    /* --font: a console font of the tree, else the tree's own */
+	bool no_keymap;		    /* --no-keymap: neither */
+	char keymap_file[PATH_MAX]; /* the keymap carried, set by keymap_plan(); "" for none */
+	char font_file[PATH_MAX];   /* the font carried, set by keymap_plan(); "" for none */
 };
 
 /*
