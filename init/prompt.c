@@ -2,6 +2,7 @@
 /* Asks the person at the machine for a passphrase: every active console, or plymouth. */
 #include "prompt.h"
 
+#include "keymap.h"
 #include "log.h"
 #include "run.h"
 
@@ -26,8 +27,11 @@ struct console {
 	struct termios old;
 };
 
-/* Opens each console of PROMPT_CONSOLES_ACTIVE with echo off; returns how many opened. */
-static int open_consoles(struct console *con)
+/*
+ * Opens each console of PROMPT_CONSOLES_ACTIVE with echo off; returns how many opened, their
+ * paths in names (for the log).
+ */
+static int open_consoles(struct console *con, char *names, size_t size)
 {
 	char list[256], path[64];
 	int fd, n = 0;
@@ -59,6 +63,7 @@ static int open_consoles(struct console *con)
 			raw.c_cc[VTIME] = 0;
 			(void)tcsetattr(con[n].fd, TCSAFLUSH, &raw);
 		}
+		snprintf(names + strlen(names), size - strlen(names), "%s%s", n ? " " : "", path);
 		n++;
 	}
 	return n;
@@ -127,11 +132,13 @@ static int read_line(struct console *con, int n, char *buf, size_t size)
 static int prompt_consoles(const char *text, char *buf, size_t size)
 {
 	struct console con[PROMPT_CONSOLES_MAX];
-	int n = open_consoles(con), r;
+	char names[PROMPT_CONSOLES_MAX * 16] = "";
+	int n = open_consoles(con, names, sizeof(names)), r;
 
 	if (n == 0)
 		return log_error_errno(-ENODEV, "no console to ask for the passphrase on (%s)",
 				       PROMPT_CONSOLES_ACTIVE);
+	log_info("asking for the passphrase on %s", names);
 	for (int i = 0; i < n; i++) {
 		write_all(con[i].fd, "\n");
 		write_all(con[i].fd, text);
@@ -170,6 +177,8 @@ int prompt_passphrase(const char *text, char *buf, size_t size)
 {
 	int r;
 
+	/* Both plymouth and the consoles read the VT keyboard: its layout first. */
+	keymap_load_once();
 	if (access(PROMPT_PLYMOUTH_PID, F_OK) == 0) {
 		r = prompt_plymouth(text, buf, size);
 		if (r >= 0)

@@ -26,6 +26,7 @@ static const struct {
     {"fdio", fdio_cases},
     {"verity", verity_cases},
     {"luksconf", luksconf_cases},
+    {"keymap", keymap_cases},
 };
 
 int main(void)
