@@ -30,6 +30,9 @@ test_packages=(
 	# Image and shared roots (16x-17x, tests/qemu/vm.sh): squashfs, erofs, veritysetup, openssl
 	# for a verity signature, virtiofsd (qemu-system-common).
 	squashfs-tools erofs-utils cryptsetup-bin openssl qemu-system-common
+	# The keymap before the passphrase prompt (140): kbd's loadkeys and setfont, console-setup's
+	# ckbcomp and fonts, as an installed Debian has them.
+	kbd console-setup
 	# Generator tests: a signal delivered at the rename of the image.
 	strace
 	# Storage stacks (10x-12x, 19x; xz for sid's compressed md modules in the helper VM): disks built in a helper VM with the host's tools, images carrying them.

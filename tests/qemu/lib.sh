@@ -289,6 +289,8 @@ _hotplug_delay=0
 # A function that drives the monitor beside the next boot instead of _hotplug_beside (unplug).
 _monitor_beside=''
 QEMU_DISK_ARGS=()
+# More QEMU devices for the next boot, after the disks (vga_console adds a VGA card).
+QEMU_EXTRA_ARGS=()
 
 # scenario_begin: shared pieces, a fresh work dir (also the current directory from here on),
 # and the verdict at exit.
@@ -860,8 +862,8 @@ boot() {
 		fi
 		local start=$SECONDS
 		rc=0
-		_qemu "$LOG" "$timeout" "$mem" "$initrd" "console=ttyS0 panic=-1 $*" "${extra[@]}" ||
-			rc=$?
+		_qemu "$LOG" "$timeout" "$mem" "$initrd" "console=ttyS0 panic=-1 $*" "${extra[@]}" \
+			"${QEMU_EXTRA_ARGS[@]}" || rc=$?
 		_qemu_beside=''
 		BOOT_SECONDS=$((SECONDS - start))
 		mv "$LOG.qemu" "$WORK/qemu.out"
@@ -1115,4 +1117,51 @@ _unplug_beside() {
 	if [[ -n $_hotplug_img ]]; then
 		_hotplug_beside "$serial" "$pid"
 	fi
+}
+
+# --- the machine's own keyboard and screen (14x) ------------------------------------------
+
+# vga_console: the next boot has a VGA card, so the kernel's virtual terminals (tty1...) show
+# on a screen as on a PC, and the machine's PS/2 keyboard (q35 always has one) types into the
+# foreground one. The command line then needs console=tty0 to put the kernel's console there.
+vga_console() {
+	QEMU_EXTRA_ARGS+=(-device VGA)
+}
+
+# sendkeys REGEX KEYS...: during the next boot, once the console log shows REGEX for the n-th
+# time (and a second more has passed), the n-th KEYS (QEMU key names separated by spaces, e.g.
+# "shift-y z semicolon ret") are pressed one by one on the guest's PS/2 keyboard through the
+# monitor's sendkey, as a person at the machine would type them: the keys are positions on
+# the keyboard, the characters they give are the guest's keymap's business.
+_sendkeys_after=''
+_sendkeys_rounds=()
+sendkeys() {
+	_sendkeys_after=$1
+	shift
+	_sendkeys_rounds=("$@")
+	_monitor_beside=_sendkeys_beside
+}
+
+# How long sendkeys waits between two keys: each is held 100 ms (sendkey's default).
+readonly SENDKEYS_GAP=0.2
+
+# _sendkeys_beside SERIAL QEMU_PID: sendkeys' side of the boot (see _hotplug_beside).
+_sendkeys_beside() {
+	local serial=$1 pid=$2 n=0 seen round key
+	for round in "${_sendkeys_rounds[@]}"; do
+		n=$((n + 1))
+		while :; do
+			# grep -c prints 0 on no match; nothing when the log is not there yet.
+			seen=$(grep -Ec -- "$_sendkeys_after" "$serial" 2>/dev/null) || seen=${seen:-0}
+			((seen >= n)) && break
+			kill -0 "$pid" 2>/dev/null || exit 0
+			sleep 0.2
+		done
+		sleep 1
+		note "pressing keys on the guest's keyboard (round $n)"
+		for key in $round; do
+			printf 'sendkey %s\n' "$key" >&"$_monitor_in"
+			sleep "$SENDKEYS_GAP"
+		done
+	done
 }
