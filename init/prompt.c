@@ -156,15 +156,21 @@ static int prompt_consoles(const char *text, char *buf, size_t size)
 	return r;
 }
 
-/* plymouth ask-for-password prints the passphrase on stdout; no newline is added. */
+/*
+ * plymouth ask-for-password prints the passphrase on stdout; no newline is added. Its text
+ * themes put ":" after the prompt themselves (Debian's cryptroot passes none), so the text's
+ * own final ':' is left out: "...(luks-UUID):" and not "...(luks-UUID)::".
+ */
 static int prompt_plymouth(const char *text, char *buf, size_t size)
 {
 	char arg[512];
 	const char *argv[] = {"plymouth", "ask-for-password", arg, NULL};
-	size_t len = 0;
+	size_t len = 0, n = strlen(text);
 	int r;
 
-	snprintf(arg, sizeof(arg), "--prompt=%s", text);
+	if (n && text[n - 1] == ':')
+		n--;
+	snprintf(arg, sizeof(arg), "--prompt=%.*s", (int)n, text);
 	r = run_tool_capture(argv, buf, size, &len, 0);
 	if (r != 0) {
 		explicit_bzero(buf, size);
