@@ -240,8 +240,7 @@ static int hostonly_mount(const char *target, unsigned int *ret_maj, unsigned in
 	return found;
 }
 
-/* Whether the running system is the one the image is for: not a chroot, not a container. */
-static const char *hostonly_not_target(const struct kernel_source *src)
+const char *hostonly_not_target(const struct kernel_source *src)
 {
 	struct stat root, init_root;
 

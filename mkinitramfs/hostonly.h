@@ -25,6 +25,13 @@ struct hostonly_set {
  */
 int hostonly_detect(const struct kernel_source *src, bool force, struct hostonly_set *ret);
 
+/*
+ * Why the running system is not the one the image is for (-b names another tree, a container,
+ * a chroot, no /proc), or NULL when it is. Whatever host-only takes from the running machine
+ * (modules, the CPU's microcode) follows this one answer.
+ */
+const char *hostonly_not_target(const struct kernel_source *src);
+
 /* Logs each module with its reason: as notes when explain is true, else as debug lines. */
 void hostonly_explain(const struct hostonly_set *s, bool explain);
 

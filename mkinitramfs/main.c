@@ -272,11 +272,16 @@ static int main_microcode(const struct options *o, const struct kernel_source *s
 {
 	struct cpio_buf early = {0};
 	size_t files = 0;
+	bool host;
 	int r;
 
 	if (o->no_microcode)
 		return 0;
-	r = microcode_build(src, o->host_only != OPTIONS_HOST_ONLY_NO, o->mtime, &early, &files);
+	/* Only the running CPU's when host-only applies to modules too (not in a chroot, not -b).
+	 */
+	host = o->host_only == OPTIONS_HOST_ONLY_FORCE ||
+	       (o->host_only == OPTIONS_HOST_ONLY_YES && !hostonly_not_target(src));
+	r = microcode_build(src, host, o->mtime, &early, &files);
 	if (r < 0 || !early.len)
 		return r;
 	log_debug("early microcode archive: %zu files, %zu bytes", files, early.len);

@@ -30,8 +30,9 @@ test_packages=(
 	# Image and shared roots (16x-17x, tests/qemu/vm.sh): squashfs, erofs, veritysetup, openssl
 	# for a verity signature, virtiofsd (qemu-system-common).
 	squashfs-tools erofs-utils cryptsetup-bin openssl qemu-system-common
-	# Generator tests: a signal delivered at the rename of the image.
-	strace
+	# Generator tests: a signal delivered at the rename of the image; Intel's early microcode
+	# as initramfs-tools writes it.
+	strace iucode-tool
 	# Storage stacks (10x-12x, 19x; xz for sid's compressed md modules in the helper VM): disks built in a helper VM with the host's tools, images carrying them.
 	mdadm lvm2 thin-provisioning-tools cryptsetup-bin xz-utils
 	# make deb (dpkg-shlibdeps) and its check.
