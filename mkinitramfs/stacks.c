@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The storage stacks an image carries (md, lvm, luks, btrfs): tools, plugins, modules, configs. */
+/* The storage stacks an image carries (md, lvm, luks, btrfs, verity): tools, plugins, modules. */
 #include "stacks.h"
 
 #include <errno.h>
@@ -45,6 +45,8 @@ static const char *const luks_modules[] = {
     "dm_mod", "dm_crypt", "aesni_intel", "aes_generic",	   "xts",	 "ecb", "cbc", "essiv",
     "sha256", "sha512",	  "af_alg",	 "algif_skcipher", "algif_hash", NULL};
 static const char *const btrfs_modules[] = {"btrfs", NULL};
+/* dm-verity roots and /usr (init/verity.c runs veritysetup; systemd's roothash= and usrhash=). */
+static const char *const verity_modules[] = {"dm_mod", "dm_verity", NULL};
 static const char *const no_names[] = {NULL};
 
 static const struct stacks_def stacks_defs[] = {
@@ -53,6 +55,7 @@ static const struct stacks_def stacks_defs[] = {
     {STACKS_LUKS, "luks", "cryptsetup", "cryptsetup-bin", no_names, no_names, luks_modules},
     /* btrfs needs no tool: the init registers devices with the kernel itself. */
     {STACKS_BTRFS, "btrfs", NULL, "btrfs-progs", no_names, no_names, btrfs_modules},
+    {STACKS_VERITY, "verity", "veritysetup", "cryptsetup-bin", no_names, no_names, verity_modules},
 };
 #define STACKS_COUNT ARRAY_SIZE(stacks_defs)
 
@@ -69,8 +72,8 @@ int stacks_parse(const char *arg, unsigned *mask)
 			    strncmp(stacks_defs[i].name, p, len) == 0)
 				break;
 		if (i == STACKS_COUNT) {
-			log_error("unknown stack '%.*s': expected md, lvm, luks or btrfs", (int)len,
-				  p);
+			log_error("unknown stack '%.*s': expected md, lvm, luks, btrfs or verity",
+				  (int)len, p);
 			return -EINVAL;
 		}
 		*mask |= stacks_defs[i].bit;

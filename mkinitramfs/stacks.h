@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The storage stacks an image carries (md, lvm, luks, btrfs): tools, plugins, modules, configs. */
+/* The storage stacks an image carries (md, lvm, luks, btrfs, verity): tools, plugins, modules. */
 #pragma once
 
 #include <stdbool.h>
@@ -14,6 +14,7 @@ enum {
 	STACKS_LVM = 1u << 1,
 	STACKS_LUKS = 1u << 2,
 	STACKS_BTRFS = 1u << 3,
+	STACKS_VERITY = 1u << 4,
 };
 
 /* Adds the stacks of a comma list ("md,lvm") to *mask. -EINVAL (logged) for an unknown name. */
