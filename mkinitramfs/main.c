@@ -90,6 +90,9 @@ static const char *const main_generic_modules[] = {
     "9pnet_virtio",
 };
 
+/* What --host-only found on the running system: modules, stacks, dm-crypt names. */
+static struct hostonly_set main_host;
+
 /* The stock hook --plymouth adds (hooks/plymouth in baton's tree). */
 #define MAIN_PLYMOUTH_HOOK "plymouth"
 
@@ -140,7 +143,7 @@ static int main_blame(int r, const char *name, const struct kernel_source *src)
 static int main_resolve_set(const struct options *o, struct closure *res)
 {
 	const struct kernel_source *src = closure_source(res);
-	struct hostonly_set host = {0};
+	const struct hostonly_set *host = &main_host;
 	int r = 0;
 
 	if (o->modules.count) {
@@ -154,15 +157,12 @@ static int main_resolve_set(const struct options *o, struct closure *res)
 		return 0;
 	}
 	if (o->host_only) {
-		r = hostonly_detect(src, o->host_only == OPTIONS_HOST_ONLY_FORCE, &host);
-		hostonly_explain(&host, o->explain);
-		for (size_t i = 0; r >= 0 && i < host.count; i++)
-			if (!main_omitted(o, host.names[i]))
-				r = closure_add(res, host.names[i], false);
-		if (r < 0 || host.count) {
-			hostonly_free(&host);
+		hostonly_explain(host, o->explain);
+		for (size_t i = 0; r >= 0 && i < host->count; i++)
+			if (!main_omitted(o, host->names[i]))
+				r = closure_add(res, host->names[i], false);
+		if (r < 0 || host->count)
 			return r;
-		}
 	}
 	log_debug("no -m: the generic set, with what it needs:");
 	for (size_t i = 0; i < ARRAY_SIZE(main_generic_modules); i++) {
@@ -255,7 +255,13 @@ static int main_check_extras(struct options *o, const struct kernel_source *src,
 		free(o->hooks.v[i]);
 		o->hooks.v[i] = copy;
 	}
-	r = stacks_plan(&t, o);
+	/* Host-only first: the stacks and crypttab entries follow what the root is on. */
+	if (o->host_only) {
+		r = hostonly_detect(src, o->host_only == OPTIONS_HOST_ONLY_FORCE, &main_host);
+		if (r < 0)
+			return r;
+	}
+	r = stacks_plan(&t, o, main_host.applied ? &main_host.stacks : NULL);
 	if (r < 0)
 		return r;
 	if (o->shell)
@@ -359,6 +365,8 @@ static int main_build(const struct options *o, const struct kernel_source *src,
 	spec.plymouth = o->plymouth ? plan : NULL;
 	spec.shutdown = o->shutdown;
 	spec.crypttab = o->crypttab;
+	spec.crypttab_names = (const char *const *)main_host.crypt_names.v;
+	spec.crypttab_name_count = main_host.crypt_names.count;
 	spec.image_mode = o->mode;
 
 	spec.firmware_count = closure_firmware(res, &spec.firmware, &spec.firmware_modules);
@@ -499,6 +507,7 @@ int main(int argc, char **argv)
 			  existed ? "; the previous image is unchanged" : "");
 out:
 	options_free(&o);
+	hostonly_free(&main_host);
 	config_free();
 	return status;
 }

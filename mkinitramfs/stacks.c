@@ -149,12 +149,13 @@ static int stacks_push_stack(const struct tree *t, struct options *o, const stru
 	return r;
 }
 
-int stacks_plan(const struct tree *t, struct options *o)
+int stacks_plan(const struct tree *t, struct options *o, const unsigned *host)
 {
 	o->stacks = 0;
 	for (size_t i = 0; i < STACKS_COUNT; i++) {
 		const struct stacks_def *d = &stacks_defs[i];
 		bool forced = o->stacks_forced & d->bit;
+		bool needed = host && (*host & d->bit);
 		char tool[PATH_MAX];
 		bool found;
 		int r;
@@ -169,9 +170,22 @@ int stacks_plan(const struct tree *t, struct options *o)
 			    d->name, d->tool, t->shown_basedir, d->package, d->name);
 			return -ENOENT;
 		}
-		if (!found && !forced)
+		if (!found && needed && d->tool) {
+			log_error(
+			    "--host-only: the root is on %s, but %s is not in %s (looked in /usr/sbin, /usr/bin, /sbin, /bin): install Debian's %s package, or pass --no-stack %s if the image should not assemble it",
+			    d->name, d->tool, t->shown_basedir, d->package, d->name);
+			return -ENOENT;
+		}
+		/* Host-only: only what the root is on, whatever else the tree has installed. */
+		if (host && found && !forced && !needed)
+			log_debug("stack %s: %s is installed, but the root is not on it: left out",
+				  d->name, d->tool ? d->tool : "btrfs");
+		if (host ? !forced && !needed : !found && !forced)
 			continue;
-		log_debug("stack %s: %s%s", d->name, forced ? "--stack" : "found ",
+		log_debug("stack %s: %s%s", d->name,
+			  forced   ? "--stack"
+			  : needed ? "host-only, "
+				   : "found ",
 			  forced ? "" : (d->tool ? tool : "btrfs-progs in the tree"));
 		r = stacks_push_stack(t, o, d, d->tool ? tool : NULL);
 		if (r < 0)

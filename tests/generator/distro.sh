@@ -92,7 +92,7 @@ fails "--list: a cut image is damaged, not listed as whole" 2 "damaged" --list "
 ucode=$("$BATON_TOP/tests/generator/microcode-tree.sh")
 mc=$work/mcbase
 mkdir -p "$mc/lib/firmware" "$work/iucode"
-ln -s "$KERNEL_TREE/lib/modules" "$mc/lib/modules"
+ln -sfn "$KERNEL_TREE/lib/modules" "$mc/lib/modules"
 ln -s "$ucode/lib/firmware/amd-ucode" "$ucode/lib/firmware/intel-ucode" "$mc/lib/firmware/"
 # early_file IMG NAME: kernel/x86/microcode/NAME from the image's early archive.
 early_file() { cpio -i --quiet --to-stdout "kernel/x86/microcode/$1" <"$2" 2>/dev/null; }
@@ -156,7 +156,7 @@ fi
 # A file that is not microcode would stop the kernel's walk: left out, with a warning.
 mcbad=$work/mcbad
 mkdir -p "$mcbad/lib/firmware/intel-ucode" "$mcbad/lib/firmware/amd-ucode"
-ln -s "$KERNEL_TREE/lib/modules" "$mcbad/lib/modules"
+ln -sfn "$KERNEL_TREE/lib/modules" "$mcbad/lib/modules"
 cp "$ucode/lib/firmware/intel-ucode/06-55-03" "$ucode/lib/firmware/intel-ucode/06-55-04" \
 	"$mcbad/lib/firmware/intel-ucode/"
 printf 'not microcode\n' >"$mcbad/lib/firmware/intel-ucode/06-00-README"
@@ -272,7 +272,7 @@ fi
 # --- the verity stack (issue 12): veritysetup by itself when the tree has it ---
 vbase=$work/vbase
 mkdir -p "$vbase/lib"
-ln -s "$KERNEL_TREE/lib/modules" "$vbase/lib/modules"
+ln -sfn "$KERNEL_TREE/lib/modules" "$vbase/lib/modules"
 fails "--stack verity without veritysetup in the tree" 2 \
 	"--stack verity: veritysetup is not in .*install Debian's cryptsetup-bin package" \
 	-o "$work/v0.img" -b "$vbase" -m virtio_blk --stack verity

@@ -16,7 +16,7 @@ scenario_begin
 uuid=15115115-1b1c-4d1e-8f10-151151151151
 ucode=$("$BATON_TOP/tests/generator/microcode-tree.sh") || die "cannot get Debian's microcode packages"
 mkdir -p base/lib/firmware
-ln -s "$KERNEL_TREE/lib/modules" base/lib/modules
+ln -sfn "$KERNEL_TREE/lib/modules" base/lib/modules
 ln -s "$ucode/lib/firmware/amd-ucode" "$ucode/lib/firmware/intel-ucode" base/lib/firmware/
 "$BATON_MKINITRAMFS" -o mc.img -k "$KVER" -b base -m virtio_blk,ext4 -v 2>mkinitramfs.log ||
 	die "mkinitramfs with microcode failed: $(tail -n 3 mkinitramfs.log)"
