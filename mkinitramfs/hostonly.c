@@ -117,11 +117,9 @@ static int hostonly_read_line(const char *path, char *buf, size_t size)
 /* The driver and modalias of sysfs device dir and of each parent up to /sys/devices. */
 static int hostonly_walk_up(struct hostonly_walk *w, const char *dir, const char *why)
 {
-	char path[PATH_MAX], link[PATH_MAX], alias[PATH_MAX];
-	int r = 0;
-
-	char top[PATH_MAX];
+	char path[PATH_MAX], link[PATH_MAX], alias[PATH_MAX], top[PATH_MAX];
 	size_t rootlen = strlen(w->root);
+	int r = 0;
 
 	if (util_pathf(path, "%s", dir) < 0 ||
 	    util_pathf(top, "%s" HOSTONLY_SYS_DEVICES "/", w->root) < 0)
@@ -360,10 +358,16 @@ int hostonly_detect(const struct kernel_source *src, bool force, struct hostonly
 {
 	struct hostonly_walk w = {.set = ret, .root = ""};
 	const char *why = hostonly_not_target(src);
+	char root[PATH_MAX];
 	int r;
 
-	if (force && getenv(HOSTONLY_ROOT_ENV))
-		w.root = getenv(HOSTONLY_ROOT_ENV);
+	/* Canonical, as the sysfs paths realpath() gives are compared with it. */
+	if (force && getenv(HOSTONLY_ROOT_ENV)) {
+		if (!realpath(getenv(HOSTONLY_ROOT_ENV), root))
+			return log_error_errno(-errno, "%s=%s: %m", HOSTONLY_ROOT_ENV,
+					       getenv(HOSTONLY_ROOT_ENV));
+		w.root = root;
+	}
 	if (why && !force) {
 		log_notice(
 		    "--host-only: %s, so the running system is not the one the image is for: building a generic image (--host-only=force detects anyway)",
