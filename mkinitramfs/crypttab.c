@@ -78,8 +78,18 @@ static bool has_initramfs_option(const char *opts, size_t len)
 	return false;
 }
 
+/* Is the name (len bytes) one of names? */
+static bool crypttab_named(const char *name, size_t len, const char *const *names, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strlen(names[i]) == len && memcmp(names[i], name, len) == 0)
+			return true;
+	return false;
+}
+
 int crypttab_select(const char *crypttab, size_t len, const char *fstab, size_t fstab_len,
-		    enum crypttab_mode mode, char *out, size_t size)
+		    const char *const *names, size_t name_count, enum crypttab_mode mode, char *out,
+		    size_t size)
 {
 	const char *end = crypttab + len;
 	char root[NAME_MAX + 1];
@@ -104,7 +114,8 @@ int crypttab_select(const char *crypttab, size_t len, const char *fstab, size_t 
 		take = name && *name != '#' && dev &&
 		       (mode == CRYPTTAB_ALL ||
 			(root[0] && nlen == strlen(root) && memcmp(name, root, nlen) == 0) ||
-			(opts && has_initramfs_option(opts, olen)));
+			(opts && has_initramfs_option(opts, olen)) ||
+			crypttab_named(name, nlen, names, name_count));
 		if (take) {
 			if (used + llen + 2 > size)
 				return -ENOSPC;
@@ -190,7 +201,8 @@ static int add_keyfiles(struct tree *t, const char *lines, size_t *ret_keys)
 	return 0;
 }
 
-int crypttab_add(struct tree *t, enum crypttab_mode mode, mode_t image_mode, size_t *ret_entries)
+int crypttab_add(struct tree *t, enum crypttab_mode mode, const char *const *names,
+		 size_t name_count, mode_t image_mode, size_t *ret_entries)
 {
 	char *tab = NULL, *fstab = NULL, *out = NULL;
 	size_t len = 0, fstab_len = 0, keys = 0;
@@ -209,7 +221,9 @@ int crypttab_add(struct tree *t, enum crypttab_mode mode, mode_t image_mode, siz
 		fstab = NULL;
 	out = malloc(len + 2);
 	r = out ? 0 : -ENOMEM;
-	picked = out ? crypttab_select(tab, len, fstab, fstab_len, mode, out, len + 2) : 0;
+	picked =
+	    out ? crypttab_select(tab, len, fstab, fstab_len, names, name_count, mode, out, len + 2)
+		: 0;
 	if (r == 0 && picked < 0)
 		r = picked;
 	if (r == 0 && picked > 0) {

@@ -16,10 +16,17 @@
 
 #include "log.h"
 #include "macro.h"
+#include "stacks.h"
 #include "util.h"
 
 /* Where the kernel shows devices; a walk up the tree stops here. */
 #define HOSTONLY_SYS_DEVICES "/sys/devices"
+
+/*
+ * Read /sys and /proc under this folder instead of / (a test's made-up machine). Used only with
+ * --host-only=force: a real detection reads the running system's own.
+ */
+#define HOSTONLY_ROOT_ENV "MKINITRAMFS_HOSTONLY_ROOT"
 
 /* Longest line of /proc/self/mountinfo we read (paths are escaped, PATH_MAX each, plus fields). */
 #define HOSTONLY_LINE_MAX (3 * PATH_MAX)
@@ -29,6 +36,7 @@
 
 struct hostonly_walk {
 	struct hostonly_set *set;
+	const char *root;     /* "" or HOSTONLY_ROOT_ENV: prefix of /sys and /proc */
 	struct kmod_ctx *ctx; /* the target kernel's indexes, NULL when they cannot be read */
 	bool crypt;	      /* a dm-crypt device is on the way: a passphrase needs a keyboard */
 };
@@ -109,13 +117,14 @@ static int hostonly_read_line(const char *path, char *buf, size_t size)
 /* The driver and modalias of sysfs device dir and of each parent up to /sys/devices. */
 static int hostonly_walk_up(struct hostonly_walk *w, const char *dir, const char *why)
 {
-	char path[PATH_MAX], link[PATH_MAX], alias[PATH_MAX];
+	char path[PATH_MAX], link[PATH_MAX], alias[PATH_MAX], top[PATH_MAX];
+	size_t rootlen = strlen(w->root);
 	int r = 0;
 
-	if (util_pathf(path, "%s", dir) < 0)
+	if (util_pathf(path, "%s", dir) < 0 ||
+	    util_pathf(top, "%s" HOSTONLY_SYS_DEVICES "/", w->root) < 0)
 		return 0;
-	while (r >= 0 &&
-	       strncmp(path, HOSTONLY_SYS_DEVICES "/", strlen(HOSTONLY_SYS_DEVICES) + 1) == 0) {
+	while (r >= 0 && strncmp(path, top, strlen(top)) == 0) {
 		char file[PATH_MAX], *slash;
 		ssize_t n;
 
@@ -123,13 +132,14 @@ static int hostonly_walk_up(struct hostonly_walk *w, const char *dir, const char
 		    (n = readlink(file, link, sizeof(link) - 1)) > 0) {
 			link[n] = '\0';
 			r = hostonly_add(w->set, strrchr(link, '/') ? strrchr(link, '/') + 1 : link,
-					 "%s: driver of %s", why, path + strlen("/sys"));
+					 "%s: driver of %s", why, path + rootlen + strlen("/sys"));
 		}
 		if (r >= 0 && util_pathf(file, "%s/modalias", path) >= 0 &&
 		    hostonly_read_line(file, alias, sizeof(alias)) == 0 && alias[0]) {
 			char where[PATH_MAX + 64];
 
-			snprintf(where, sizeof(where), "%s: device %s", why, path + strlen("/sys"));
+			snprintf(where, sizeof(where), "%s: device %s", why,
+				 path + rootlen + strlen("/sys"));
 			r = hostonly_add_alias(w, alias, where);
 		}
 		slash = strrchr(path, '/');
@@ -140,7 +150,22 @@ static int hostonly_walk_up(struct hostonly_walk *w, const char *dir, const char
 	return r;
 }
 
-/* dm and md: the target modules the stack's kind needs. */
+/* A dm-crypt device's mapper name, the one crypttab gives it: the entry the image needs. */
+static int hostonly_crypt_name(struct hostonly_walk *w, const char *blockdir)
+{
+	char file[PATH_MAX], value[NAME_MAX + 1];
+
+	if (util_pathf(file, "%s/dm/name", blockdir) < 0 ||
+	    hostonly_read_line(file, value, sizeof(value)) < 0 || !value[0])
+		return 0;
+	return strv_add(&w->set->crypt_names, value) < 0 ? -ENOMEM : 0;
+}
+
+/*
+ * dm and md: the target modules and the storage stack the kind needs. device-mapper's uuid
+ * prefix tells the kind: LVM- (lvm2), CRYPT-VERITY- (veritysetup), other CRYPT- (cryptsetup:
+ * LUKS1, LUKS2, PLAIN).
+ */
 static int hostonly_stack_kind(struct hostonly_walk *w, const char *blockdir, const char *name)
 {
 	char file[PATH_MAX], value[256];
@@ -149,9 +174,18 @@ static int hostonly_stack_kind(struct hostonly_walk *w, const char *blockdir, co
 	if (util_pathf(file, "%s/dm/uuid", blockdir) >= 0 &&
 	    hostonly_read_line(file, value, sizeof(value)) == 0) {
 		r = hostonly_add(w->set, "dm_mod", "device-mapper device %s", name);
-		if (r >= 0 && strncmp(value, "CRYPT-", 6) == 0) {
+		if (strncmp(value, "LVM-", 4) == 0) {
+			w->set->stacks |= STACKS_LVM;
+		} else if (r >= 0 && strncmp(value, "CRYPT-VERITY-", 13) == 0) {
+			w->set->stacks |= STACKS_VERITY;
+			r = hostonly_add(w->set, "dm_verity", "%s is dm-verity (%.40s)", name,
+					 value);
+		} else if (r >= 0 && strncmp(value, "CRYPT-", 6) == 0) {
 			w->crypt = true;
+			w->set->stacks |= STACKS_LUKS;
 			r = hostonly_add(w->set, "dm_crypt", "%s is dm-crypt (%.40s)", name, value);
+			if (r >= 0)
+				r = hostonly_crypt_name(w, blockdir);
 		}
 	}
 	if (r >= 0 && util_pathf(file, "%s/md/level", blockdir) >= 0 &&
@@ -160,6 +194,7 @@ static int hostonly_stack_kind(struct hostonly_walk *w, const char *blockdir, co
 
 		if (!strcmp(value, "raid4") || !strcmp(value, "raid5") || !strcmp(value, "raid6"))
 			mod = "raid456";
+		w->set->stacks |= STACKS_MD;
 		r = hostonly_add(w->set, "md_mod", "md array %s", name);
 		if (r >= 0)
 			r = hostonly_add(w->set, mod, "md array %s is %s", name, value);
@@ -178,7 +213,8 @@ static int hostonly_walk_block(struct hostonly_walk *w, unsigned int maj, unsign
 
 	if (depth > HOSTONLY_DEPTH_MAX)
 		return 0;
-	if (util_pathf(path, "/sys/dev/block/%u:%u", maj, min) < 0 || !realpath(path, real)) {
+	if (util_pathf(path, "%s/sys/dev/block/%u:%u", w->root, maj, min) < 0 ||
+	    !realpath(path, real)) {
 		log_warning("host-only: %s: no %s in sysfs, ignoring", why, path);
 		return 0;
 	}
@@ -212,13 +248,16 @@ static int hostonly_walk_block(struct hostonly_walk *w, unsigned int maj, unsign
 }
 
 /* The device and filesystem type mounted at target, from /proc/self/mountinfo. */
-static int hostonly_mount(const char *target, unsigned int *ret_maj, unsigned int *ret_min,
-			  char *ret_fstype, size_t fslen, char *ret_source, size_t srclen)
+static int hostonly_mount(const struct hostonly_walk *w, const char *target, unsigned int *ret_maj,
+			  unsigned int *ret_min, char *ret_fstype, size_t fslen, char *ret_source,
+			  size_t srclen)
 {
-	char line[HOSTONLY_LINE_MAX];
+	char line[HOSTONLY_LINE_MAX], path[PATH_MAX];
 	int found = -ENOENT;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
+	FILE *f = NULL;
 
+	if (util_pathf(path, "%s/proc/self/mountinfo", w->root) >= 0)
+		f = fopen(path, "re");
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
@@ -240,8 +279,7 @@ static int hostonly_mount(const char *target, unsigned int *ret_maj, unsigned in
 	return found;
 }
 
-/* Whether the running system is the one the image is for: not a chroot, not a container. */
-static const char *hostonly_not_target(const struct kernel_source *src)
+const char *hostonly_not_target(const struct kernel_source *src)
 {
 	struct stat root, init_root;
 
@@ -261,29 +299,32 @@ static const char *hostonly_not_target(const struct kernel_source *src)
 static int hostonly_mounts(struct hostonly_walk *w)
 {
 	static const char *const targets[] = {"/", "/usr"};
-	char fstype[64], source[PATH_MAX], value[32];
+	char fstype[64], source[PATH_MAX], value[32], why[PATH_MAX + 32];
 	unsigned int maj, min;
 	int r = 0;
 
 	for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(targets); i++) {
-		char why[PATH_MAX + 32], alias[96];
+		char alias[96];
 		struct stat st;
 
-		if (hostonly_mount(targets[i], &maj, &min, fstype, sizeof(fstype), source,
+		if (hostonly_mount(w, targets[i], &maj, &min, fstype, sizeof(fstype), source,
 				   sizeof(source)) < 0)
 			continue;
 		snprintf(why, sizeof(why), "%s on %s", source, targets[i]);
 		snprintf(alias, sizeof(alias), "fs-%s", fstype);
 		r = hostonly_add_alias(w, alias, why);
+		if (strcmp(fstype, "btrfs") == 0)
+			w->set->stacks |= STACKS_BTRFS;
 		/* btrfs and others show an anonymous device number: the source names the disk. */
-		if (maj == 0 && stat(source, &st) == 0 && S_ISBLK(st.st_mode)) {
+		if (maj == 0 && !w->root[0] && stat(source, &st) == 0 && S_ISBLK(st.st_mode)) {
 			maj = major(st.st_rdev);
 			min = minor(st.st_rdev);
 		}
 		if (r >= 0 && maj != 0)
 			r = hostonly_walk_block(w, maj, min, why, 0);
 	}
-	if (r >= 0 && hostonly_read_line("/sys/power/resume", value, sizeof(value)) == 0 &&
+	if (r >= 0 && util_pathf(why, "%s/sys/power/resume", w->root) >= 0 &&
+	    hostonly_read_line(why, value, sizeof(value)) == 0 &&
 	    sscanf(value, "%u:%u", &maj, &min) == 2 && maj != 0)
 		r = hostonly_walk_block(w, maj, min, "the resume device", 0);
 	return r;
@@ -292,17 +333,20 @@ static int hostonly_mounts(struct hostonly_walk *w)
 /* A passphrase needs the keyboard: the path of every input device. */
 static int hostonly_keyboards(struct hostonly_walk *w)
 {
+	char class[PATH_MAX];
 	struct dirent *d;
-	DIR *dir = opendir("/sys/class/input");
+	DIR *dir = NULL;
 	int r = 0;
 
+	if (util_pathf(class, "%s/sys/class/input", w->root) >= 0)
+		dir = opendir(class);
 	if (!dir)
 		return 0;
 	while (r >= 0 && (d = readdir(dir))) {
 		char path[PATH_MAX], real[PATH_MAX];
 
 		if (strncmp(d->d_name, "input", 5) != 0 ||
-		    util_pathf(path, "/sys/class/input/%s", d->d_name) < 0 || !realpath(path, real))
+		    util_pathf(path, "%s/%s", class, d->d_name) < 0 || !realpath(path, real))
 			continue;
 		r = hostonly_walk_up(w, real, "a keyboard for the passphrase");
 	}
@@ -312,10 +356,18 @@ static int hostonly_keyboards(struct hostonly_walk *w)
 
 int hostonly_detect(const struct kernel_source *src, bool force, struct hostonly_set *ret)
 {
-	struct hostonly_walk w = {.set = ret};
+	struct hostonly_walk w = {.set = ret, .root = ""};
 	const char *why = hostonly_not_target(src);
+	char root[PATH_MAX];
 	int r;
 
+	/* Canonical, as the sysfs paths realpath() gives are compared with it. */
+	if (force && getenv(HOSTONLY_ROOT_ENV)) {
+		if (!realpath(getenv(HOSTONLY_ROOT_ENV), root))
+			return log_error_errno(-errno, "%s=%s: %m", HOSTONLY_ROOT_ENV,
+					       getenv(HOSTONLY_ROOT_ENV));
+		w.root = root;
+	}
 	if (why && !force) {
 		log_notice(
 		    "--host-only: %s, so the running system is not the one the image is for: building a generic image (--host-only=force detects anyway)",
@@ -337,6 +389,7 @@ int hostonly_detect(const struct kernel_source *src, bool force, struct hostonly
 		kmod_unref(w.ctx);
 	if (r < 0)
 		return log_error_errno(r, "--host-only: %m");
+	ret->applied = true;
 	if (ret->count == 0)
 		log_notice("--host-only: no module found on the way to the root (all built in?)");
 	return 0;
@@ -360,5 +413,6 @@ void hostonly_free(struct hostonly_set *s)
 	}
 	free(s->names);
 	free(s->reasons);
+	strv_free(&s->crypt_names);
 	*s = (struct hostonly_set){0};
 }

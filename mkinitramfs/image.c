@@ -509,7 +509,8 @@ int image_build(const struct image_spec *spec, struct cpio_archive *a, struct im
 	if (r < 0)
 		return r;
 	ret->shutdown = r > 0;
-	r = crypttab_add(&tree, spec->crypttab, spec->image_mode, &ret->crypttab);
+	r = crypttab_add(&tree, spec->crypttab, spec->crypttab_names, spec->crypttab_name_count,
+			 spec->image_mode, &ret->crypttab);
 	if (r < 0)
 		return r;
 	if (spec->keymap_file && spec->font_file) {

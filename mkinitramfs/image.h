@@ -34,9 +34,11 @@ struct image_spec {
 	const struct plymouth_plan *plymouth; /* --plymouth, or NULL */
 	enum shutdown_mode shutdown;	      /* --shutdown, --no-shutdown */
 	int crypttab;			      /* enum crypttab_mode */
-	mode_t image_mode;		      /* --mode, for the keyfile warning */
-	const char *keymap_file;	      /* keymap_plan()'s choice, "" for none */
-	const char *font_file;		      /* and its font */
+	const char *const *crypttab_names;    /* crypttab entries host-only found under the root */
+	size_t crypttab_name_count;
+	mode_t image_mode;	 /* --mode, for the keyfile warning */
+	const char *keymap_file; /* keymap_plan()'s choice, "" for none */
+	const char *font_file;	 /* and its font */
 };
 
 /* What image_build added besides the modules, for the summary line. */

@@ -91,6 +91,9 @@ static const char *const main_generic_modules[] = {
     "9pnet_virtio",
 };
 
+/* What --host-only found on the running system: modules, stacks, dm-crypt names. */
+static struct hostonly_set main_host;
+
 /* The stock hook --plymouth adds (hooks/plymouth in baton's tree). */
 #define MAIN_PLYMOUTH_HOOK "plymouth"
 
@@ -141,7 +144,7 @@ static int main_blame(int r, const char *name, const struct kernel_source *src)
 static int main_resolve_set(const struct options *o, struct closure *res)
 {
 	const struct kernel_source *src = closure_source(res);
-	struct hostonly_set host = {0};
+	const struct hostonly_set *host = &main_host;
 	int r = 0;
 
 	if (o->modules.count) {
@@ -155,15 +158,12 @@ static int main_resolve_set(const struct options *o, struct closure *res)
 		return 0;
 	}
 	if (o->host_only) {
-		r = hostonly_detect(src, o->host_only == OPTIONS_HOST_ONLY_FORCE, &host);
-		hostonly_explain(&host, o->explain);
-		for (size_t i = 0; r >= 0 && i < host.count; i++)
-			if (!main_omitted(o, host.names[i]))
-				r = closure_add(res, host.names[i], false);
-		if (r < 0 || host.count) {
-			hostonly_free(&host);
+		hostonly_explain(host, o->explain);
+		for (size_t i = 0; r >= 0 && i < host->count; i++)
+			if (!main_omitted(o, host->names[i]))
+				r = closure_add(res, host->names[i], false);
+		if (r < 0 || host->count)
 			return r;
-		}
 	}
 	log_debug("no -m: the generic set, with what it needs:");
 	for (size_t i = 0; i < ARRAY_SIZE(main_generic_modules); i++) {
@@ -256,7 +256,13 @@ static int main_check_extras(struct options *o, const struct kernel_source *src,
 		free(o->hooks.v[i]);
 		o->hooks.v[i] = copy;
 	}
-	r = stacks_plan(&t, o);
+	/* Host-only first: the stacks and crypttab entries follow what the root is on. */
+	if (o->host_only) {
+		r = hostonly_detect(src, o->host_only == OPTIONS_HOST_ONLY_FORCE, &main_host);
+		if (r < 0)
+			return r;
+	}
+	r = stacks_plan(&t, o, main_host.applied ? &main_host.stacks : NULL);
 	if (r < 0)
 		return r;
 	/* After the stacks: the keymap comes with the LUKS stack's prompt. */
@@ -277,11 +283,16 @@ static int main_microcode(const struct options *o, const struct kernel_source *s
 {
 	struct cpio_buf early = {0};
 	size_t files = 0;
+	bool host;
 	int r;
 
 	if (o->no_microcode)
 		return 0;
-	r = microcode_build(src, o->host_only != OPTIONS_HOST_ONLY_NO, o->mtime, &early, &files);
+	/* Only the running CPU's when host-only applies to modules too (not in a chroot, not -b).
+	 */
+	host = o->host_only == OPTIONS_HOST_ONLY_FORCE ||
+	       (o->host_only == OPTIONS_HOST_ONLY_YES && !hostonly_not_target(src));
+	r = microcode_build(src, host, o->mtime, &early, &files);
 	if (r < 0 || !early.len)
 		return r;
 	log_debug("early microcode archive: %zu files, %zu bytes", files, early.len);
@@ -361,6 +372,8 @@ static int main_build(const struct options *o, const struct kernel_source *src,
 	spec.crypttab = o->crypttab;
 	spec.keymap_file = o->keymap_file;
 	spec.font_file = o->font_file;
+	spec.crypttab_names = (const char *const *)main_host.crypt_names.v;
+	spec.crypttab_name_count = main_host.crypt_names.count;
 	spec.image_mode = o->mode;
 
 	spec.firmware_count = closure_firmware(res, &spec.firmware, &spec.firmware_modules);
@@ -501,6 +514,7 @@ int main(int argc, char **argv)
 			  existed ? "; the previous image is unchanged" : "");
 out:
 	options_free(&o);
+	hostonly_free(&main_host);
 	config_free();
 	return status;
 }

@@ -52,6 +52,57 @@ static bool microcode_intel_family(const char *name, unsigned int family)
 	return sscanf(name, "%x-", &f) == 1 && f == family;
 }
 
+/*
+ * AMD's containers are per family: microcode_amd_famNNh.bin from family 0x15 on, and
+ * microcode_amd.bin for the families before (0x10-0x14), as linux-firmware names them and as
+ * the kernel's late loader (arch/x86/kernel/cpu/microcode/amd.c) and dracut look for them.
+ */
+static bool microcode_amd_family(const char *name, unsigned int family)
+{
+	char want[32];
+
+	if (family >= 0x15)
+		snprintf(want, sizeof(want), "microcode_amd_fam%02xh.bin", family);
+	else
+		snprintf(want, sizeof(want), "microcode_amd.bin");
+	return strcmp(name, want) == 0;
+}
+
+static uint32_t microcode_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/*
+ * Whether data is what the kernel's early loader can walk. It stops at the first blob it cannot
+ * parse, so a stray file (a README, a signature) would hide every update after it. Intel: a
+ * sequence of updates, each a 48-byte header with header and loader version 1, a total size
+ * (0 means 2048) holding the data size (0 means 2000), the sizes tiling the file exactly
+ * (struct microcode_header_intel, Intel SDM vol. 3A 10.11.1). AMD: a container starting with
+ * the magic 0x00414d44 (amd.c UCODE_MAGIC).
+ */
+static bool microcode_valid(const unsigned char *data, size_t len, bool intel)
+{
+	size_t off = 0;
+
+	if (!intel)
+		return len >= 4 && microcode_le32(data) == MICROCODE_AMD_MAGIC;
+	while (len - off >= MICROCODE_INTEL_HEADER) {
+		const unsigned char *h = data + off;
+		size_t datasize = microcode_le32(h + 28), total = microcode_le32(h + 32);
+
+		if (!datasize)
+			datasize = MICROCODE_INTEL_DEFAULT_DATA;
+		if (!total)
+			total = MICROCODE_INTEL_DEFAULT_TOTAL;
+		if (microcode_le32(h) != 1 || microcode_le32(h + 20) != 1 || total % 4 ||
+		    total < datasize + MICROCODE_INTEL_HEADER || total > len - off)
+			return false;
+		off += total;
+	}
+	return off && off == len;
+}
+
 static int microcode_filter(const struct dirent *d)
 {
 	return d->d_name[0] != '.';
@@ -72,7 +123,8 @@ static int microcode_vendor(const char *dir, bool intel, bool one_family, unsign
 		unsigned char *data = NULL;
 		size_t len = 0;
 
-		if (intel && one_family && !microcode_intel_family(names[i]->d_name, family))
+		if (one_family && (intel ? !microcode_intel_family(names[i]->d_name, family)
+					 : !microcode_amd_family(names[i]->d_name, family)))
 			continue;
 		r = util_pathf(path, "%s/%s", dir, names[i]->d_name);
 		if (r < 0)
@@ -86,6 +138,13 @@ static int microcode_vendor(const char *dir, bool intel, bool one_family, unsign
 			log_error_errno(r, "cannot read the microcode file %s: %m", path);
 			break;
 		}
+		if (!microcode_valid(data, len, intel)) {
+			log_warning(
+			    "%s is not %s microcode, so the kernel would stop reading there: leaving it out, ignoring",
+			    path, intel ? "Intel" : "AMD");
+			free(data);
+			continue;
+		}
 		r = cpio_buf_sink(ret, data, len);
 		free(data);
 		if (r < 0)
@@ -97,6 +156,80 @@ static int microcode_vendor(const char *dir, bool intel, bool one_family, unsign
 		free(names[i]);
 	free(names);
 	return r;
+}
+
+/* One Intel update inside the concatenated files. */
+struct microcode_update {
+	size_t off, len;
+	uint32_t sig, pf;
+	size_t order; /* its place in name order, so equal keys keep it */
+};
+
+static int microcode_update_cmp(const void *x, const void *y)
+{
+	const struct microcode_update *a = x, *b = y;
+
+	if (a->sig != b->sig)
+		return a->sig < b->sig ? -1 : 1;
+	if (a->pf != b->pf)
+		return a->pf > b->pf ? -1 : 1;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/*
+ * Intel's files repeat updates (one update serves several FF-MM-SS names through its extended
+ * signatures): keep each update once, ordered by signature and then platform mask, highest
+ * first. That is what initramfs-tools' hook writes with iucode_tool --write-earlyfw, byte for
+ * byte for Debian's intel-microcode; the kernel takes the best match wherever it is. blob
+ * holds whole, checked updates (microcode_valid). Returns 0 or -ENOMEM.
+ */
+static int microcode_intel_merge(struct cpio_buf *blob)
+{
+	struct microcode_update *u = NULL;
+	struct cpio_buf out = {0};
+	size_t n = 0, cap = 0;
+	int r = 0;
+
+	for (size_t off = 0; off < blob->len; n++) {
+		const unsigned char *h = blob->data + off;
+		size_t total =
+		    microcode_le32(h + 32) ? microcode_le32(h + 32) : MICROCODE_INTEL_DEFAULT_TOTAL;
+
+		if (n == cap) {
+			struct microcode_update *m =
+			    reallocarray(u, cap ? cap * 2 : 256, sizeof(*u));
+
+			if (!m) {
+				free(u);
+				return -ENOMEM;
+			}
+			u = m;
+			cap = cap ? cap * 2 : 256;
+		}
+		u[n] = (struct microcode_update){off, total, microcode_le32(h + 12),
+						 microcode_le32(h + 24), n};
+		off += total;
+	}
+	if (n)
+		qsort(u, n, sizeof(*u), microcode_update_cmp);
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		bool dup = false;
+
+		/* Identical bytes have the same signature and mask: look back in that run only. */
+		for (size_t j = i; j-- > 0 && u[j].sig == u[i].sig && u[j].pf == u[i].pf && !dup;)
+			dup = u[j].len == u[i].len &&
+			      memcmp(blob->data + u[j].off, blob->data + u[i].off, u[i].len) == 0;
+		if (!dup)
+			r = cpio_buf_sink(&out, blob->data + u[i].off, u[i].len);
+	}
+	free(u);
+	if (r < 0) {
+		cpio_buf_free(&out);
+		return r;
+	}
+	cpio_buf_free(blob);
+	*blob = out;
+	return 0;
 }
 
 /* The firmware folder of a vendor under the tree: lib/firmware, else usr/lib/firmware. */
@@ -134,6 +267,8 @@ int microcode_build(const struct kernel_source *src, bool host_only, uint32_t mt
 		r = microcode_folder(src, microcode_vendors[i].folder, dir);
 		if (r >= 0)
 			r = microcode_vendor(dir, intel, host_only, family, &blobs[i], ret_files);
+		if (r >= 0 && intel && microcode_intel_merge(&blobs[i]) < 0)
+			r = log_error_errno(-ENOMEM, "out of memory");
 		if (r < 0)
 			goto out;
 		any = any || blobs[i].len;

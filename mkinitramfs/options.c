@@ -55,7 +55,7 @@ static const char options_usage[] =
     "                   [--binary PATH]... [--shell] [--hook DIR|NAME]... [--plymouth]\n"
     "                   [--init PATH] [--compress gzip|none] [--mode OCTAL] [-v]\n"
     "                   [--shutdown | --no-shutdown]\n"
-    "                   [--stack md|lvm|luks|btrfs]... [--no-stack NAME]...\n";
+    "                   [--stack md|lvm|luks|btrfs|verity]... [--no-stack NAME]...\n";
 
 static void options_help(void)
 {
@@ -95,12 +95,13 @@ static void options_help(void)
 	    "                         initramfs at shutdown; default: when the image holds\n"
 	    "                         lvm, dmsetup, cryptsetup or mdadm\n"
 	    "      --no-shutdown      never (baton.shutdown=0 does the same at boot)\n"
-	    "      --stack=LIST       storage stacks the image carries (md, lvm, luks, btrfs;\n"
+	    "      --stack=LIST       storage stacks the image carries (md, lvm, luks, btrfs,\n"
+	    "                         verity;\n"
 	    "                         comma list, repeatable): their tools from BASEDIR with\n"
 	    "                         their libraries and plugins, their modules and the\n"
 	    "                         tree's mdadm.conf and lvm.conf; an error if BASEDIR lacks\n"
 	    "                         the tool. Default: each stack whose tool BASEDIR has\n"
-	    "                         (mdadm, lvm, cryptsetup, btrfs)\n"
+	    "                         (mdadm, lvm, cryptsetup, btrfs, veritysetup)\n"
 	    "      --no-stack=LIST    leave these stacks out even when BASEDIR has their tool\n"
 	    "      --init=PATH        the init program, a static ELF program for the kernel's\n"
 	    "                         architecture; default: '%s' next to mkinitramfs in a\n"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The storage stacks an image carries (md, lvm, luks, btrfs): tools, plugins, modules, configs. */
+/* The storage stacks an image carries (md, lvm, luks, btrfs, verity): tools, plugins, modules. */
 #include "stacks.h"
 
 #include <errno.h>
@@ -45,6 +45,8 @@ static const char *const luks_modules[] = {
     "dm_mod", "dm_crypt", "aesni_intel", "aes_generic",	   "xts",	 "ecb", "cbc", "essiv",
     "sha256", "sha512",	  "af_alg",	 "algif_skcipher", "algif_hash", NULL};
 static const char *const btrfs_modules[] = {"btrfs", NULL};
+/* dm-verity roots and /usr (init/verity.c runs veritysetup; systemd's roothash= and usrhash=). */
+static const char *const verity_modules[] = {"dm_mod", "dm_verity", NULL};
 static const char *const no_names[] = {NULL};
 
 static const struct stacks_def stacks_defs[] = {
@@ -53,6 +55,7 @@ static const struct stacks_def stacks_defs[] = {
     {STACKS_LUKS, "luks", "cryptsetup", "cryptsetup-bin", no_names, no_names, luks_modules},
     /* btrfs needs no tool: the init registers devices with the kernel itself. */
     {STACKS_BTRFS, "btrfs", NULL, "btrfs-progs", no_names, no_names, btrfs_modules},
+    {STACKS_VERITY, "verity", "veritysetup", "cryptsetup-bin", no_names, no_names, verity_modules},
 };
 #define STACKS_COUNT ARRAY_SIZE(stacks_defs)
 
@@ -69,8 +72,8 @@ int stacks_parse(const char *arg, unsigned *mask)
 			    strncmp(stacks_defs[i].name, p, len) == 0)
 				break;
 		if (i == STACKS_COUNT) {
-			log_error("unknown stack '%.*s': expected md, lvm, luks or btrfs", (int)len,
-				  p);
+			log_error("unknown stack '%.*s': expected md, lvm, luks, btrfs or verity",
+				  (int)len, p);
 			return -EINVAL;
 		}
 		*mask |= stacks_defs[i].bit;
@@ -146,12 +149,13 @@ static int stacks_push_stack(const struct tree *t, struct options *o, const stru
 	return r;
 }
 
-int stacks_plan(const struct tree *t, struct options *o)
+int stacks_plan(const struct tree *t, struct options *o, const unsigned *host)
 {
 	o->stacks = 0;
 	for (size_t i = 0; i < STACKS_COUNT; i++) {
 		const struct stacks_def *d = &stacks_defs[i];
 		bool forced = o->stacks_forced & d->bit;
+		bool needed = host && (*host & d->bit);
 		char tool[PATH_MAX];
 		bool found;
 		int r;
@@ -166,9 +170,22 @@ int stacks_plan(const struct tree *t, struct options *o)
 			    d->name, d->tool, t->shown_basedir, d->package, d->name);
 			return -ENOENT;
 		}
-		if (!found && !forced)
+		if (!found && needed && d->tool) {
+			log_error(
+			    "--host-only: the root is on %s, but %s is not in %s (looked in /usr/sbin, /usr/bin, /sbin, /bin): install Debian's %s package, or pass --no-stack %s if the image should not assemble it",
+			    d->name, d->tool, t->shown_basedir, d->package, d->name);
+			return -ENOENT;
+		}
+		/* Host-only: only what the root is on, whatever else the tree has installed. */
+		if (host && found && !forced && !needed)
+			log_debug("stack %s: %s is installed, but the root is not on it: left out",
+				  d->name, d->tool ? d->tool : "btrfs");
+		if (host ? !forced && !needed : !found && !forced)
 			continue;
-		log_debug("stack %s: %s%s", d->name, forced ? "--stack" : "found ",
+		log_debug("stack %s: %s%s", d->name,
+			  forced   ? "--stack"
+			  : needed ? "host-only, "
+				   : "found ",
 			  forced ? "" : (d->tool ? tool : "btrfs-progs in the tree"));
 		r = stacks_push_stack(t, o, d, d->tool ? tool : NULL);
 		if (r < 0)

@@ -7,11 +7,15 @@
 #   scripts/apt-private.sh CACHE_DIR [--sid] [--no-src] [--update] -- apt-get source kmod
 #   scripts/apt-private.sh CACHE_DIR --sid -- apt-get download linux-image-amd64
 #   scripts/apt-private.sh CACHE_DIR [--sid] [--no-src] --print-options
+#   scripts/apt-private.sh CACHE_DIR --no-src --component non-free-firmware -- apt-get download \
+#       intel-microcode
 #
 #   --sid       also add Debian sid (same archive URI, components and keys as the machine's
 #               main, non-security Debian entry), e.g. for a newer kernel
 #   --no-src    do not add deb-src entries (default: add deb-src for every deb entry, so
 #               `apt-get source` works)
+#   --component NAME  add the component NAME (e.g. non-free-firmware, where Debian keeps
+#               amd64-microcode and intel-microcode) to every entry that lacks it; repeatable
 #   --update    refresh the package lists even if they are recent
 #   --print-options  print the apt -o options, one per line, and exit
 #
@@ -31,8 +35,18 @@
 _ap_err() { printf 'apt-private: error: %s\n' "$*" >&2; }
 _ap_note() { printf 'apt-private: %s\n' "$*" >&2; }
 
+# _ap_add_comps COMPONENTS: COMPONENTS with each of _AP_EXTRA_COMPS appended that it lacks.
+_ap_add_comps() {
+	local comps=$1 c
+	for c in ${_AP_EXTRA_COMPS:-}; do
+		[[ " $comps " == *" $c "* ]] || comps+=" $c"
+	done
+	printf '%s' "$comps"
+}
+
 # _ap_emit_deb822 SRC_ADD FILE: print FILE's enabled paragraphs with "deb-src" added to Types when
-# SRC_ADD=1; also records the first main (non-security) deb entry in _AP_MAIN_* for --sid.
+# SRC_ADD=1 (and _AP_EXTRA_COMPS added to Components); also records the first main
+# (non-security) deb entry in _AP_MAIN_* for --sid.
 _ap_emit_deb822() {
 	local add_src=$1 file=$2 line lc field para_types='' in_para=0
 	local p_uris='' p_suites='' p_comps='' p_signed='' p_enabled='yes' cur=''
@@ -47,6 +61,8 @@ _ap_emit_deb822() {
 			for l in "${lines[@]}"; do
 				if [[ ${l,,} == types:* ]]; then
 					printf 'Types: %s\n' "$out_types"
+				elif [[ ${l,,} == components:* ]]; then
+					printf 'Components: %s\n' "$(_ap_add_comps "$p_comps")"
 				else
 					printf '%s\n' "$l"
 				fi
@@ -56,7 +72,7 @@ _ap_emit_deb822() {
 			if [[ -z ${_AP_MAIN_URI:-} && " $para_types " == *" deb "* && $p_uris != *security* &&
 				$p_suites != *-security* ]]; then
 				for t in $p_uris; do _AP_MAIN_URI=$t; break; done
-				_AP_MAIN_COMPS=$p_comps
+				_AP_MAIN_COMPS=$(_ap_add_comps "$p_comps")
 				_AP_MAIN_SIGNED=$p_signed
 			fi
 		fi
@@ -114,6 +130,7 @@ _ap_emit_onelist() {
 		fi
 		read -r uri suite comps <<<"$rest"
 		[[ -n $uri && -n $suite ]] || continue
+		comps=$(_ap_add_comps "$comps")
 		local body
 		if [[ -n $opts ]]; then body="[$opts] $uri $suite $comps"; else body="$uri $suite $comps"; fi
 		body=${body%"${body##*[![:space:]]}"}
@@ -138,16 +155,27 @@ _ap_emit_onelist() {
 	return 0
 }
 
-# apt_private_setup CACHE_DIR [--sid] [--no-src]: write the private sources and set
+# apt_private_setup CACHE_DIR [--sid] [--no-src] [--component NAME]...: write the private sources and set
 # APT_PRIVATE_DIR, APT_PRIVATE_OPTS (array of "-o" "Key=Value" words) and _AP_SOURCES_CHANGED.
 apt_private_setup() {
 	local cache=${1:-}
 	shift || true
 	local sid=0 add_src=1 a
-	for a in "$@"; do
+	_AP_EXTRA_COMPS=''
+	while (($#)); do
+		a=$1
+		shift
 		case $a in
 		--sid) sid=1 ;;
 		--no-src) add_src=0 ;;
+		--component)
+			if [[ ! ${1:-} =~ ^[a-z][a-z0-9-]*$ ]]; then
+				_ap_err "--component needs a component name, like non-free-firmware"
+				return 2
+			fi
+			[[ " $_AP_EXTRA_COMPS " == *" $1 "* ]] || _AP_EXTRA_COMPS+=" $1"
+			shift
+			;;
 		*) _ap_err "apt_private_setup: unknown option '$a'"; return 2 ;;
 		esac
 	done
@@ -158,6 +186,7 @@ apt_private_setup() {
 	local variant=main
 	((add_src)) && variant+=+src
 	((sid)) && variant+=+sid
+	for a in $_AP_EXTRA_COMPS; do variant+=+$a; done
 	mkdir -p "$cache/apt" || { _ap_err "cannot create $cache/apt"; return 1; }
 	local dir
 	dir=$(cd "$cache/apt" && pwd)/$variant || return 1
@@ -263,10 +292,11 @@ apt_private_run() {
 	while (($#)); do
 		case $1 in
 		--sid | --no-src) setup_args+=("$1") ;;
+		--component) setup_args+=("$1" "${2:-}"); shift ;;
 		--update) force=1 ;;
 		--print-options) print=1 ;;
 		--) shift; break ;;
-		*) _ap_err "unknown option '$1' (usage: apt-private.sh CACHE_DIR [--sid] [--no-src] [--update] -- CMD ARGS...)"; return 2 ;;
+		*) _ap_err "unknown option '$1' (usage: apt-private.sh CACHE_DIR [--sid] [--no-src] [--component NAME] [--update] -- CMD ARGS...)"; return 2 ;;
 		esac
 		shift
 	done
@@ -293,7 +323,7 @@ apt_private_run() {
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
 	set -euo pipefail
 	if (($# < 1)) || [[ $1 == -h || $1 == --help ]]; then
-		sed -n '3,29p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '3,33p' "$0" | sed 's/^# \{0,1\}//'
 		exit 2
 	fi
 	apt_private_run "$@"

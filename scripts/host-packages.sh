@@ -33,8 +33,9 @@ test_packages=(
 	# The keymap before the passphrase prompt (140): kbd's loadkeys and setfont, console-setup's
 	# ckbcomp and fonts, as an installed Debian has them.
 	kbd console-setup
-	# Generator tests: a signal delivered at the rename of the image.
-	strace
+	# Generator tests: a signal delivered at the rename of the image; Intel's early microcode
+	# as initramfs-tools writes it.
+	strace iucode-tool
 	# Storage stacks (10x-12x, 19x; xz for sid's compressed md modules in the helper VM): disks built in a helper VM with the host's tools, images carrying them.
 	mdadm lvm2 thin-provisioning-tools cryptsetup-bin xz-utils
 	# make deb (dpkg-shlibdeps) and its check.

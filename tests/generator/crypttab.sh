@@ -7,7 +7,7 @@
 
 cbase=$work/cbase
 mkdir -p "$cbase/lib" "$cbase/etc/keys"
-ln -s "$KERNEL_TREE/lib/modules" "$cbase/lib/modules"
+ln -sfn "$KERNEL_TREE/lib/modules" "$cbase/lib/modules"
 printf 'baton generator test key\n' >"$cbase/etc/keys/root.key"
 chmod 0400 "$cbase/etc/keys/root.key"
 cat >"$cbase/etc/crypttab" <<'TAB'
@@ -61,3 +61,7 @@ fails "--crypttab without a crypttab fails" 2 'cannot read .*/etc/crypttab' \
 	-o "$work/c5.img" -b "$cbase" -m virtio_blk --crypttab
 "$gen" -o "$work/c6.img" -b "$cbase" -m virtio_blk 2>/dev/null
 check "no crypttab in the tree: none in the image" lacks "$(listing "$work/c6.img")" '^etc/crypttab$'
+
+# --host-only's stacks and crypttab entries, on a made-up machine.
+# shellcheck source=tests/generator/hostonly.sh
+. "$(dirname "${BASH_SOURCE[0]}")/hostonly.sh"

@@ -84,34 +84,94 @@ fails "--list: no image named" 1 "which image" --list
 head -c 3000 "$work/a.img" >"$work/cut.img"
 fails "--list: a cut image is damaged, not listed as whole" 2 "damaged" --list "$work/cut.img"
 
-# --- early microcode: uncompressed and first, as the kernel's early loader expects ---
+# --- early microcode from Debian's amd64-microcode and intel-microcode (cached, unpacked) ---
+# Uncompressed and first, as the kernel's early loader expects; each vendor's file as Debian's
+# own hooks write it: AMD's containers concatenated in C name order (amd64-microcode's
+# initramfs-tools hook), Intel's updates as iucode_tool --write-earlyfw writes them
+# (intel-microcode's hook).
+ucode=$("$BATON_TOP/tests/generator/microcode-tree.sh")
 mc=$work/mcbase
-mkdir -p "$mc/lib/firmware/intel-ucode" "$mc/lib/firmware/amd-ucode"
-ln -s "$KERNEL_TREE/lib/modules" "$mc/lib/modules"
-printf 'INTEL-06-55-04' >"$mc/lib/firmware/intel-ucode/06-55-04"
-printf 'INTEL-06-8e-09' >"$mc/lib/firmware/intel-ucode/06-8e-09"
-printf 'AMD-FAM17' >"$mc/lib/firmware/amd-ucode/microcode_amd_fam17h.bin"
-"$gen" -o "$work/mc1.img" -b "$mc" -m virtio_blk 2>/dev/null || true
+mkdir -p "$mc/lib/firmware" "$work/iucode"
+ln -sfn "$KERNEL_TREE/lib/modules" "$mc/lib/modules"
+ln -s "$ucode/lib/firmware/amd-ucode" "$ucode/lib/firmware/intel-ucode" "$mc/lib/firmware/"
+# early_file IMG NAME: kernel/x86/microcode/NAME from the image's early archive.
+early_file() { cpio -i --quiet --to-stdout "kernel/x86/microcode/$1" <"$2" 2>/dev/null; }
+# amd_cat FILE...: what amd64-microcode's hook writes for these containers.
+amd_cat() { printf '%s\0' "$@" | LC_ALL=C sort -z | xargs -0 -r cat; }
+# iucode NAME FILE...: what intel-microcode's hook writes (iucode_tool) for these files.
+iucode() {
+	iucode_tool -q --write-earlyfw="$work/iucode/$1.cpio" --overwrite "${@:2}" &&
+		(cd "$work/iucode" && rm -rf "$1" && mkdir "$1" && cd "$1" && cpio -id --quiet <"../$1.cpio")
+}
+iucode all "$ucode/lib/firmware/intel-ucode" || bad "iucode_tool --write-earlyfw failed"
+"$gen" -o "$work/mc1.img" -b "$mc" -m virtio_blk 2>"$work/mc1.log" || true
 SOURCE_DATE_EPOCH=0 "$gen" -o "$work/mc2.img" -b "$mc" -m virtio_blk 2>/dev/null || true
 check "microcode: the image starts with an uncompressed newc archive" \
 	same "$(head -c 6 "$work/mc1.img")" 070701
 early=$(cpio -t --quiet <"$work/mc1.img" 2>/dev/null || true)
-check "microcode: kernel/x86/microcode/GenuineIntel.bin" has "$early" '^kernel/x86/microcode/GenuineIntel\.bin$'
-check "microcode: kernel/x86/microcode/AuthenticAMD.bin" has "$early" '^kernel/x86/microcode/AuthenticAMD\.bin$'
-check "microcode: nothing else in the early archive" same "$(grep -vc '^kernel' <<<"$early")" 0
-check "microcode: Intel files concatenated in name order" same "$(cpio -i --quiet --to-stdout \
-	kernel/x86/microcode/GenuineIntel.bin <"$work/mc1.img")" 'INTEL-06-55-04INTEL-06-8e-09'
-# The main archive follows at a 512-byte boundary (cpio_write pads to CPIO_BLOCK).
-gz_at=$(LC_ALL=C grep -obUaP '\x1f\x8b\x08' "$work/mc1.img" | head -n 1 | cut -d: -f1 || true)
-check "microcode: gzip of the main archive follows, block aligned" test "$((${gz_at:-1} % 512))" = 0
+check "microcode: the early archive holds the two vendors' files and their folders only" \
+	same "$(tr '\n' ' ' <<<"$early")" \
+	'kernel kernel/x86 kernel/x86/microcode kernel/x86/microcode/AuthenticAMD.bin kernel/x86/microcode/GenuineIntel.bin '
+check "microcode: AuthenticAMD.bin is amd64-microcode's containers in name order" cmp -s \
+	<(early_file AuthenticAMD.bin "$work/mc1.img") <(amd_cat "$ucode"/lib/firmware/amd-ucode/*)
+check "microcode: GenuineIntel.bin is what iucode_tool --write-earlyfw writes" cmp -s \
+	<(early_file GenuineIntel.bin "$work/mc1.img") "$work/iucode/all/kernel/x86/microcode/GenuineIntel.bin"
+check "microcode: iucode_tool reads every update back" same \
+	"$(early_file GenuineIntel.bin "$work/mc1.img" | iucode_tool -tb -l - 2>&1 | grep -c ' sig ')" \
+	"$(iucode_tool -l "$ucode/lib/firmware/intel-ucode" 2>&1 | grep ' sig ' | sort -u -k2 | wc -l)"
+# The main archive follows at the first 512-byte boundary after the early archive's trailer
+# (cpio_write pads to CPIO_BLOCK); microcode itself may hold gzip's magic bytes.
+trailer=$(LC_ALL=C grep -obUa 'TRAILER!!!' "$work/mc1.img" | head -n 1 | cut -d: -f1 || true)
+gz_at=$(((${trailer:-0} + 11 + 511) / 512 * 512))
+check "microcode: gzip of the main archive follows, block aligned" same \
+	"$(tail -c +"$((gz_at + 1))" "$work/mc1.img" | head -c 3 | od -An -tx1 | tr -d ' ')" 1f8b08
 check "microcode: the main archive has /init" has "$(tail -c +"$((${gz_at:-0} + 1))" "$work/mc1.img" |
 	zcat | cpio -t --quiet)" '^init$'
-check "microcode: reproducible" cmp -s "$work/mc1.img" "$work/mc2.img"
+check "microcode: reproducible byte for byte" cmp -s "$work/mc1.img" "$work/mc2.img"
 check "microcode: --list shows both archives" same "$("$gen" --list "$work/mc1.img" | grep -c \
 	-e '^kernel/x86/microcode/GenuineIntel.bin$' -e '^init$')" 2
 "$gen" -o "$work/mc3.img" -b "$mc" -m virtio_blk --no-microcode 2>/dev/null || true
 check "microcode: --no-microcode leaves it out" same "$(head -c 2 "$work/mc3.img" | od -An -tx1 |
 	tr -d ' ')" 1f8b
+# Host-only: with -b the running system is not the target, so every vendor, as for modules;
+# forced, only this machine's vendor and family.
+"$gen" -o "$work/mc4.img" -b "$mc" -m virtio_blk --host-only 2>/dev/null || true
+check "microcode: --host-only with -b (not the target): both vendors" same "$(cpio -t --quiet \
+	<"$work/mc4.img" 2>/dev/null | grep -c '\.bin$')" 2
+"$gen" -o "$work/mc5.img" -b "$mc" -m virtio_blk --host-only=force 2>/dev/null || true
+vendor=$(sed -n 's/^vendor_id[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+family=$(sed -n 's/^cpu family[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+mc5=$(cpio -t --quiet <"$work/mc5.img" 2>/dev/null | grep '\.bin$' || true)
+check "microcode: --host-only=force: only this CPU's vendor ($vendor)" same "$mc5" \
+	"kernel/x86/microcode/$vendor.bin"
+if [[ $vendor == AuthenticAMD ]]; then
+	if ((family >= 0x15)); then want=$(printf 'microcode_amd_fam%02xh.bin' "$family"); else want=microcode_amd.bin; fi
+	check "microcode: --host-only=force: AMD family $family's container only ($want)" cmp -s \
+		<(early_file AuthenticAMD.bin "$work/mc5.img") "$ucode/lib/firmware/amd-ucode/$want"
+elif [[ $vendor == GenuineIntel ]]; then
+	iucode fam "$ucode/lib/firmware/intel-ucode/$(printf '%02x' "$family")"-* || bad "iucode_tool failed"
+	check "microcode: --host-only=force: Intel family $family's updates only" cmp -s \
+		<(early_file GenuineIntel.bin "$work/mc5.img") "$work/iucode/fam/kernel/x86/microcode/GenuineIntel.bin"
+fi
+# A file that is not microcode would stop the kernel's walk: left out, with a warning.
+mcbad=$work/mcbad
+mkdir -p "$mcbad/lib/firmware/intel-ucode" "$mcbad/lib/firmware/amd-ucode"
+ln -sfn "$KERNEL_TREE/lib/modules" "$mcbad/lib/modules"
+cp "$ucode/lib/firmware/intel-ucode/06-55-03" "$ucode/lib/firmware/intel-ucode/06-55-04" \
+	"$mcbad/lib/firmware/intel-ucode/"
+printf 'not microcode\n' >"$mcbad/lib/firmware/intel-ucode/06-00-README"
+printf 'DMA' >"$mcbad/lib/firmware/amd-ucode/microcode_amd_cut.bin"
+"$gen" -o "$work/mc6.img" -b "$mcbad" -m virtio_blk 2>"$work/mc6.log" || true
+check "microcode: a stray file is named in a warning" \
+	grep -q 'intel-ucode/06-00-README is not Intel microcode.*ignoring' "$work/mc6.log"
+check "microcode: a cut AMD container is named in a warning" \
+	grep -q 'amd-ucode/microcode_amd_cut.bin is not AMD microcode' "$work/mc6.log"
+iucode two "$mcbad/lib/firmware/intel-ucode/06-55-03" "$mcbad/lib/firmware/intel-ucode/06-55-04" ||
+	bad "iucode_tool failed"
+check "microcode: the stray file left out, the updates kept" cmp -s \
+	<(early_file GenuineIntel.bin "$work/mc6.img") "$work/iucode/two/kernel/x86/microcode/GenuineIntel.bin"
+check "microcode: no AMD file when none is microcode" lacks "$(cpio -t --quiet <"$work/mc6.img" \
+	2>/dev/null)" AuthenticAMD
 
 # --- --host-only where the running system is not the target ---
 "$gen" -o "$work/ho.img" -b "$work/base" --host-only 2>"$work/ho.log" || true
@@ -208,3 +268,21 @@ if [[ -f $debfile ]]; then
 else
 	bad "make deb printed no .deb ($debfile)"
 fi
+
+# --- the verity stack (issue 12): veritysetup by itself when the tree has it ---
+vbase=$work/vbase
+mkdir -p "$vbase/lib"
+ln -sfn "$KERNEL_TREE/lib/modules" "$vbase/lib/modules"
+fails "--stack verity without veritysetup in the tree" 2 \
+	"--stack verity: veritysetup is not in .*install Debian's cryptsetup-bin package" \
+	-o "$work/v0.img" -b "$vbase" -m virtio_blk --stack verity
+copy_prog "$vbase" veritysetup
+"$gen" -o "$work/v1.img" -b "$vbase" -m virtio_blk 2>/dev/null || true
+v1=$(listing "$work/v1.img")
+check "verity stack: veritysetup when the tree has it" has "$v1" '^usr/sbin/veritysetup$|^sbin/veritysetup$'
+check "verity stack: with libcryptsetup" has "$v1" '/libcryptsetup\.so'
+check "verity stack: dm-verity with -m" has "$v1" '/dm-verity\.ko$'
+check "verity stack: dm-mod with -m" has "$v1" '/dm-mod\.ko$'
+"$gen" -o "$work/v2.img" -b "$vbase" -m virtio_blk --no-stack verity 2>/dev/null || true
+check "--no-stack verity: no veritysetup, no dm-verity" lacks "$(listing "$work/v2.img")" \
+	'veritysetup$|/dm-verity\.ko$'

@@ -72,8 +72,9 @@ _tree_add_host_program() {
 	done < <(ldd "$prog" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p')
 }
 
-# initramfs_verity: the generic image plus the host's veritysetup (Debian's cryptsetup-bin), as
-# mkinitramfs --binary adds it from a tree: the kernel tree hard-linked with veritysetup added.
+# initramfs_verity: the generic image plus the host's veritysetup (Debian's cryptsetup-bin),
+# which the verity stack adds by itself when the tree has it: the kernel tree hard-linked with
+# veritysetup added.
 # Made once per kernel and kept while the generator, build/init and veritysetup are unchanged;
 # exports VERITY_INITRD.
 initramfs_verity() {
@@ -94,8 +95,8 @@ initramfs_verity() {
 		[[ $dep -nt $out ]] && stale=1
 	done
 	if ((stale)); then
-		"$BATON_MKINITRAMFS" -o "$out.$$.tmp" -k "$KVER" -b "$tree" --binary veritysetup ||
-			die "mkinitramfs with --binary veritysetup failed"
+		"$BATON_MKINITRAMFS" -o "$out.$$.tmp" -k "$KVER" -b "$tree" ||
+			die "mkinitramfs failed (the verity stack comes with the tree's veritysetup)"
 		mv "$out.$$.tmp" "$out"
 	fi
 	exec {lock}>&-

@@ -129,6 +129,39 @@ check_host grep -qx init generic.list
 check_host grep -q '/virtio_blk\.ko$' generic.list
 cp "$WORK/tree$img" generic-before.img
 
+# 2b. kernel-install (systemd-boot's way) with the "bls" layout: with /boot/initrd.img-KVER there,
+# Debian's 85-initrd.install hands it to the entry and the plugin adds no second image; without
+# it, the plugin writes the entry's initrd; "remove" takes the entry away. Then undone.
+mkdir -p "$WORK/tree/boot/loader/entries"
+printf 'layout=bls\n' >"$WORK/tree/etc/kernel/install.conf"
+printf 'root=UUID=%s ro\n' "$uuid" >"$WORK/tree/etc/kernel/cmdline"
+rc=0
+in_tree kernel-install -v add "$KVER" "/boot/vmlinuz-$KVER" >kinstall-1.log 2>&1 || rc=$?
+check_host test "$rc" = 0
+entry=$(in_tree kernel-install inspect 2>/dev/null | sed -n 's|^ENTRY_DIR_ABS: \(.*\)/[^/]*$|\1|p')/$KVER
+note "kernel-install: entry directory $entry: $(cd "$WORK/tree$entry" 2>/dev/null && echo *)"
+[[ $entry == /boot/?*/"$KVER" ]] || _fail "kernel-install inspect: no entry directory ($entry)"
+check_host cmp -s "$WORK/tree$img" "$WORK/tree$entry/initrd.img-$KVER"
+check_host test ! -e "$WORK/tree$entry/initrd"
+check_host test "$(grep -c '^initrd ' "$WORK/tree"/boot/loader/entries/*"$KVER".conf)" = 1
+mv "$WORK/tree$img" "$WORK/tree$img.aside"
+rc=0
+in_tree kernel-install -v add "$KVER" "/boot/vmlinuz-$KVER" >kinstall-2.log 2>&1 || rc=$?
+check_host test "$rc" = 0
+check_host grep -q "baton: generating .*/initrd" kinstall-2.log
+in_tree baton-mkinitramfs --list "$entry/initrd" >kinstall.list 2>&1 || _fail "--list $entry/initrd failed"
+check_host grep -qx init kinstall.list
+check_host grep -q '/virtio_blk\.ko$' kinstall.list
+check_host grep -q "^initrd .*/$KVER/initrd\$" "$WORK/tree"/boot/loader/entries/*"$KVER".conf
+rc=0
+in_tree kernel-install -v remove "$KVER" >kinstall-3.log 2>&1 || rc=$?
+check_host test "$rc" = 0
+check_host test ! -e "$WORK/tree$entry"
+mv "$WORK/tree$img.aside" "$WORK/tree$img"
+rm -rf "$WORK/tree/boot/loader" "$WORK/tree/etc/kernel/install.conf" "$WORK/tree/etc/kernel/cmdline"
+# The entry token's folder (/boot/MACHINE-ID), only when the entry had that shape.
+[[ $entry != /boot/?*/"$KVER" ]] || rm -rf "$WORK/tree${entry%/*}"
+
 # 3. Reinstalling the kernel with an impossible module: postrm "upgrade" keeps the image, the
 # postinst fails, dpkg says so, and the image is the one before.
 printf '# scenario 150\nmodules+="virtio_blk no_such_module_150"\n' \
