@@ -4,12 +4,14 @@
 # apt-private.sh: run apt-get/apt-cache against a PRIVATE apt configuration that is derived
 # at run time from this machine's own Debian sources, without touching /etc or /var/lib/apt.
 #
-#   scripts/apt-private.sh CACHE_DIR [--sid] [--no-src] [--update] -- apt-get source kmod
+#   scripts/apt-private.sh CACHE_DIR [--sid] [--arch=A] [--no-src] [--update] -- apt-get source kmod
 #   scripts/apt-private.sh CACHE_DIR --sid -- apt-get download linux-image-amd64
 #   scripts/apt-private.sh CACHE_DIR [--sid] [--no-src] --print-options
 #
 #   --sid       also add Debian sid (same archive URI, components and keys as the machine's
 #               main, non-security Debian entry), e.g. for a newer kernel
+#   --arch A    binary packages of Debian architecture A (e.g. arm64) instead of the host's,
+#               with package lists of their own (for cross builds and foreign kernels)
 #   --no-src    do not add deb-src entries (default: add deb-src for every deb entry, so
 #               `apt-get source` works)
 #   --update    refresh the package lists even if they are recent
@@ -143,10 +145,11 @@ _ap_emit_onelist() {
 apt_private_setup() {
 	local cache=${1:-}
 	shift || true
-	local sid=0 add_src=1 a
+	local sid=0 add_src=1 arch='' a
 	for a in "$@"; do
 		case $a in
 		--sid) sid=1 ;;
+		--arch=*) arch=${a#--arch=} ;;
 		--no-src) add_src=0 ;;
 		*) _ap_err "apt_private_setup: unknown option '$a'"; return 2 ;;
 		esac
@@ -158,6 +161,7 @@ apt_private_setup() {
 	local variant=main
 	((add_src)) && variant+=+src
 	((sid)) && variant+=+sid
+	[[ -z $arch ]] || variant+=+$arch
 	mkdir -p "$cache/apt" || { _ap_err "cannot create $cache/apt"; return 1; }
 	local dir
 	dir=$(cd "$cache/apt" && pwd)/$variant || return 1
@@ -220,6 +224,9 @@ apt_private_setup() {
 		-o "Dir::Cache::pkgcache=$dir/cache/pkgcache.bin"
 		-o "Dir::Cache::srcpkgcache=$dir/cache/srcpkgcache.bin"
 	)
+	if [[ -n $arch ]]; then
+		APT_PRIVATE_OPTS+=(-o "APT::Architecture=$arch" -o "APT::Architectures=$arch")
+	fi
 	# As root, apt drops to the _apt user to download, which cannot write under /root/.cache
 	# (it would warn and download as root anyway): say so up front, without the warning.
 	if ((EUID == 0)); then
@@ -262,11 +269,11 @@ apt_private_run() {
 	local force=0 print=0
 	while (($#)); do
 		case $1 in
-		--sid | --no-src) setup_args+=("$1") ;;
+		--sid | --no-src | --arch=*) setup_args+=("$1") ;;
 		--update) force=1 ;;
 		--print-options) print=1 ;;
 		--) shift; break ;;
-		*) _ap_err "unknown option '$1' (usage: apt-private.sh CACHE_DIR [--sid] [--no-src] [--update] -- CMD ARGS...)"; return 2 ;;
+		*) _ap_err "unknown option '$1' (usage: apt-private.sh CACHE_DIR [--sid] [--arch=A] [--no-src] [--update] -- CMD ARGS...)"; return 2 ;;
 		esac
 		shift
 	done
@@ -293,7 +300,7 @@ apt_private_run() {
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
 	set -euo pipefail
 	if (($# < 1)) || [[ $1 == -h || $1 == --help ]]; then
-		sed -n '3,29p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '3,31p' "$0" | sed 's/^# \{0,1\}//'
 		exit 2
 	fi
 	apt_private_run "$@"
