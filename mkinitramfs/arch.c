@@ -32,8 +32,8 @@ static const struct {
 	unsigned char elf_class;
 	const char *name;
 } arch_names[] = {
-    {EM_X86_64, ELFCLASS64, "amd64"}, {EM_AARCH64, ELFCLASS64, "arm64"},
-    {EM_386, ELFCLASS32, "i386"},     {EM_ARM, ELFCLASS32, "armhf"},
+    {EM_X86_64, ELFCLASS64, "amd64"},  {EM_AARCH64, ELFCLASS64, "arm64"},
+    {EM_386, ELFCLASS32, "i386"},      {EM_ARM, ELFCLASS32, "armhf"},
     {EM_PPC64, ELFCLASS64, "ppc64el"}, {EM_S390, ELFCLASS64, "s390x"},
     {EM_RISCV, ELFCLASS64, "riscv64"}, {EM_MIPS, ELFCLASS64, "mips64el"},
 };
@@ -233,8 +233,11 @@ static int arch_find_init(const struct elfinfo_header *want, char *ret, char *tr
 		}
 		if (r == 0)
 			arch_describe(have, sizeof(have), &h);
-		len = snprintf(tried + used, size - used, "%s%s (%s)", used ? ", " : "", path,
-			       r == 0 ? have : r == -ENOEXEC ? "not an ELF file" : strerror(-r));
+		else
+			snprintf(have, sizeof(have), "%s",
+				 r == -ENOEXEC ? "not an ELF file" : strerror(-r));
+		len =
+		    snprintf(tried + used, size - used, "%s%s (%s)", used ? ", " : "", path, have);
 		if (len > 0 && (size_t)len < size - used)
 			used += (size_t)len;
 	}
@@ -251,11 +254,13 @@ void arch_suggest_init(char *buf, size_t size, const struct elfinfo_header *h)
 	else if (arch_is_native(h))
 		snprintf(buf, size, "build baton with 'make' and leave --init out");
 	else if (name)
-		snprintf(buf, size,
-			 "build baton for it with 'make ARCH=%s' (build/%s/init) and leave --init out, or name a baton init built for %s with --init PATH",
-			 name, name, name);
+		snprintf(
+		    buf, size,
+		    "build baton for it with 'make ARCH=%s' (build/%s/init) and leave --init out, or name a baton init built for %s with --init PATH",
+		    name, name, name);
 	else
-		snprintf(buf, size, "build baton for that architecture and name it with --init PATH");
+		snprintf(buf, size,
+			 "build baton for that architecture and name it with --init PATH");
 }
 
 /* No module tells the kernel's machine: the native init, where it always was. */
@@ -295,7 +300,8 @@ int arch_default_init(const struct kernel_source *src, char *ret)
 	}
 	if (r != -ENOENT)
 		return log_error_errno(
-		    r, "cannot find the directory of this program to look for an init: %m; pass --init PATH");
+		    r,
+		    "cannot find the directory of this program to look for an init: %m; pass --init PATH");
 	arch_suggest_init(hint, sizeof(hint), &k);
 	log_error(
 	    "no baton init for kernel %s, which runs %s programs (read from its module %s); looked at %s; %s",
