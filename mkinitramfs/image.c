@@ -15,9 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "binaries.h"
 #include "busybox.h"
-#include "compress.h"
 #include "elfinfo.h"
 #include "firmware.h"
 #include "hookdirs.h"
@@ -56,9 +56,6 @@ static const char *const image_dirs[] = {LAYOUT_REL(LAYOUT_DEV),
 
 /* Suffix of the modprobe.d files libkmod reads (modprobe.d(5)); other names are ignored. */
 #define IMAGE_CONF_SUFFIX ".conf"
-
-/* Module file names, plain or compressed (kmod's KMOD_EXTENSION_UNCOMPRESSED and friends). */
-static const char *const image_module_suffixes[] = {".ko", ".ko.xz", ".ko.zst", ".ko.gz"};
 
 static int image_add_file_from(struct cpio_archive *a, const char *image_path, const char *path,
 			       mode_t perm)
@@ -215,100 +212,30 @@ static int image_add_load(struct cpio_archive *a, const char *const *load, size_
 	return r;
 }
 
-static bool image_is_module_name(const char *name)
-{
-	size_t len = strlen(name);
-
-	for (size_t i = 0; i < ARRAY_SIZE(image_module_suffixes); i++) {
-		size_t n = strlen(image_module_suffixes[i]);
-
-		if (len > n && strcmp(name + len - n, image_module_suffixes[i]) == 0)
-			return true;
-	}
-	return false;
-}
-
-/*
- * Finds a module file under dir and reads its ELF identity: the kernel's own, since the kernel
- * loads only modules built for it. Returns 0, -ENOENT if dir holds no readable module.
- */
-static int image_find_module_arch(const char *dir, int depth, char *ret_path,
-				  struct elfinfo_header *ret)
-{
-	struct dirent *de;
-	DIR *d;
-	int r = -ENOENT;
-
-	if (depth > IMAGE_TREE_DEPTH_MAX)
-		return -ENOENT;
-	d = opendir(dir);
-	if (!d)
-		return -ENOENT;
-	while (r == -ENOENT && (de = readdir(d))) {
-		unsigned char *data = NULL, *plain = NULL;
-		size_t len, plain_len;
-		char path[PATH_MAX];
-		struct stat st;
-
-		if (de->d_name[0] == '.' || util_pathf(path, "%s/%s", dir, de->d_name) < 0 ||
-		    lstat(path, &st) < 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			/* build and source link to kernel headers; lstat does not follow them. */
-			r = image_find_module_arch(path, depth + 1, ret_path, ret);
-			continue;
-		}
-		if (!image_is_module_name(de->d_name) || util_read_file(path, &data, &len) < 0)
-			continue;
-		if (compress_detect(data, len) != COMPRESS_NONE &&
-		    compress_unpack(data, len, &plain, &plain_len) < 0) {
-			free(data);
-			continue;
-		}
-		if (elfinfo_header(plain ? plain : data, plain ? plain_len : len, ret) == 0) {
-			memcpy(ret_path, path, PATH_MAX);
-			r = 0;
-		}
-		free(plain);
-		free(data);
-	}
-	closedir(d);
-	return r;
-}
-
-/* "64-bit little-endian x86_64-linux-gnu (e_machine 62)", for messages. */
-static void image_arch_name(char *buf, size_t size, const struct elfinfo_header *h)
-{
-	const char *triplet = elfinfo_multiarch(h->elf_class, h->machine);
-
-	snprintf(buf, size, "%s %s-endian %s (e_machine %u)",
-		 h->elf_class == ELFCLASS64 ? "64-bit" : "32-bit",
-		 h->data == ELFDATA2MSB ? "big" : "little", triplet ? triplet : "machine",
-		 h->machine);
-}
-
 /* The init's class, byte order and machine against those of one of the kernel's modules. */
 static int image_check_arch(const char *path, const struct kernel_source *src,
 			    const struct elfinfo_header *h)
 {
 	struct elfinfo_header k;
-	char module[PATH_MAX], have[96], want[96];
+	char module[PATH_MAX], have[ARCH_DESCRIBE_MAX], want[ARCH_DESCRIBE_MAX],
+	    hint[PATH_MAX + 128];
 	int r;
 
-	r = image_find_module_arch(src->moddir, 0, module, &k);
+	r = arch_of_kernel(src, module, &k);
 	if (r < 0) {
 		/* A kernel with everything built in: nothing to compare with. */
 		log_debug(
 		    "no module in %s tells the kernel's architecture; the init's (%s) is not checked",
-		    src->moddir, (image_arch_name(have, sizeof(have), h), have));
+		    src->moddir, (arch_describe(have, sizeof(have), h), have));
 		return 0;
 	}
 	if (h->elf_class != k.elf_class || h->data != k.data || h->machine != k.machine) {
-		image_arch_name(have, sizeof(have), h);
-		image_arch_name(want, sizeof(want), &k);
+		arch_describe(have, sizeof(have), h);
+		arch_describe(want, sizeof(want), &k);
+		arch_suggest_init(hint, sizeof(hint), &k);
 		log_error(
-		    "the init program %s is built for %s, but kernel %s runs %s programs (read from its module %s): build baton for that architecture or name another init with --init PATH",
-		    path, have, src->kver, want, module);
+		    "the init program %s is built for %s, but kernel %s runs %s programs (read from its module %s): %s",
+		    path, have, src->kver, want, module, hint);
 		return -ENOEXEC;
 	}
 	return 0;

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "busybox.h"
 #include "closure.h"
 #include "compress.h"
@@ -412,26 +413,6 @@ out:
 	return r;
 }
 
-/* Without --init: the init next to this program, which must exist. */
-static int main_default_init(struct options *o)
-{
-	int r;
-
-	r = options_default_init(o->init);
-	if (r < 0)
-		return log_error_errno(
-		    r,
-		    "cannot find the directory of this program to look for its '%s' next to it: %m; pass --init PATH",
-		    OPTIONS_DEFAULT_INIT);
-	if (access(o->init, F_OK) < 0) {
-		log_error(
-		    "no init program at %s (the default: '%s' next to mkinitramfs in a build tree, else %s); build it with 'make', install baton, or pass --init PATH",
-		    o->init, OPTIONS_DEFAULT_INIT, OPTIONS_INSTALLED_INIT);
-		return -ENOENT;
-	}
-	return 0;
-}
-
 /* The generator at a glance: validate everything, then build; one cleanup path (~80 lines). */
 int main(int argc, char **argv)
 {
@@ -457,9 +438,10 @@ int main(int argc, char **argv)
 	status = OPTIONS_EXIT_FAILURE;
 	if (output_check(o.output) < 0)
 		goto out;
-	if (!o.init[0] && main_default_init(&o) < 0)
-		goto out;
 	if (kernel_find(o.basedir, o.kver, &src) < 0)
+		goto out;
+	/* Without --init: the init built for the kernel's architecture. */
+	if (!o.init[0] && arch_default_init(&src, o.init) < 0)
 		goto out;
 	if (image_check_init(o.init, &src) < 0)
 		goto out;

@@ -4,7 +4,7 @@
 # apt-private.sh: run apt-get/apt-cache against a PRIVATE apt configuration that is derived
 # at run time from this machine's own Debian sources, without touching /etc or /var/lib/apt.
 #
-#   scripts/apt-private.sh CACHE_DIR [--sid] [--no-src] [--update] -- apt-get source kmod
+#   scripts/apt-private.sh CACHE_DIR [--sid] [--arch=A] [--no-src] [--update] -- apt-get source kmod
 #   scripts/apt-private.sh CACHE_DIR --sid -- apt-get download linux-image-amd64
 #   scripts/apt-private.sh CACHE_DIR [--sid] [--no-src] --print-options
 #   scripts/apt-private.sh CACHE_DIR --no-src --component non-free-firmware -- apt-get download \
@@ -12,6 +12,8 @@
 #
 #   --sid       also add Debian sid (same archive URI, components and keys as the machine's
 #               main, non-security Debian entry), e.g. for a newer kernel
+#   --arch=A    binary packages of Debian architecture A (e.g. arm64) instead of the host's,
+#               with package lists of their own (for cross builds and foreign kernels)
 #   --no-src    do not add deb-src entries (default: add deb-src for every deb entry, so
 #               `apt-get source` works)
 #   --component NAME  add the component NAME (e.g. non-free-firmware, where Debian keeps
@@ -155,18 +157,19 @@ _ap_emit_onelist() {
 	return 0
 }
 
-# apt_private_setup CACHE_DIR [--sid] [--no-src] [--component NAME]...: write the private sources and set
+# apt_private_setup CACHE_DIR [--sid] [--arch=A] [--no-src] [--component NAME]...: write the private sources and set
 # APT_PRIVATE_DIR, APT_PRIVATE_OPTS (array of "-o" "Key=Value" words) and _AP_SOURCES_CHANGED.
 apt_private_setup() {
 	local cache=${1:-}
 	shift || true
-	local sid=0 add_src=1 a
+	local sid=0 add_src=1 arch='' a
 	_AP_EXTRA_COMPS=''
 	while (($#)); do
 		a=$1
 		shift
 		case $a in
 		--sid) sid=1 ;;
+		--arch=*) arch=${a#--arch=} ;;
 		--no-src) add_src=0 ;;
 		--component)
 			if [[ ! ${1:-} =~ ^[a-z][a-z0-9-]*$ ]]; then
@@ -187,6 +190,7 @@ apt_private_setup() {
 	((add_src)) && variant+=+src
 	((sid)) && variant+=+sid
 	for a in $_AP_EXTRA_COMPS; do variant+=+$a; done
+	[[ -z $arch ]] || variant+=+$arch
 	mkdir -p "$cache/apt" || { _ap_err "cannot create $cache/apt"; return 1; }
 	local dir
 	dir=$(cd "$cache/apt" && pwd)/$variant || return 1
@@ -249,6 +253,9 @@ apt_private_setup() {
 		-o "Dir::Cache::pkgcache=$dir/cache/pkgcache.bin"
 		-o "Dir::Cache::srcpkgcache=$dir/cache/srcpkgcache.bin"
 	)
+	if [[ -n $arch ]]; then
+		APT_PRIVATE_OPTS+=(-o "APT::Architecture=$arch" -o "APT::Architectures=$arch")
+	fi
 	# As root, apt drops to the _apt user to download, which cannot write under /root/.cache
 	# (it would warn and download as root anyway): say so up front, without the warning.
 	if ((EUID == 0)); then
@@ -291,12 +298,12 @@ apt_private_run() {
 	local force=0 print=0
 	while (($#)); do
 		case $1 in
-		--sid | --no-src) setup_args+=("$1") ;;
+		--sid | --no-src | --arch=*) setup_args+=("$1") ;;
 		--component) setup_args+=("$1" "${2:-}"); shift ;;
 		--update) force=1 ;;
 		--print-options) print=1 ;;
 		--) shift; break ;;
-		*) _ap_err "unknown option '$1' (usage: apt-private.sh CACHE_DIR [--sid] [--no-src] [--component NAME] [--update] -- CMD ARGS...)"; return 2 ;;
+		*) _ap_err "unknown option '$1' (usage: apt-private.sh CACHE_DIR [--sid] [--arch=A] [--no-src] [--component NAME] [--update] -- CMD ARGS...)"; return 2 ;;
 		esac
 		shift
 	done
@@ -323,7 +330,7 @@ apt_private_run() {
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
 	set -euo pipefail
 	if (($# < 1)) || [[ $1 == -h || $1 == --help ]]; then
-		sed -n '3,33p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '3,35p' "$0" | sed 's/^# \{0,1\}//'
 		exit 2
 	fi
 	apt_private_run "$@"

@@ -1,14 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# build-deps.sh OUTDIR: build the static musl libraries the init links, from Debian's own source
-# packages (util-linux: libmount + libblkid; kmod: libkmod), and verify them.
+# build-deps.sh [--arch arm64] OUTDIR: build the static musl libraries the init links, from
+# Debian's own source packages (util-linux: libmount + libblkid; kmod: libkmod), and verify them.
+# --arch arm64 cross-builds them for aarch64 with Debian's gcc-aarch64-linux-gnu and Debian's arm64
+# musl-dev and linux-libc-dev (downloaded with the private apt configuration, unpacked into the
+# cache; a specs file makes the cross gcc a musl-gcc for them, OUTDIR/bin/musl-gcc).
 #
 # Result:
 #   OUTDIR/lib/libmount.a libblkid.a libkmod.a
 #   OUTDIR/include/libmount/libmount.h blkid/blkid.h libkmod.h
 #   OUTDIR/kernel-headers/   links to the system's kernel UAPI headers (musl ships none)
-#   OUTDIR/.done             written last, after a test program linked and ran
+#   OUTDIR/bin/musl-gcc      with --arch: the cross compiler wrapper (natively: Debian's musl-gcc)
+#   OUTDIR/.done             written last, after a test program linked and ran (cross: linked,
+#                            and its ELF header names the target machine)
 # Link with: -static -L OUTDIR/lib -lmount -lblkid -lkmod
 #
 # Sources come from `apt-get source` through scripts/apt-private.sh (a private apt configuration
@@ -30,9 +35,21 @@ die() {
 	exit 1
 }
 
-if (($# != 1)) || [[ $1 == -* ]]; then
-	echo "usage: $0 OUTDIR   (e.g. $0 build/deps)" >&2
+ARCH=''
+if [[ ${1:-} == --arch ]]; then
+	ARCH=${2:-}
+	shift 2 || true
+fi
+if (($# != 1)) || [[ $1 == -* ]] || [[ -n $ARCH && $ARCH != arm64 ]]; then
+	echo "usage: $0 [--arch arm64] OUTDIR   (e.g. $0 build/deps)" >&2
 	exit 2
+fi
+# Cross builds: Debian's architecture name, GNU triplet, musl's own name for the machine.
+MUSL_CC=musl-gcc CROSS='' HOST_ARGS=() ARCH_SUFFIX=''
+if [[ $ARCH == arm64 ]]; then
+	CROSS=aarch64-linux-gnu-
+	HOST_ARGS=(--host=aarch64-linux-gnu)
+	ARCH_SUFFIX=-arm64
 fi
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -47,7 +64,9 @@ start_all=$SECONDS
 
 # --- tools --------------------------------------------------------------------------------------
 missing=()
-for t in musl-gcc gcc make ar ld objcopy nm apt-get dpkg-source autoreconf autopoint \
+compiler=musl-gcc
+[[ -z $CROSS ]] || compiler=${CROSS}gcc
+for t in "$compiler" gcc make "${CROSS}ar" "${CROSS}ld" "${CROSS}objcopy" "${CROSS}nm" apt-get dpkg-source autoreconf autopoint \
 	libtoolize bison pkg-config xz flock; do
 	command -v "$t" >/dev/null || missing+=("$t")
 done
@@ -56,18 +75,82 @@ if ((${#missing[@]})); then
 		"run scripts/host-packages.sh (as root) to install the Debian packages, then retry"
 fi
 
+# --- cross sysroot: Debian's musl-dev and linux-libc-dev for ARCH, unpacked into the cache ---------
+apt_private() { "$here/apt-private.sh" "$CACHE" -- "$@"; }
+SYSROOT=''
+# make_sysroot: CACHE/built/sysroot-ARCH_MUSLVER_LLDVER/ (keyed by both versions) holding the two
+# packages' files, musl-gcc.specs pointing into it, and bin/musl-gcc, the wrapper; sets SYSROOT.
+make_sysroot() {
+	local opts=(--no-src --arch="$ARCH") mver lver dir tmp deb triplet=${CROSS%-}
+	mver=$("$here/apt-private.sh" "$CACHE" "${opts[@]}" -- apt-cache show --no-all-versions musl-dev 2>/dev/null |
+		sed -n 's/^Version: //p' | head -n1) || true
+	lver=$("$here/apt-private.sh" "$CACHE" "${opts[@]}" -- apt-cache show --no-all-versions linux-libc-dev 2>/dev/null |
+		sed -n 's/^Version: //p' | head -n1) || true
+	if [[ -z $mver || -z $lver ]]; then
+		# Offline: the newest sysroot already unpacked.
+		dir=$(find "$CACHE/built" -mindepth 1 -maxdepth 1 -type d -name "sysroot-${ARCH}_*" \
+			-printf '%T@ %p\n' 2>/dev/null | sort -rn | head -n1 | cut -d' ' -f2-) || true
+		[[ -n $dir && -f $dir/.done ]] ||
+			die "cannot resolve $ARCH musl-dev and linux-libc-dev with apt, and no $ARCH sysroot is cached" \
+				"check the network; the private apt configuration is under $CACHE/apt"
+		say "warning: apt could not resolve the $ARCH musl; using $dir"
+		SYSROOT=$dir
+		return 0
+	fi
+	dir=$CACHE/built/sysroot-${ARCH}_${mver}_$lver
+	SYSROOT=$dir
+	[[ -f $dir/.done ]] && return 0
+	say "$ARCH: downloading Debian's musl-dev $mver and linux-libc-dev $lver"
+	tmp=$dir.tmp.$$
+	rm -rf "$tmp"
+	mkdir -p "$tmp/deb"
+	(cd "$tmp/deb" && "$here/apt-private.sh" "$CACHE" "${opts[@]}" -- apt-get -q download \
+		"musl-dev=$mver" "linux-libc-dev=$lver") >"$tmp/download.log" 2>&1 ||
+		{ tail -n 20 "$tmp/download.log" >&2; die "apt-get download of the $ARCH musl-dev and linux-libc-dev failed"; }
+	for deb in "$tmp"/deb/*.deb; do
+		dpkg-deb -x "$deb" "$tmp" || die "dpkg-deb -x $deb failed"
+	done
+	# musl names the machine in its folders: aarch64-linux-musl.
+	local m=${triplet%%-*}-linux-musl
+	[[ -f $tmp/usr/lib/$m/libc.a ]] || die "musl-dev:$ARCH has no usr/lib/$m/libc.a"
+	rm -rf "$tmp/deb"
+	# Debian's own musl-gcc.specs with the sysroot's paths instead of /usr (-nostdinc: only
+	# musl's headers; the dynamic linker name is never used, the init is static).
+	sed "s|/usr/include/$m|$dir/usr/include/$m|g; s|/usr/lib/$m|$dir/usr/lib/$m|g" \
+		"$tmp/usr/lib/$m/musl-gcc.specs" >"$tmp/musl-gcc.specs" ||
+		die "musl-dev:$ARCH has no usr/lib/$m/musl-gcc.specs"
+	mkdir -p "$tmp/bin"
+	printf '#!/bin/sh\nexec %sgcc "$@" -specs "%s/musl-gcc.specs"\n' "$CROSS" "$dir" >"$tmp/bin/musl-gcc"
+	chmod 0755 "$tmp/bin/musl-gcc"
+	rm -rf "$dir"
+	mv "$tmp" "$dir"
+	touch "$dir/.done"
+}
+if [[ -n $ARCH ]]; then
+	mkdir -p "$CACHE/built"
+	make_sysroot
+	MUSL_CC=$OUT/bin/musl-gcc
+	mkdir -p "$OUT/bin"
+	ln -sfn "$SYSROOT/bin/musl-gcc" "$MUSL_CC"
+fi
+
 # --- kernel headers (musl has none) -------------------------------------------------------------
 multiarch=$(gcc -print-multiarch 2>/dev/null || true)
 multiarch=${multiarch:-$(uname -m)-linux-gnu}
+incdir=/usr/include
+if [[ -n $ARCH ]]; then
+	multiarch=${CROSS%-}
+	incdir=$SYSROOT/usr/include
+fi
 make_kernel_headers() {
 	local kh=$OUT/kernel-headers d
 	mkdir -p "$kh"
-	[[ -d /usr/include/linux && -d /usr/include/asm-generic && -d /usr/include/$multiarch/asm ]] ||
-		die "kernel headers not found (/usr/include/linux, /usr/include/$multiarch/asm)" \
+	[[ -d $incdir/linux && -d $incdir/asm-generic && -d $incdir/$multiarch/asm ]] ||
+		die "kernel headers not found ($incdir/linux, $incdir/$multiarch/asm)" \
 			"install linux-libc-dev (pulled in by build-essential): scripts/host-packages.sh"
-	ln -sfn "/usr/include/$multiarch/asm" "$kh/asm"
+	ln -sfn "$incdir/$multiarch/asm" "$kh/asm"
 	for d in linux asm-generic mtd misc rdma sound video xen; do
-		if [[ -d /usr/include/$d ]]; then ln -sfn "/usr/include/$d" "$kh/$d"; fi
+		if [[ -d $incdir/$d ]]; then ln -sfn "$incdir/$d" "$kh/$d"; fi
 	done
 }
 make_kernel_headers
@@ -84,7 +167,7 @@ CFLAGS_DEPS="-Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-ta
 build_util_linux() {
 	local dest=$1
 	step autogen ./autogen.sh
-	step configure ./configure CC=musl-gcc CPPFLAGS="-isystem $KH" CFLAGS="$CFLAGS_DEPS" \
+	step configure ./configure "${HOST_ARGS[@]}" CC="$MUSL_CC" CPPFLAGS="-isystem $KH" CFLAGS="$CFLAGS_DEPS" \
 		--prefix=/usr --sysconfdir=/etc --localstatedir=/var --runstatedir=/run \
 		--disable-all-programs --enable-libmount --enable-libblkid --disable-libuuid \
 		--enable-static --disable-shared \
@@ -108,7 +191,7 @@ build_kmod() {
 	mkdir -p libkmod/docs
 	: >libkmod/docs/gtk-doc.make
 	step autoreconf autoreconf --force --install
-	step configure ./configure CC=musl-gcc CPPFLAGS="-isystem $KH" CFLAGS="$CFLAGS_DEPS" \
+	step configure ./configure "${HOST_ARGS[@]}" CC="$MUSL_CC" CPPFLAGS="-isystem $KH" CFLAGS="$CFLAGS_DEPS" \
 		--prefix=/usr --sysconfdir=/etc \
 		--disable-tools --disable-manpages --disable-test-modules --disable-python \
 		--disable-debug --disable-coverage --disable-experimental \
@@ -117,7 +200,7 @@ build_kmod() {
 	# kmod refuses --enable-static: archive libkmod's objects and the shared/ helpers it uses.
 	local objs=(libkmod/.libs/libkmod*.o shared/.libs/*.o)
 	[[ -f ${objs[0]} && -f ${objs[-1]} ]] || fail "no libkmod objects found under libkmod/.libs and shared/.libs"
-	step archive ar rcs libkmod-static.a "${objs[@]}"
+	step archive "${CROSS}ar" rcs libkmod-static.a "${objs[@]}"
 	mkdir -p "$dest/lib" "$dest/include"
 	step localize-libkmod localize libkmod-static.a libkmod/libkmod.sym "$dest/lib/libkmod.a"
 	cp libkmod/libkmod.h "$dest/include/"
@@ -132,10 +215,10 @@ localize() {
 	tmp=$(mktemp -d localize.XXXXXX)
 	sed -nE 's/^[[:space:]]*([A-Za-z_][A-Za-z0-9_]*)[[:space:]]*;.*/\1/p' "$symfile" >"$tmp/keep"
 	[[ -s $tmp/keep ]] || { echo "no symbols found in $symfile"; return 1; }
-	ld -r -o "$tmp/all.o" --whole-archive "$archive" &&
-		objcopy --keep-global-symbols="$tmp/keep" "$tmp/all.o" &&
-		rm -f "$out" && ar rcs "$out" "$tmp/all.o" || return 1
-	echo "localize: $(nm -g --defined-only "$tmp/all.o" | grep -c ' [TDBRW] ') global symbols kept in $out"
+	"${CROSS}ld" -r -o "$tmp/all.o" --whole-archive "$archive" &&
+		"${CROSS}objcopy" --keep-global-symbols="$tmp/keep" "$tmp/all.o" &&
+		rm -f "$out" && "${CROSS}ar" rcs "$out" "$tmp/all.o" || return 1
+	echo "localize: $("${CROSS}nm" -g --defined-only "$tmp/all.o" | grep -c ' [TDBRW] ') global symbols kept in $out"
 	rm -rf "$tmp"
 }
 
@@ -153,14 +236,20 @@ step() {
 }
 
 # --- versions -----------------------------------------------------------------------------------
-apt_private() { "$here/apt-private.sh" "$CACHE" -- "$@"; }
-
 musl_ver=$(dpkg-query -W -f='${Version}' musl-dev 2>/dev/null || echo unknown)
 lld_ver=$(dpkg-query -W -f='${Version}' linux-libc-dev 2>/dev/null || echo unknown)
 gcc_ver=$(gcc -dumpfullversion 2>/dev/null || gcc -dumpversion)
+if [[ -n $ARCH ]]; then
+	# The sysroot's name holds both package versions; the cross gcc's version follows.
+	musl_ver=${SYSROOT##*/}
+	lld_ver=''
+	gcc_ver=$("${CROSS}gcc" -dumpfullversion 2>/dev/null || "${CROSS}gcc" -dumpversion)
+fi
 recipe_hash() {
 	{
 		echo "$RECIPE_REV $CFLAGS_DEPS musl=$musl_ver linux-libc-dev=$lld_ver gcc=$gcc_ver"
+		# The native key is unchanged (no arch word), so existing caches stay valid.
+		[[ -z $ARCH ]] || echo "arch=$ARCH ${HOST_ARGS[*]} cross=$CROSS"
 		declare -f "build_${1//-/_}" localize
 	} | sha256sum | cut -c1-12
 }
@@ -172,7 +261,7 @@ for pkg in "${PACKAGES[@]}"; do
 	h=$(recipe_hash "$pkg")
 	if [[ -z $v ]]; then
 		# Offline or apt trouble: fall back to the newest cached build of the same recipe.
-		cached=$(find "$CACHE/built" -mindepth 1 -maxdepth 1 -type d -name "${pkg}_*_$h" -printf '%T@ %f\n' 2>/dev/null |
+		cached=$(find "$CACHE/built" -mindepth 1 -maxdepth 1 -type d -name "${pkg}${ARCH_SUFFIX}_*_$h" -printf '%T@ %f\n' 2>/dev/null |
 			sort -rn | head -n1 | cut -d' ' -f2-) || true
 		if [[ -z $cached ]]; then
 			sed 's/^/  /' "$OUT/apt.err" >&2 || true
@@ -180,12 +269,12 @@ for pkg in "${PACKAGES[@]}"; do
 				"(private apt configuration under $CACHE/apt, derived from /etc/apt/sources.list.d/debian.sources)" \
 				"check the network, or run: scripts/apt-private.sh $CACHE --update -- apt-cache showsrc $pkg"
 		fi
-		v=${cached#"${pkg}_"}
+		v=${cached#"${pkg}${ARCH_SUFFIX}_"}
 		v=${v%"_$h"}
 		say "warning: apt could not resolve $pkg; using the cached build of $pkg $v"
 	fi
 	VER[$pkg]=$v
-	KEY[$pkg]=${pkg}_${v}_$h
+	KEY[$pkg]=${pkg}${ARCH_SUFFIX}_${v}_$h
 done
 rm -f "$OUT/apt.err"
 
@@ -317,17 +406,26 @@ int main(void)
 	return 0;
 }
 EOF
-if ! musl-gcc -std=gnu11 -Os -Wall -Wextra -Werror -I"$OUT/include" -I"$OUT/kernel-headers" \
+if ! "$MUSL_CC" -std=gnu11 -Os -Wall -Wextra -Werror -I"$OUT/include" -I"$OUT/kernel-headers" \
 	-o "$vdir/verify" "$vdir/verify.c" -static -Wl,--gc-sections -L"$OUT/lib" -lmount -lblkid -lkmod \
 	>"$vdir/link.log" 2>&1; then
 	cat "$vdir/link.log" >&2
 	die "the test program did not link statically against $OUT/lib (-lmount -lblkid -lkmod)" \
 		"remove the cached builds ($CACHE/built) and run again; if it persists the recipe needs fixing"
 fi
-if ! result=$("$vdir/verify" 2>&1); then
-	die "the static test program failed to run: $result"
+if [[ -n $ARCH ]]; then
+	# This machine cannot run it (no qemu-user here): its header must name the target, and it
+	# must be static. The QEMU scenarios of that architecture run the init itself.
+	elf=$(LC_ALL=C readelf -h -l "$vdir/verify" 2>&1) || die "readelf cannot read the test program: $elf"
+	grep -q 'Machine:.*AArch64' <<<"$elf" || die "the $ARCH test program is not an AArch64 ELF file: $(grep Machine: <<<"$elf")"
+	! grep -q 'INTERP' <<<"$elf" || die "the $ARCH test program asks for a dynamic loader: not static"
+	say "verified: static musl test program for $ARCH links (AArch64, no interpreter)"
+else
+	if ! result=$("$vdir/verify" 2>&1); then
+		die "the static test program failed to run: $result"
+	fi
+	say "verified: static musl test program runs: $result"
 fi
-say "verified: static musl test program runs: $result"
 rm -rf "$vdir"
 
 printf '%s\n' "$stamp_want" >"$OUT/.stamp"

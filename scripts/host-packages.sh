@@ -8,6 +8,7 @@
 #   scripts/host-packages.sh [--build|--test]          install what is missing (needs root)
 #   scripts/host-packages.sh [--build|--test] --list   print the package list
 #   scripts/host-packages.sh [--build|--test] --check  exit 1 (and name them) if any is missing
+#   scripts/host-packages.sh --build --arm64 [...]     the build side of `make ARCH=arm64` too
 set -euo pipefail
 
 build_packages=(
@@ -21,7 +22,11 @@ build_packages=(
 	# mkinitramfs (host program): libkmod for the module closure, compressors' libraries.
 	kmod libkmod-dev libdeflate-dev zlib1g-dev liblzma-dev libzstd-dev
 )
+# make ARCH=arm64: the cross compiler (musl and the libraries come from Debian's arm64 packages).
+arm64_packages=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu)
 test_packages=(
+	# The arm64 scenarios (bookworm-arm64): the cross-built init and probe, qemu-system-aarch64.
+	"${arm64_packages[@]}" qemu-system-arm
 	# Tests: QEMU, real filesystems and partitions, busybox for test images, archive tools.
 	qemu-system-x86 e2fsprogs fdisk busybox-static zstd cpio
 	# QEMU scenarios: more filesystems, plymouth for --plymouth, debootstrap for the Debian
@@ -50,6 +55,10 @@ case ${1:-} in
 --test) shift; packages+=("${test_packages[@]}") ;;
 *) packages+=("${test_packages[@]}") ;;
 esac
+if [[ ${1:-} == --arm64 ]]; then
+	shift
+	packages+=("${arm64_packages[@]}")
+fi
 
 if [[ ${1:-} == --list ]]; then
 	printf '%s\n' "${packages[@]}"

@@ -348,6 +348,8 @@ check "--no-shutdown: no list even with mdadm" lacks "$(listing "$work/sd3.img")
 # Configuration, --list, microcode, install and the .deb (issue 11).
 # shellcheck source=tests/generator/distro.sh
 . "$(dirname "$0")/distro.sh"
+# shellcheck source=tests/generator/arch.sh
+. "$(dirname "$0")/arch.sh"
 # shellcheck source=tests/generator/crypttab.sh
 . "$(dirname "$0")/crypttab.sh"
 # shellcheck source=tests/generator/keymap.sh

@@ -21,7 +21,9 @@
 #   BATON_BUILD        build directory (default: build/ at the top of the work tree)
 #   BATON_MKINITRAMFS  the image generator to test (default: $BATON_BUILD/mkinitramfs)
 #   BATON_KERNEL       bookworm (default: Debian 12's kernel) or sid (Linux 7.x, the pivot_root
-#                      path), fetched through scripts/apt-private.sh
+#                      path), fetched through scripts/apt-private.sh; bookworm-arm64: Debian 12's
+#                      arm64 kernel under qemu-system-aarch64 (virt, TCG), with build/arm64/init
+#                      and build/arm64/probe from `make ARCH=arm64`
 #   BATON_KERNEL_PKG   linux-image package to boot (default: what linux-image-amd64 depends on)
 #   BATON_KVM=1        use KVM instead of TCG (KVM hangs on the machines this was written on)
 #   BATON_TIMEOUT      outer timeout of one QEMU run in seconds (default 120)
@@ -41,6 +43,8 @@ readonly KERNEL_PANIC_RE='Kernel panic'
 readonly LOG_TAIL_LINES=60
 # Outer bound of one QEMU run: a TCG boot of Debian's kernel takes 10-30 s on 1 vCPU.
 readonly BOOT_TIMEOUT_DEFAULT=120
+# The same for Debian's arm64 kernel emulated on this x86-64 host: every instruction translated.
+readonly BOOT_TIMEOUT_ARM64=240
 # The filesystem UUID of guest_run's helper root, unlike any scenario's.
 readonly GUEST_ROOT_UUID=0ba70900-6e57-4e57-8e57-000000000001
 
@@ -54,7 +58,16 @@ die() {
 
 # The kernels scenarios can boot (BATON_KERNEL): Debian's own (the machine's release, bookworm)
 # and Debian sid's (Linux >= 7.0, whose initramfs sits on nullfs, so baton uses pivot_root).
-readonly KERNEL_CHOICES='bookworm sid'
+readonly KERNEL_CHOICES='bookworm sid bookworm-arm64'
+
+# kernel_arch [CHOICE]: Debian's architecture of a kernel choice (default BATON_KERNEL).
+kernel_arch() {
+	local choice=${1:-${BATON_KERNEL:-bookworm}}
+	if [[ $choice == *-arm64 ]]; then echo arm64; else echo amd64; fi
+}
+# The console the kernel of BATON_KERNEL writes to: the PC's 8250 UART, or the virt machine's
+# PL011 on arm64.
+if [[ $(kernel_arch) == arm64 ]]; then KERNEL_CONSOLE=ttyAMA0; else KERNEL_CONSOLE=ttyS0; fi
 
 # _apt CHOICE CMD ARGS...: apt-get/apt-cache through scripts/apt-private.sh when the tree has
 # it (a private package list, nothing changed on the host; sid added for CHOICE=sid), else the
@@ -65,6 +78,8 @@ _apt() {
 	if [[ -x $BATON_TOP/scripts/apt-private.sh ]]; then
 		if [[ $choice == sid ]]; then
 			"$BATON_TOP/scripts/apt-private.sh" "$BATON_CACHE" --sid --no-src -- "$@"
+		elif [[ $choice == *-arm64 ]]; then
+			"$BATON_TOP/scripts/apt-private.sh" "$BATON_CACHE" --no-src --arch=arm64 -- "$@"
 		else
 			"$BATON_TOP/scripts/apt-private.sh" "$BATON_CACHE" --no-src -- "$@"
 		fi
@@ -172,13 +187,14 @@ kernel_fetch() {
 	if [[ -n ${KERNEL_TREE:-} && -n ${KVER:-} && -f ${VMLINUZ:-} ]]; then
 		return 0
 	fi
-	local choice=${BATON_KERNEL:-bookworm} pkg=${BATON_KERNEL_PKG:-} ver='' dir
+	local choice=${BATON_KERNEL:-bookworm} pkg=${BATON_KERNEL_PKG:-} ver='' dir meta
 	local -a pkgs=()
 	[[ " $KERNEL_CHOICES " == *" $choice "* ]] ||
 		die "BATON_KERNEL=$choice: choose one of $KERNEL_CHOICES"
 	mkdir -p "$BATON_CACHE/kernels"
+	meta=linux-image-$(kernel_arch "$choice")
 	if [[ -z $pkg ]]; then
-		pkg=$(_apt "$choice" apt-cache depends linux-image-amd64 2>/dev/null |
+		pkg=$(_apt "$choice" apt-cache depends "$meta" 2>/dev/null |
 			sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n 1) || true
 	fi
 	if [[ -n $pkg ]]; then
@@ -188,7 +204,7 @@ kernel_fetch() {
 		# No package lists (offline): boot the newest kernel of that choice already cached.
 		dir=$(_kernel_cached "$choice")
 		[[ -n $dir ]] ||
-			die "cannot resolve the $choice linux-image-amd64 with apt and no $choice kernel is cached"
+			die "cannot resolve the $choice $meta with apt and no $choice kernel is cached"
 		note "apt cannot resolve the $choice kernel package; using the cached $(basename "$dir")"
 		_kernel_export "$dir"
 		return 0
@@ -219,6 +235,15 @@ kernel_has_nullfs() {
 # probe_build: the static probe init, rebuilt when its source changed; exports BATON_PROBE.
 probe_build() {
 	local src=$BATON_TOP/tests/qemu/probe.c out=${BATON_PROBE:-$BATON_TESTS/probe}
+	if [[ $(kernel_arch) == arm64 ]]; then
+		# Cross-built by make ARCH=arm64 (this machine cannot run it to test it).
+		out=${BATON_PROBE:-$BATON_BUILD/arm64/probe}
+		[[ -x $out && ! $src -nt $out ]] ||
+			die "$out is missing or older than probe.c: run make ARCH=arm64"
+		BATON_PROBE=$out
+		export BATON_PROBE
+		return 0
+	fi
 	if [[ ! -x $out || $src -nt $out ]]; then
 		command -v musl-gcc >/dev/null || die "musl-gcc is missing (apt-get install musl-tools)"
 		mkdir -p "$(dirname "$out")"
@@ -730,7 +755,7 @@ INIT
 	done
 	note "guest_run: booting a helper root for ${*:-no disk}"
 	_qemu "$WORK/guest/serial.log" "$BOOT_TIMEOUT_DEFAULT" 512 "$BATON_INITRD" \
-		"console=ttyS0 panic=-1 root=UUID=$GUEST_ROOT_UUID$words" || rc=$?
+		"console=$KERNEL_CONSOLE panic=-1 root=UUID=$GUEST_ROOT_UUID$words" || rc=$?
 	QEMU_DISK_ARGS=("${saved_disks[@]}")
 	_disk_n=$saved_n
 	tr -d '\r' <"$WORK/guest/serial.log" >"$WORK/guest/console.log"
@@ -774,7 +799,8 @@ _qemu_beside=''
 QEMU_REBOOT_ARGS=(-no-reboot)
 _qemu() {
 	local serial=$1 timeout=$2 mem=$3 initrd=$4 cmdline=$5 rc=0 beside=''
-	local -a accel=(-accel tcg) serial_args=(-serial "file:$serial")
+	local -a accel=(-accel tcg) serial_args=(-serial "file:$serial") machine=(-machine q35)
+	local qemu=qemu-system-x86_64
 	shift 5
 	# _console_input PATH: the serial console also takes input from the FIFO PATH.in (its
 	# output goes to PATH.out, and to SERIAL as before); lib-luks.sh types passphrases there.
@@ -785,8 +811,15 @@ _qemu() {
 	if [[ ${BATON_KVM:-0} == 1 ]]; then
 		accel=(-accel kvm -cpu host)
 	fi
+	if [[ $(kernel_arch) == arm64 ]]; then
+		# QEMU's generic arm64 board (PCIe, PL011 UART) and its newest CPU; pointer
+		# authentication with QEMU's own cheap algorithm instead of QARMA (docs/system/arm/
+		# cpu-features.rst: "pauth-impdef" is much faster under TCG). Debian's bookworm vmlinuz
+		# is an uncompressed Image with an EFI header ("MZ"), which -kernel loads as it is.
+		qemu=qemu-system-aarch64 machine=(-machine virt -cpu "max,pauth-impdef=on") accel=(-accel tcg)
+	fi
 	rm -f "$serial"
-	timeout -k 5 "$timeout" qemu-system-x86_64 -machine q35 "${accel[@]}" -m "$mem" -smp 1 \
+	timeout -k 5 "$timeout" "$qemu" "${machine[@]}" "${accel[@]}" -m "$mem" -smp 1 \
 		-nographic "${QEMU_REBOOT_ARGS[@]}" -nodefaults -no-user-config "${serial_args[@]}" \
 		-kernel "$VMLINUZ" -initrd "$initrd" -append "$cmdline" \
 		"${QEMU_DISK_ARGS[@]}" "$@" </dev/null >"$serial.qemu" 2>&1 &
@@ -828,12 +861,14 @@ readonly CLOCK_SKEW_RE='tsc: PIT calibration deviates'
 readonly BOOT_ATTEMPTS=3
 
 # boot [--initrd IMG] [--timeout S] [--mem MB] [--] WORD...: boot the test kernel with the
-# attached disks; the words follow "console=ttyS0 panic=-1" on the command line. The serial
+# attached disks; the words follow "console=ttyS0 panic=-1" (ttyAMA0 on arm64) on the command line. The serial
 # console goes to $LOG (console.log beside it is the same without carriage returns). QEMU exits
 # when the guest powers off or reboots (-no-reboot); the outer timeout makes a hang a failure.
 # A failed run counts as a failed check; the scenario goes on so its expectations report too.
 boot() {
 	local initrd=${BATON_INITRD:-} timeout=${BATON_TIMEOUT:-$BOOT_TIMEOUT_DEFAULT} mem=512 rc
+	# arm64 under TCG: 31-94 s per boot were measured here with the host's load at 10-14.
+	[[ -n ${BATON_TIMEOUT:-} || $(kernel_arch) != arm64 ]] || timeout=$BOOT_TIMEOUT_ARM64
 	local monitor_out='' line attempt=1
 	local -a extra=()
 	while (($#)); do
@@ -848,7 +883,7 @@ boot() {
 	done
 	((_booted == 0)) || die "boot: one boot per scenario (the log would be overwritten)"
 	_booted=1
-	printf '%s\n' "console=ttyS0 panic=-1 $*" >"$WORK/cmdline"
+	printf '%s\n' "console=$KERNEL_CONSOLE panic=-1 $*" >"$WORK/cmdline"
 	while :; do
 		rm -f "$LOG" "$WORK/console.log"
 		if [[ -n $_hotplug_img || -n $_monitor_beside ]]; then
@@ -862,7 +897,7 @@ boot() {
 		fi
 		local start=$SECONDS
 		rc=0
-		_qemu "$LOG" "$timeout" "$mem" "$initrd" "console=ttyS0 panic=-1 $*" "${extra[@]}" \
+		_qemu "$LOG" "$timeout" "$mem" "$initrd" "console=$KERNEL_CONSOLE panic=-1 $*" "${extra[@]}" \
 			"${QEMU_EXTRA_ARGS[@]}" || rc=$?
 		_qemu_beside=''
 		BOOT_SECONDS=$((SECONDS - start))
@@ -890,7 +925,7 @@ boot() {
 		_fail "QEMU did not exit within ${timeout}s (the guest hung instead of rebooting)"
 	elif ((rc != 0)); then
 		cat "$WORK/qemu.out" >&2
-		_fail "qemu-system-x86_64 exited with status $rc"
+		_fail "QEMU exited with status $rc"
 	fi
 	if grep -q -- "$KERNEL_PANIC_RE" "$WORK/console.log"; then
 		_fail "the console shows a kernel panic"

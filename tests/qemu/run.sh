@@ -7,8 +7,10 @@
 # SCENARIO is a folder under tests/qemu/ or its number (10 or 10-uuid-virtio-ext4); default all.
 # Every scenario runs on Debian's bookworm kernel; a scenario whose scenario.sh has a line
 #   # kernels: bookworm sid
-# also runs on Debian sid's (Linux 7.x: the pivot_root path). Options:
-#   --kernel K[,K...]  only these kernels (bookworm, sid; default both), repeatable
+# also runs on Debian sid's (Linux 7.x: the pivot_root path); one marked bookworm-arm64 runs on
+# Debian 12's arm64 kernel under qemu-system-aarch64 (make ARCH=arm64 builds its init and probe).
+# Options:
+#   --kernel K[,K...]  only these kernels (bookworm, sid, bookworm-arm64; default all), repeatable
 #   --all-kernels      every selected scenario on every kernel given, whatever its line says
 # The kernels, the probe and one generic initramfs per kernel are made once for the whole run;
 # each scenario then runs in build/tests/KERNEL/NAME/ (its disks, serial.log, console.log) and
@@ -106,11 +108,12 @@ trap finish EXIT
 
 # Shared pieces, once per run and kernel; the scenarios find them through exported variables.
 mkdir -p "$BATON_TESTS"
-probe_build
-declare -A k_tree=() k_ver=() k_vmlinuz=() k_initrd=()
+declare -A k_tree=() k_ver=() k_vmlinuz=() k_initrd=() k_probe=()
 for k in "${kernels[@]}"; do
 	[[ " ${runs[*]} " == *" $k "* ]] || continue
-	unset KERNEL_TREE KVER VMLINUZ
+	unset KERNEL_TREE KVER VMLINUZ BATON_PROBE
+	BATON_KERNEL=$k probe_build
+	k_probe[$k]=$BATON_PROBE
 	BATON_KERNEL=$k kernel_fetch
 	k_tree[$k]=$KERNEL_TREE
 	k_ver[$k]=$KVER
@@ -159,6 +162,7 @@ for run in "${runs[@]}"; do
 		reap_one
 	done
 	BATON_KERNEL=$k KERNEL_TREE=${k_tree[$k]} KVER=${k_ver[$k]} VMLINUZ=${k_vmlinuz[$k]} \
+		BATON_PROBE=${k_probe[$k]} \
 		BATON_INITRD=${k_initrd[$k]} BATON_WORK=$BATON_TESTS/$k/$s \
 		"$qemu_dir/$s/scenario.sh" >"$BATON_TESTS/$k/$s.out" 2>&1 </dev/null &
 	job_name[$!]="$k $s"

@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: MIT
+# shellcheck shell=bash
+# shellcheck disable=SC2154 # gen, work and KERNEL_TREE come from run.sh, which sources this file
+# Sourced by tests/generator/run.sh: the init chosen for the kernel's architecture without
+# --init, the refusal of an init of another one, and programs carried from an arm64 tree.
+
+# image_init IMG: the image's /init.
+image_init() { zcat "$1" | cpio -i --quiet --to-stdout init 2>/dev/null; }
+
+# Debian's arm64 kernel tree (cached; run.sh's kernel stays the one exported).
+a64_tree=$(
+	unset KERNEL_TREE KVER VMLINUZ
+	BATON_KERNEL=bookworm-arm64 kernel_fetch
+	printf '%s\n' "$KERNEL_TREE"
+)
+# A build tree and an installed tree of copies: build/init, and an "arm64 init" that is
+# build/init with e_machine (offset 18) set to EM_AARCH64 (183): the generator reads only the
+# ELF header to choose, so the test needs no cross build.
+arch=$work/arch
+mkdir -p "$arch/build/arm64" "$arch/usr/sbin" "$arch/usr/lib/baton"
+cp "$gen" "$arch/build/mkinitramfs"
+cp "$BATON_BUILD/init" "$arch/build/init"
+cp "$BATON_BUILD/init" "$arch/build/arm64/init"
+printf '\267\000' | dd of="$arch/build/arm64/init" bs=1 seek=18 conv=notrunc status=none
+cp "$gen" "$arch/usr/sbin/baton-mkinitramfs"
+cp "$arch/build/init" "$arch/usr/lib/baton/init"
+cp "$arch/build/arm64/init" "$arch/usr/lib/baton/init-arm64"
+agen=$arch/build/mkinitramfs
+
+"$agen" -o "$arch/a64.img" -b "$a64_tree" -m virtio_blk 2>"$arch/a64.log" || true
+check "arch: an arm64 kernel gets build/arm64/init without --init" cmp -s \
+	<(image_init "$arch/a64.img") "$arch/build/arm64/init"
+"$agen" -o "$arch/x64.img" -b "$work/base" -m virtio_blk 2>/dev/null || true
+check "arch: an amd64 kernel still gets build/init" cmp -s <(image_init "$arch/x64.img") \
+	"$arch/build/init"
+"$arch/usr/sbin/baton-mkinitramfs" -o "$arch/i64.img" -b "$a64_tree" -m virtio_blk \
+	2>/dev/null || true
+check "arch: installed, an arm64 kernel gets PREFIX/lib/baton/init-arm64" cmp -s \
+	<(image_init "$arch/i64.img") "$arch/usr/lib/baton/init-arm64"
+gen=$agen fails "arch: an x86-64 --init for an arm64 kernel is refused, naming the init to pass" \
+	2 "init is built for 64-bit little-endian x86_64-linux-gnu .*kernel 6\.[^ ]*-arm64 runs 64-bit little-endian aarch64-linux-gnu .*pass --init $arch/build/arm64/init" \
+	-o "$arch/x.img" -b "$a64_tree" -m virtio_blk --init "$arch/build/init"
+rm "$arch/build/arm64/init"
+gen=$agen fails "arch: no arm64 init: says what was tried and how to build one" 2 \
+	"no baton init for kernel [^ ]*-arm64.*build/arm64/init \(No such file or directory\).*make ARCH=arm64" \
+	-o "$arch/x.img" -b "$a64_tree" -m virtio_blk
+gen=$agen fails "arch: an arm64 init for an amd64 kernel is refused, naming build/init" 2 \
+	"built for 64-bit little-endian aarch64-linux-gnu .*pass --init $arch/build/init" \
+	-o "$arch/x.img" -b "$work/base" -m virtio_blk --init "$arch/usr/lib/baton/init-arm64"
+check "arch: nothing written for a refused init" none "$arch"/x.img "$arch"/.x.img.*
+
+# Debian's arm64 veritysetup from an arm64 tree: its loader and libraries from the tree's
+# aarch64 folders, each an AArch64 ELF file.
+# shellcheck source=tests/qemu/lib-arm64.sh
+. "$BATON_TOP/tests/qemu/lib-arm64.sh"
+a64_verity=$(
+	KERNEL_TREE=$a64_tree KVER=$(basename "$(echo "$a64_tree"/lib/modules/*)")
+	arm64_tree_with cryptsetup-bin
+)
+"$agen" -o "$arch/v64.img" -b "$a64_verity" -m dm_verity --binary veritysetup \
+	--init "$arch/usr/lib/baton/init-arm64" 2>"$arch/v64.log" || true
+v64=$(listing "$arch/v64.img" 2>/dev/null || true)
+check "arch: arm64 veritysetup carried" has "$v64" '^(usr/)?sbin/veritysetup$'
+check "arch: its loader ld-linux-aarch64.so.1" has "$v64" '^lib/ld-linux-aarch64\.so\.1$'
+check "arch: libcryptsetup from the aarch64 folder" has "$v64" \
+	'^(usr/)?lib/aarch64-linux-gnu/libcryptsetup\.so\.12'
+check "arch: nothing from the x86_64 folders" lacks "$v64" 'x86_64-linux-gnu|ld-linux-x86-64'
+a64_elves=0 a64_other=0
+while read -r f; do
+	[[ -f $a64_verity/$f && ! -L $a64_verity/$f ]] || continue
+	head -c 4 "$a64_verity/$f" | grep -q ELF || continue
+	if LC_ALL=C readelf -h "$a64_verity/$f" | grep -q 'Machine:.*AArch64'; then
+		a64_elves=$((a64_elves + 1))
+	else
+		a64_other=$((a64_other + 1))
+	fi
+done < <(grep -E 'veritysetup|\.so' <<<"$v64")
+# veritysetup, its loader and at least libcryptsetup, libdevmapper, libc, libssl, libjson-c.
+check "arch: every program and library carried is AArch64" test "$a64_other" -eq 0 -a "$a64_elves" -ge 7
