@@ -71,12 +71,20 @@ parse_log() {
 run_boots() {
 	local run n tool log vals failed=0
 	printf 'tool\tdisks\trun\tboottime\tphase\tmemfree_kb\tunpack\tfound\n' >"$OUT/raw.tsv"
+	{
+		printf 'tool\tdisks\trun'
+		printf '\t%s' "${STAGES[@]%%|*}"
+		printf '\n'
+	} >"$OUT/stages.tsv"
 	for ((run = 1; run <= RUNS; run++)); do
 		for n in "${DISKS[@]}"; do
 			for tool in "${TOOLS[@]}"; do
 				log=$OUT/logs/$tool-d$n-r$run.log
 				if boot_one "$tool" "$n" "$log" && vals=$(parse_log "$log"); then
 					printf '%s\t%s\t%s\t%s\n' "$tool" "$n" "$run" "$vals" >>"$OUT/raw.tsv"
+					[[ $tool != baton-* ]] ||
+						printf '%s\t%s\t%s\t%s\n' "$tool" "$n" "$run" "$(stage_row "$log")" \
+							>>"$OUT/stages.tsv"
 					note "bench: run $run/$RUNS, $n disk(s), ${LABEL[$tool]}: $(cut -f1,2 <<<"$vals" |
 						awk '{ printf "real init at %s s, initramfs phase %s s", $1, $2 }')"
 				else
@@ -90,19 +98,41 @@ run_boots() {
 	BOOT_FAILURES=$failed
 }
 
-# STAGES: the profile's marks, "NAME|REGEX" (first console line matching REGEX), in boot order.
+# STAGES: baton's marks, "KEY|NAME|REGEX" (first console line matching REGEX), in boot order.
+# Each baton boot's marks go to OUT/stages.tsv (KEY columns), the debug profile's to its table.
 readonly STAGES=(
-	'kernel starts unpacking the image|Trying to unpack rootfs image'
-	'kernel done unpacking|Freeing initrd memory'
-	'kernel runs /init|Run /init as init process'
-	'baton started|\] baton: started'
-	'modules named with -m loaded, coldplug starts|\] baton: coldplug'
-	'coldplug done, waiting for the root|\] baton: waiting for root'
-	'root device found|\] baton: root device .* found after'
-	'root mounted|\] baton: mounted .* on /sysroot'
-	'switched, exec of the real init|\] baton: starting '
-	'kernel starts /sbin/init in the new root|Not activating Mandatory Access Control'
+	'unpack|kernel starts unpacking the image|Trying to unpack rootfs image'
+	'unpacked|kernel done unpacking|Freeing initrd memory'
+	'run_init|kernel runs /init|Run /init as init process'
+	'started|baton started|\] baton: started'
+	'coldplug|modules named with -m loaded, coldplug starts|\] baton: coldplug'
+	'present|modules named with -m loaded, the root is there (coldplug deferred)|\] baton: root device .* is present'
+	'waiting|waiting for the root|\] baton: waiting for root'
+	'found|root device found|\] baton: root device .* found after'
+	'mounted|root mounted|\] baton: mounted .* on /sysroot'
+	'switched|switched|\] baton: switched root'
+	'exec|exec of the real init|\] baton: starting '
+	'real_init|kernel starts /sbin/init in the new root|Not activating Mandatory Access Control'
 )
+
+# stage_row LOG: the kernel timestamp of each of STAGES in LOG minus that of "Run /init", tab
+# separated, "-" for a mark the boot did not print.
+stage_row() {
+	local spec re t0 t
+	local -a row=()
+	t0=$(grep -Em1 -- 'Run /init as init process' "$1" | sed -n 's/^\[ *\([0-9]*\.[0-9]*\)\].*/\1/p') ||
+		true
+	for spec in "${STAGES[@]}"; do
+		re=${spec##*|}
+		t=$(grep -Em1 -- "$re" "$1" | sed -n 's/^\[ *\([0-9]*\.[0-9]*\)\].*/\1/p') || true
+		if [[ -n $t && -n $t0 ]]; then
+			row+=("$(awk -v a="$t" -v b="$t0" 'BEGIN { printf "%.3f", a - b }')")
+		else
+			row+=(-)
+		fi
+	done
+	(IFS=$'\t' && printf '%s\n' "${row[*]}")
+}
 
 # stage_table LOG...: one column per log: the kernel timestamp of each stage. (The probe's
 # boottime is CLOCK_BOOTTIME, some ms apart from the kernel's log timestamps; the kernel's own
@@ -110,8 +140,9 @@ readonly STAGES=(
 stage_table() {
 	local spec name re log
 	for spec in "${STAGES[@]}"; do
-		name=${spec%%|*}
-		re=${spec#*|}
+		name=${spec#*|}
+		name=${name%%|*}
+		re=${spec##*|}
 		printf '%s' "$name"
 		for log in "$@"; do
 			printf '\t%s' "$(grep -Em1 -- "$re" "$log" | sed -n 's/^\[ *\([0-9]*\.[0-9]*\)\].*/\1/p')"

@@ -34,19 +34,41 @@ target() {
 	TARGETS_ALL=$((TARGETS_ALL + 1))
 }
 
+# report_figures: every figure of the run into OUT/figures.tsv (for results.json).
+report_figures() {
+	local tool gen
+	: >"$OUT/figures.tsv"
+	figures_from_raw "$OUT/raw.tsv" boot
+	figures_from_raw "$OUT/stages.tsv" stage
+	for tool in "${TOOLS[@]}" baton-all; do
+		gen=${GEN[$tool]:-$OUT/images/$tool.gen}
+		figure "image/$tool/bytes" B lower "$(stat -c %s "${IMG[$tool]:-$OUT/images/$tool.img}")" 1
+		figure "image/$tool/generation" s lower "$(file_stat "$gen")" "$(wc -l <"$gen")"
+	done
+}
+
 # report: OUT/results.md (tables) and the charts OUT/*.svg.
 report() {
 	local md=$OUT/results.md tool n s bt ph mf up gen size
 	local -A med_bt=() med_gen=() size_b=() med_mf=()
+	report_figures
 	{
 		printf '%s, kernel %s (%s), QEMU %s q35 TCG 1 vCPU %s MiB, host %s; %s runs each (median, min-max).\n\n' \
 			"$(date -u +%Y-%m-%d)" "$KVER" "$KERNEL_PKG_DESC" "$QEMU_VERSION" "$MEM" \
 			"$HOST_DESC" "$(awk -F'\t' 'NR > 1 && $3 > n { n = $3 } END { print n + 0 }' "$OUT/raw.tsv")"
 		# The bench's own QEMU keeps one core busy, a load of about 1 at the end: only more
 		# than that means something else ran.
-		if awk -v a="$LOAD_START" -v b="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN { exit !(a >= 1 || b >= 2) }'; then
-			printf '**The machine was busy (load average 1 or more besides the bench): timings '
-			printf 'are not representative; take them again on a machine doing nothing else.**\n\n'
+		if ((LOAD_BUSY)); then
+			printf '**The load average was %s at the start, above the %s cores, after waiting %s s for it to fall: ' \
+				"$LOAD_START" "$(nproc)" "$LOAD_WAITED"
+			printf 'timings are not representative; take them again on a machine doing nothing else.**\n\n'
+		elif awk -v a="$LOAD_START" -v b="$LOAD_END" 'BEGIN { exit !(a >= 1 || b >= 2) }'; then
+			printf '**The machine was busy (load average %s at start, %s at end; the bench itself adds about 1): ' \
+				"$LOAD_START" "$LOAD_END"
+			printf 'timings are not representative; take them again on a machine doing nothing else.**\n\n'
+		elif ((LOAD_WAITED)); then
+			printf 'The bench waited %s s for the load average to fall below the %s cores.\n\n' \
+				"$LOAD_WAITED" "$(nproc)"
 		fi
 		printf '| image | real init starts (s) | initramfs phase (s) | kernel unpacks image (s) | image (MiB) | generation (s) | MemFree after hand-off (MiB) |\n'
 		printf '|---|---|---|---|---|---|---|\n'

@@ -8,6 +8,10 @@
 #   bench/run.sh --update-readme   copy the latest results into README.md (between the markers
 #                                  <!-- bench:start --> and <!-- bench:end -->) and the charts
 #                                  to doc/bench/; boots nothing
+#   bench/run.sh --compare OLD.json NEW.json
+#                                  each figure of two runs' results.json side by side with its
+#                                  change, flagged when the runs' spread cannot explain it;
+#                                  exit status 1 when a figure got worse that way
 #
 # The method (DESIGN.md, "Benchmark method"): Debian's kernel (tests/qemu/lib.sh's kernel_fetch),
 # QEMU's q35 machine, TCG, one vCPU, root=UUID= on virtio-blk; the root disk is a debootstrapped
@@ -16,7 +20,10 @@
 # then powers off. The other tools run from Debian's packages inside debootstrapped chroots that
 # hold the same kernel package (bench/prepare.sh); their images and generation times are cached
 # under $BATON_CACHE/bench. Each image is booted BENCH_RUNS times in turn (run 1 of every image,
-# then run 2, ...), so a change in the machine's load spreads over all of them.
+# then run 2, ...), so a change in the machine's load spreads over all of them. Before the boots
+# the bench waits while the load average is above the core count (up to BENCH_LOAD_WAIT s), and
+# the tables give the load at start and end. Every figure (median, min, max) also goes to
+# results.json, the input of --compare.
 #
 # Environment (all optional):
 #   BENCH_RUNS       boots of each image and disk count (default 5)
@@ -25,6 +32,7 @@
 #   BENCH_MEM        guest memory in MiB (default 512)
 #   BENCH_REGEN=1    make and time the other tools' images again (else cached with their times)
 #   BENCH_PROFILE=0  no extra boot of baton's images with baton.log=debug
+#   BENCH_LOAD_WAIT  seconds to wait for the load to fall to the core count (default 600)
 #   BENCH_OUT        where results go (default $BATON_BUILD/bench)
 #   BENCH_CACHE      prepared pieces (default $BATON_CACHE/bench)
 # and those of tests/qemu/lib.sh (BATON_CACHE, BATON_KERNEL_PKG, ...). Needs root (debootstrap,
@@ -41,6 +49,8 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$BENCH_DIR/boots.sh"
 # shellcheck source=report.sh
 . "$BENCH_DIR/report.sh"
+# shellcheck source=results.sh
+. "$BENCH_DIR/results.sh"
 
 OUT=${BENCH_OUT:-$BATON_BUILD/bench}
 RUNS=${BENCH_RUNS:-5}
@@ -161,23 +171,28 @@ declare -A IMG=() GEN=()
 main() {
 	case ${1:-} in
 	--update-readme) update_readme; return 0 ;;
-	-h | --help) sed -n '3,30p' "$0" | sed 's/^# \{0,1\}//'; return 0 ;;
+	--compare) (($# == 3)) || die "usage: bench/run.sh --compare OLD.json NEW.json"; compare "$2" "$3"; return ;;
+	-h | --help) sed -n '3,40p' "$0" | sed 's/^# \{0,1\}//'; return 0 ;;
 	'') ;;
-	*) die "unknown argument '$1' (bench/run.sh [--update-readme])" ;;
+	*) die "unknown argument '$1' (bench/run.sh [--update-readme | --compare OLD NEW])" ;;
 	esac
 	((EUID == 0)) || die "bench/run.sh needs root (debootstrap and chroot)"
 	[[ -x $BATON_MKINITRAMFS && -x $BATON_BUILD/init ]] ||
 		die "run make first (bench needs build/init and build/mkinitramfs)"
 	bench_setup
+	load_wait
+	HOST_DESC+=", load $(cut -d' ' -f1-3 /proc/loadavg) at start"
 	note "bench: $RUNS rounds of ${#TOOLS[@]} images on ${DISKS[*]} disk(s) (one vCPU, TCG)"
 	run_boots
 	if [[ $PROFILE == 1 ]]; then
 		profile_boots
 	fi
+	LOAD_END=$(cut -d' ' -f1 /proc/loadavg)
 	HOST_DESC+=", $(cut -d' ' -f1-3 /proc/loadavg) at end"
 	report
+	write_json
 	cat "$OUT/results.md"
-	note "bench: results in $OUT (results.md, raw.tsv, *.svg, logs/, profile-*.txt)"
+	note "bench: results in $OUT (results.md, results.json, raw.tsv, stages.tsv, *.svg, logs/, profile-*.txt)"
 }
 
 # bench_setup: the prepared pieces (cached), baton's images (made anew), IMG and GEN filled.
@@ -187,7 +202,8 @@ bench_setup() {
 	# One bench at a time: two would prepare the same chroots and share the machine's cores.
 	exec {BENCH_LOCK_FD}>"$BENCH_CACHE/.lock"
 	flock -n "$BENCH_LOCK_FD" || die "another bench holds $BENCH_CACHE/.lock"
-	rm -f "$OUT"/logs/*.log "$OUT"/*.svg "$OUT/results.md" "$OUT/raw.tsv" "$OUT"/profile-*.txt
+	rm -f "$OUT"/logs/*.log "$OUT"/*.svg "$OUT/results.md" "$OUT/raw.tsv" "$OUT"/profile-*.txt \
+		"$OUT/results.json" "$OUT/figures.tsv" "$OUT/stages.tsv"
 	kernel_fetch
 	probe_build
 	bench_base
@@ -195,8 +211,7 @@ bench_setup() {
 	bench_prepare_foreign "$GEN_RUNS"
 	KERNEL_PKG_DESC=$(basename "$(dirname "$KERNEL_TREE")" | tr _ ' ')
 	QEMU_VERSION=$(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p')
-	LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
-	HOST_DESC="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) at start"
+	HOST_DESC="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores"
 	note "bench: baton's images (${GEN_RUNS} timed runs each)"
 	baton_image baton-hostonly -m "$BENCH_HOSTONLY_MODULES"
 	baton_image baton-generic
