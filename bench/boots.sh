@@ -6,14 +6,21 @@
 # bench/run.sh (its globals: OUT, RUNS, DISKS, TOOLS, IMG, MEM, ...).
 
 
-# boot_one TOOL DISKS LOG [WORDS...]: boot TOOL's image with DISKS virtio disks, the root the
-# last; the console (without carriage returns) goes to LOG. Disk i sits at PCI slot 2 + i/8,
-# function i%8 (the root bus has too few slots for 32 disks one a slot), so the kernel meets
-# them in this order. snapshot=on: nothing a guest does reaches the image files.
+# boot_one TOOL DISKS LOG [WORDS...]: boot TOOL's image with DISKS disks, the root the last; the
+# console (without carriage returns) goes to LOG. DISKS is a count of virtio-blk disks, or a
+# count followed by "s" (128s) for that many LUNs of one target on one virtio-scsi controller, as
+# clouds attach many disks. virtio-blk disk i sits at PCI slot 2 + i/8, function i%8 (the root
+# bus has too few slots for 32 disks one a slot), so the kernel meets them in this order; LUN i
+# is scanned in order too. snapshot=on: nothing a guest does reaches the image files.
 boot_one() {
-	local tool=$1 n=$2 log=$3 i img dev rc=0
+	local tool=$1 spec=$2 n=${2%s} log=$3 i img dev rc=0 image
 	local -a disks=()
 	shift 3
+	image=${IMG[$tool]}
+	if [[ $spec == *s ]]; then
+		disks+=(-device 'virtio-scsi-pci,id=scsi0,addr=0x2')
+		image=${IMG_SCSI[$tool]:-$image}
+	fi
 	for ((i = 0; i < n; i++)); do
 		if ((i == n - 1)); then
 			img=$BENCH_ROOT_IMG
@@ -21,13 +28,17 @@ boot_one() {
 			img=$(bench_extra_disk "$i")
 		fi
 		disks+=(-drive "file=$img,if=none,format=raw,id=d$i,snapshot=on")
-		dev=virtio-blk-pci,drive=d$i,addr=$(printf '0x%x.%d' $((2 + i / 8)) $((i % 8)))
-		((i % 8)) || dev+=,multifunction=on
+		if [[ $spec == *s ]]; then
+			dev=scsi-hd,drive=d$i,bus=scsi0.0,channel=0,scsi-id=0,lun=$i
+		else
+			dev=virtio-blk-pci,drive=d$i,addr=$(printf '0x%x.%d' $((2 + i / 8)) $((i % 8)))
+			((i % 8)) || dev+=,multifunction=on
+		fi
 		disks+=(-device "$dev")
 	done
 	timeout -k 5 "$BOOT_TIMEOUT" qemu-system-x86_64 -machine q35 -accel tcg -m "$MEM" -smp 1 \
 		-nographic -no-reboot -nodefaults -no-user-config -serial "file:$log.serial" \
-		-kernel "$VMLINUZ" -initrd "${IMG[$tool]}" \
+		-kernel "$VMLINUZ" -initrd "$image" \
 		-append "console=ttyS0 panic=-1 root=UUID=$BENCH_ROOT_UUID ro probe.wait=$PROBE_WAIT_SEC $*" \
 		"${disks[@]}" </dev/null >"$log.qemu" 2>&1 || rc=$?
 	tr -d '\r' <"$log.serial" >"$log"

@@ -28,10 +28,14 @@
 # Environment (all optional):
 #   BENCH_RUNS       boots of each image and disk count (default 5)
 #   BENCH_GEN_RUNS   timed generations of each image, after an untimed one (default 3)
-#   BENCH_DISKS      disk counts of the discovery figure, root on the last (default "1 8 32")
+#   BENCH_DISKS      disk counts of the discovery figure, root on the last; "Ns": N LUNs on
+#                    virtio-scsi, with host-only images for that (default "1 8 32 128s")
 #   BENCH_MEM        guest memory in MiB (default 512)
 #   BENCH_REGEN=1    make and time the other tools' images again (else cached with their times)
 #   BENCH_PROFILE=0  no extra boot of baton's images with baton.log=debug
+#   BENCH_WHOLE=0    no whole boot of Debian with systemd (bench/wholeboot.sh)
+#   BENCH_WHOLE_RUNS its boots of each image (default BENCH_RUNS)
+#   BENCH_WHOLE_TOOLS its images (default "baton-hostonly baton-generic initramfs-tools dracut")
 #   BENCH_LOAD_WAIT  seconds to wait for the load to fall to the core count (default 600)
 #   BENCH_OUT        where results go (default $BATON_BUILD/bench)
 #   BENCH_CACHE      prepared pieces (default $BATON_CACHE/bench)
@@ -51,13 +55,17 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$BENCH_DIR/report.sh"
 # shellcheck source=results.sh
 . "$BENCH_DIR/results.sh"
+# shellcheck source=wholeboot.sh
+. "$BENCH_DIR/wholeboot.sh"
 
 OUT=${BENCH_OUT:-$BATON_BUILD/bench}
 RUNS=${BENCH_RUNS:-5}
 GEN_RUNS=${BENCH_GEN_RUNS:-3}
-read -r -a DISKS <<<"${BENCH_DISKS:-1 8 32}"
+read -r -a DISKS <<<"${BENCH_DISKS:-1 8 32 128s}"
 MEM=${BENCH_MEM:-512}
 PROFILE=${BENCH_PROFILE:-1}
+WHOLE=${BENCH_WHOLE:-1}
+WHOLE_RUNS=${BENCH_WHOLE_RUNS:-$RUNS}
 # Outer bound of one boot: dracut's image takes ~12 s of guest time on an idle machine; 32 disks
 # and a loaded machine take several times that.
 readonly BOOT_TIMEOUT=300
@@ -78,6 +86,7 @@ readonly README_START='<!-- bench:start -->'
 readonly README_END='<!-- bench:end -->'
 
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive number"
+[[ $WHOLE_RUNS =~ ^[1-9][0-9]*$ ]] || die "BENCH_WHOLE_RUNS must be a positive number"
 [[ $GEN_RUNS =~ ^[1-9][0-9]*$ ]] || die "BENCH_GEN_RUNS must be a positive number"
 
 # --- small helpers ------------------------------------------------------------------------
@@ -163,8 +172,18 @@ image_modules() {
 	fi
 }
 
-# The images booted (by tool name) and the files holding their generation times.
-declare -A IMG=() GEN=()
+# The images booted (by tool name) and the files holding their generation times; the host-only
+# images for disks on virtio-scsi.
+declare -A IMG=() GEN=() IMG_SCSI=()
+
+# disk_label DISKS: how the tables name a disk count.
+disk_label() {
+	if [[ $1 == *s ]]; then
+		printf '%s virtio-scsi LUNs\n' "${1%s}"
+	else
+		printf '%s virtio disk(s)\n' "$1"
+	fi
+}
 
 # --- main ---------------------------------------------------------------------------------
 
@@ -187,6 +206,10 @@ main() {
 	if [[ $PROFILE == 1 ]]; then
 		profile_boots
 	fi
+	if [[ $WHOLE == 1 ]]; then
+		note "bench: $WHOLE_RUNS rounds of the whole boot of Debian with ${WHOLE_TOOLS[*]}"
+		whole_boots
+	fi
 	LOAD_END=$(cut -d' ' -f1 /proc/loadavg)
 	HOST_DESC+=", $(cut -d' ' -f1-3 /proc/loadavg) at end"
 	report
@@ -203,7 +226,7 @@ bench_setup() {
 	exec {BENCH_LOCK_FD}>"$BENCH_CACHE/.lock"
 	flock -n "$BENCH_LOCK_FD" || die "another bench holds $BENCH_CACHE/.lock"
 	rm -f "$OUT"/logs/*.log "$OUT"/*.svg "$OUT/results.md" "$OUT/raw.tsv" "$OUT"/profile-*.txt \
-		"$OUT/results.json" "$OUT/figures.tsv" "$OUT/stages.tsv"
+		"$OUT/results.json" "$OUT/figures.tsv" "$OUT/stages.tsv" "$OUT/whole.tsv"
 	kernel_fetch
 	probe_build
 	bench_base
@@ -216,6 +239,11 @@ bench_setup() {
 	baton_image baton-hostonly -m "$BENCH_HOSTONLY_MODULES"
 	baton_image baton-generic
 	baton_image baton-all -m "$(storage_fs_modules)"
+	if [[ " ${DISKS[*]} " == *s\ * ]]; then
+		baton_image baton-hostonly-scsi -m "$BENCH_HOSTONLY_SCSI_MODULES"
+		IMG_SCSI[baton-hostonly]=$OUT/images/baton-hostonly-scsi.img
+		IMG_SCSI[tiny-initramfs]=${BENCH_FOREIGN_IMG[tiny-initramfs-scsi]}
+	fi
 	for tool in baton-hostonly baton-generic; do
 		IMG[$tool]=$OUT/images/$tool.img
 		GEN[$tool]=$OUT/images/$tool.gen
@@ -224,6 +252,7 @@ bench_setup() {
 		IMG[$tool]=${BENCH_FOREIGN_IMG[$tool]}
 		GEN[$tool]=${BENCH_FOREIGN_GEN[$tool]}
 	done
+	[[ $WHOLE != 1 ]] || whole_setup
 }
 
 # Sourced (to try one function by hand), it only defines them.
