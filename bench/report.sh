@@ -41,6 +41,7 @@ report_figures() {
 	figures_from_raw "$OUT/raw.tsv" boot
 	figures_from_raw "$OUT/stages.tsv" stage
 	figures_from_raw "$OUT/whole.tsv" whole
+	figures_from_raw "$OUT/compress.tsv" compress
 	for tool in "${TOOLS[@]}" baton-all; do
 		gen=${GEN[$tool]:-$OUT/images/$tool.gen}
 		figure "image/$tool/bytes" B lower "$(stat -c %s "${IMG[$tool]:-$OUT/images/$tool.img}")" 1
@@ -103,6 +104,7 @@ report() {
 			"$(git -C "$BATON_TOP" describe --always --dirty 2>/dev/null || echo '?')" "$GEN_RUNS" \
 			"$(date -u -r "${GEN[dracut]}" +%Y-%m-%d)"
 
+		[[ ! -f $OUT/compress.tsv ]] || compress_report
 		printf '\n### Targets\n\n| target | measured | limit | verdict |\n|---|---|---|---|\n'
 		target 'real init start, host-only / tiny-initramfs' \
 			"$(ratio "${med_bt[baton-hostonly]}" "${med_bt[tiny-initramfs]}")" 1.0 ''

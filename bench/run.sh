@@ -36,6 +36,7 @@
 #   BENCH_WHOLE=0    no whole boot of Debian with systemd (bench/wholeboot.sh)
 #   BENCH_WHOLE_RUNS its boots of each image (default BENCH_RUNS)
 #   BENCH_WHOLE_TOOLS its images (default "baton-hostonly baton-generic initramfs-tools dracut")
+#   BENCH_COMPRESS=0 no boots of the host-only image as none, gzip, lz4 and zstd (compress.sh)
 #   BENCH_LOAD_WAIT  seconds to wait for the load to fall to the core count (default 600)
 #   BENCH_OUT        where results go (default $BATON_BUILD/bench)
 #   BENCH_CACHE      prepared pieces (default $BATON_CACHE/bench)
@@ -57,6 +58,8 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$BENCH_DIR/results.sh"
 # shellcheck source=wholeboot.sh
 . "$BENCH_DIR/wholeboot.sh"
+# shellcheck source=compress.sh
+. "$BENCH_DIR/compress.sh"
 
 OUT=${BENCH_OUT:-$BATON_BUILD/bench}
 RUNS=${BENCH_RUNS:-5}
@@ -65,6 +68,7 @@ read -r -a DISKS <<<"${BENCH_DISKS:-1 8 32 128s}"
 MEM=${BENCH_MEM:-512}
 PROFILE=${BENCH_PROFILE:-1}
 WHOLE=${BENCH_WHOLE:-1}
+COMPRESS=${BENCH_COMPRESS:-1}
 WHOLE_RUNS=${BENCH_WHOLE_RUNS:-$RUNS}
 # Outer bound of one boot: dracut's image takes ~12 s of guest time on an idle machine; 32 disks
 # and a loaded machine take several times that.
@@ -203,6 +207,7 @@ main() {
 	HOST_DESC+=", load $(cut -d' ' -f1-3 /proc/loadavg) at start"
 	note "bench: $RUNS rounds of ${#TOOLS[@]} images on ${DISKS[*]} disk(s) (one vCPU, TCG)"
 	run_boots
+	[[ $COMPRESS != 1 ]] || compress_boots
 	if [[ $PROFILE == 1 ]]; then
 		profile_boots
 	fi
@@ -226,7 +231,8 @@ bench_setup() {
 	exec {BENCH_LOCK_FD}>"$BENCH_CACHE/.lock"
 	flock -n "$BENCH_LOCK_FD" || die "another bench holds $BENCH_CACHE/.lock"
 	rm -f "$OUT"/logs/*.log "$OUT"/*.svg "$OUT/results.md" "$OUT/raw.tsv" "$OUT"/profile-*.txt \
-		"$OUT/results.json" "$OUT/figures.tsv" "$OUT/stages.tsv" "$OUT/whole.tsv"
+		"$OUT/results.json" "$OUT/figures.tsv" "$OUT/stages.tsv" "$OUT/whole.tsv" \
+		"$OUT/compress.tsv"
 	kernel_fetch
 	probe_build
 	bench_base
@@ -252,6 +258,7 @@ bench_setup() {
 		IMG[$tool]=${BENCH_FOREIGN_IMG[$tool]}
 		GEN[$tool]=${BENCH_FOREIGN_GEN[$tool]}
 	done
+	[[ $COMPRESS != 1 ]] || compress_images
 	[[ $WHOLE != 1 ]] || whole_setup
 }
 
