@@ -36,7 +36,8 @@ boot_one() {
 		fi
 		disks+=(-device "$dev")
 	done
-	timeout -k 5 "$BOOT_TIMEOUT" qemu-system-x86_64 -machine q35 -accel tcg -m "$MEM" -smp 1 \
+	# shellcheck disable=SC2086 # ICOUNT_ARGS: nothing, or words
+	timeout -k 5 "$BOOT_TIMEOUT" qemu-system-x86_64 -machine q35 -accel tcg $ICOUNT_ARGS -m "$MEM" -smp 1 \
 		-nographic -no-reboot -nodefaults -no-user-config -serial "file:$log.serial" \
 		-kernel "$VMLINUZ" -initrd "$image" \
 		-append "console=ttyS0 panic=-1 root=UUID=$BENCH_ROOT_UUID ro probe.wait=$PROBE_WAIT_SEC $*" \
