@@ -6,6 +6,17 @@
 # bench/run.sh (its globals: OUT, RUNS, DISKS, TOOLS, IMG, MEM, ...).
 
 
+# A loaded host stalls the vCPU while the guest calibrates its clocks: the kernel then panics
+# ("IO-APIC + timer doesn't work") or counts time wrongly ("PIT calibration deviates"), which is
+# no figure of the image. Such a boot is made again, up to BENCH_BOOT_ATTEMPTS times.
+readonly HOST_STALL_RE="IO-APIC \\+ timer doesn't work|tsc: PIT calibration deviates"
+readonly BENCH_BOOT_ATTEMPTS=3
+
+# host_stalled LOG: true when LOG shows one of those.
+host_stalled() {
+	grep -Eq -- "$HOST_STALL_RE" "$1"
+}
+
 # boot_one TOOL DISKS LOG [WORDS...]: boot TOOL's image with DISKS disks, the root the last; the
 # console (without carriage returns) goes to LOG. DISKS is a count of virtio-blk disks, or a
 # count followed by "s" (128s) for that many LUNs of one target on one virtio-scsi controller, as
@@ -13,7 +24,7 @@
 # bus has too few slots for 32 disks one a slot), so the kernel meets them in this order; LUN i
 # is scanned in order too. snapshot=on: nothing a guest does reaches the image files.
 boot_one() {
-	local tool=$1 spec=$2 n=${2%s} log=$3 i img dev rc=0 image
+	local tool=$1 spec=$2 n=${2%s} log=$3 i img dev rc=0 image attempt
 	local -a disks=()
 	shift 3
 	image=${IMG[$tool]}
@@ -36,14 +47,19 @@ boot_one() {
 		fi
 		disks+=(-device "$dev")
 	done
-	# shellcheck disable=SC2086 # ICOUNT_ARGS: nothing, or words
-	timeout -k 5 "$BOOT_TIMEOUT" qemu-system-x86_64 -machine q35 -accel tcg $ICOUNT_ARGS -m "$MEM" -smp 1 \
-		-nographic -no-reboot -nodefaults -no-user-config -serial "file:$log.serial" \
-		-kernel "$VMLINUZ" -initrd "$image" \
-		-append "console=ttyS0 panic=-1 root=UUID=$BENCH_ROOT_UUID ro probe.wait=$PROBE_WAIT_SEC $*" \
-		"${disks[@]}" </dev/null >"$log.qemu" 2>&1 || rc=$?
-	tr -d '\r' <"$log.serial" >"$log"
-	rm -f "$log.serial"
+	for ((attempt = 1; attempt <= BENCH_BOOT_ATTEMPTS; attempt++)); do
+		rc=0
+		# shellcheck disable=SC2086 # ICOUNT_ARGS: nothing, or words
+		timeout -k 5 "$BOOT_TIMEOUT" qemu-system-x86_64 -machine q35 -accel tcg $ICOUNT_ARGS \
+			-m "$MEM" -smp 1 -nographic -no-reboot -nodefaults -no-user-config \
+			-serial "file:$log.serial" -kernel "$VMLINUZ" -initrd "$image" \
+			-append "console=ttyS0 panic=-1 root=UUID=$BENCH_ROOT_UUID ro probe.wait=$PROBE_WAIT_SEC $*" \
+			"${disks[@]}" </dev/null >"$log.qemu" 2>&1 || rc=$?
+		tr -d '\r' <"$log.serial" >"$log"
+		rm -f "$log.serial"
+		host_stalled "$log" || break
+		note "bench: $(basename "$log"): the host stalled the guest's early clock ($(grep -Em1 -- "$HOST_STALL_RE" "$log" | cut -c1-80)); booting again"
+	done
 	[[ -s $log.qemu ]] || rm -f "$log.qemu"
 	return "$rc"
 }
