@@ -49,6 +49,28 @@ report_figures() {
 	done
 }
 
+# stages_report: baton's stage marks of every boot on one disk (stages.tsv), medians in
+# seconds after "Run /init", so a regression points at its stage.
+stages_report() {
+	local spec key name tool
+	[[ -f $OUT/stages.tsv ]] || return 0
+	printf '\n### baton'"'"'s stages, every boot on one disk\n\n'
+	printf 'Seconds after the kernel'"'"'s "Run /init", median (min-max) of the boots above; per boot in build/bench/stages.tsv.\n\n'
+	printf '| stage | host-only | generic |\n|---|---|---|\n'
+	for spec in "${STAGES[@]}"; do
+		key=${spec%%|*}
+		name=${spec#*|}
+		name=${name%%|*}
+		printf '| %s |' "$name"
+		for tool in baton-hostonly baton-generic; do
+			printf ' %s |' "$(show 1 3 "$(awk -F'\t' -v t="$tool" -v k="$key" '
+				NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+				$1 == t && $2 == 1 && $c[k] != "-" { print $c[k] }' "$OUT/stages.tsv" | median_of)")"
+		done
+		printf '\n'
+	done
+}
+
 # report: OUT/results.md (tables) and the charts OUT/*.svg.
 report() {
 	local md=$OUT/results.md tool n s bt ph mf up gen size
@@ -169,6 +191,7 @@ report() {
 			for n in "${DISKS[@]}"; do printf ' %s |' "$(show 1 2 "$(stat_of "$tool" "$n" found)")"; done
 			printf '\n'
 		done
+		stages_report
 		local -a plogs=()
 		for tool in baton-hostonly baton-generic; do
 			[[ -f $OUT/profile-$tool.txt ]] && plogs+=("$OUT/logs/$tool-profile.log")
