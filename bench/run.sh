@@ -201,7 +201,7 @@ main() {
 	case ${1:-} in
 	--update-readme) update_readme; return 0 ;;
 	--compare) (($# == 3)) || die "usage: bench/run.sh --compare OLD.json NEW.json"; compare "$2" "$3"; return ;;
-	-h | --help) sed -n '3,40p' "$0" | sed 's/^# \{0,1\}//'; return 0 ;;
+	-h | --help) sed -n '3,46p' "$0" | sed 's/^# \{0,1\}//'; return 0 ;;
 	'') ;;
 	*) die "unknown argument '$1' (bench/run.sh [--update-readme | --compare OLD NEW])" ;;
 	esac
