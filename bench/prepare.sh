@@ -20,6 +20,8 @@ readonly BENCH_ROOT_SLACK_MB=64
 # The modules the benchmark disk needs on QEMU's q35 machine: the virtio PCI transport, the
 # virtio block driver and the root's filesystem (Debian builds all three as modules).
 readonly BENCH_HOSTONLY_MODULES=virtio_pci,virtio_blk,ext4
+# The same for the discovery point whose disks are LUNs of a virtio-scsi controller.
+readonly BENCH_HOSTONLY_SCSI_MODULES=virtio_pci,virtio_scsi,sd_mod,ext4
 
 # _bench_mirror: the main Debian archive of this machine (first URIs line of its deb822 sources
 # that is not the security archive), read at run time so no host name is written anywhere here.
@@ -289,6 +291,9 @@ bench_prepare_foreign() {
 	bench_foreign_image tiny-initramfs "$root" "$runs" mktirfs -o /tmp/bench.img -m no -M no \
 		"--include-modules=$BENCH_HOSTONLY_MODULES" "$KVER"
 	BENCH_FOREIGN_IMG[tiny-initramfs]=$BENCH_IMG
+	bench_foreign_image tiny-initramfs-scsi "$root" "$runs" mktirfs -o /tmp/bench.img -m no -M no \
+		"--include-modules=$BENCH_HOSTONLY_SCSI_MODULES" "$KVER"
+	BENCH_FOREIGN_IMG[tiny-initramfs-scsi]=$BENCH_IMG
 	BENCH_FOREIGN_VERSION[tiny-initramfs]=$(_bench_version tiny-initramfs-core)
 	bench_chroot_make dracut dracut
 	root=$BENCH_CHROOT

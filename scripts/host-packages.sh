@@ -45,6 +45,8 @@ test_packages=(
 	mdadm lvm2 thin-provisioning-tools cryptsetup-bin xz-utils
 	# make deb (dpkg-shlibdeps) and its check.
 	dpkg-dev lintian
+	# make bench: results.json and --compare (jq), the lz4 image of its compression table.
+	jq lz4
 	# Fuzzing and the linters used by the checks.
 	clang shellcheck clang-format
 )
