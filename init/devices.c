@@ -134,9 +134,6 @@ static void probe_device(struct device_info *dev, bool partition_entry)
 	r = probe_path(path, partition_entry, &pr);
 	if (!pr) {
 		log_debug("cannot open %s for probing: %s", path, strerror(-r));
-		/* Tried: not again until a "change" uevent, as when every add probed at once. */
-		if (!partition_entry)
-			dev->probed = true;
 		return;
 	}
 	if (!partition_entry) {
@@ -158,17 +155,6 @@ static void probe_device(struct device_info *dev, bool partition_entry)
 			  dev->minor, dev->partuuid, dev->partlabel);
 	}
 	blkid_free_probe(pr);
-}
-
-/*
- * Superblocks are read on first need too: with many disks each safeprobe costs tens of ms under
- * TCG, so a lookup reads them in order only until one matches, and a root named by path,
- * number or partition entry has only its own read (bench/run.sh's discovery figure).
- */
-static void need_superblock(struct device_info *dev)
-{
-	if (!dev->probed)
-		probe_device(dev, false);
 }
 
 /* Partition entries are read on first need; only partitions have one. */
@@ -236,6 +222,7 @@ static struct device_info *add_device(const char *name)
 			}
 		}
 	}
+	probe_device(dev, false);
 	return dev;
 }
 
@@ -341,23 +328,15 @@ static const struct device_info *lookup(const struct devspec *spec)
 	for (unsigned i = 0; i < n_devices; i++) {
 		struct device_info *dev = &devices[i];
 
-		if (gone[i])
+		if (gone[i] || !device_matches(spec, dev))
 			continue;
-		if (spec->kind == DEVSPEC_UUID || spec->kind == DEVSPEC_LABEL)
-			need_superblock(dev);
-		if (!device_matches(spec, dev))
-			continue;
-		if (spec->partnroff == 0) {
-			need_superblock(dev);
+		if (spec->partnroff == 0)
 			return dev;
-		}
 		/* PARTNROFF: the partition partnroff after this one, on the same disk. */
 		for (unsigned j = 0; j < n_devices; j++)
 			if (!gone[j] && devices[j].partno == dev->partno + spec->partnroff &&
-			    dev->disk[0] && strcmp(devices[j].disk, dev->disk) == 0) {
-				need_superblock(&devices[j]);
+			    dev->disk[0] && strcmp(devices[j].disk, dev->disk) == 0)
 				return &devices[j];
-			}
 	}
 	return NULL;
 }
@@ -421,10 +400,8 @@ static int drain_uevents(void)
 void devices_for_each(devices_visit visit, void *data)
 {
 	for (unsigned i = 0; i < n_devices; i++)
-		if (!gone[i]) {
-			need_superblock(&devices[i]);
+		if (!gone[i])
 			visit(&devices[i], data);
-		}
 }
 
 const struct device_info *devices_find_now(const struct devspec *spec)
@@ -562,7 +539,6 @@ void devices_report(const struct devspec *spec)
 
 		if (gone[i])
 			continue;
-		need_superblock(d);
 		need_partition_entry(d);
 		log_error(
 		    "  /dev/%s %u:%u TYPE=\"%s\" UUID=\"%s\" LABEL=\"%s\" PARTUUID=\"%s\" PARTLABEL=\"%s\"",
