@@ -350,6 +350,8 @@ check "--no-shutdown: no list even with mdadm" lacks "$(listing "$work/sd3.img")
 . "$(dirname "$0")/distro.sh"
 # shellcheck source=tests/generator/crypttab.sh
 . "$(dirname "$0")/crypttab.sh"
+# shellcheck source=tests/generator/tpm2.sh
+. "$(dirname "$0")/tpm2.sh"
 
 printf 'generator: %d passed, %d failed\n' "$passed" "$failed"
 ((failed == 0))
