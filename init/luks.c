@@ -6,6 +6,7 @@
 #include "devspec.h"
 #include "fatal.h"
 #include "log.h"
+#include "luks_tpm2.h"
 #include "luksconf.h"
 #include "modules.h"
 #include "prompt.h"
@@ -144,6 +145,10 @@ static void effective(const struct luksconf_volume *v, struct luksconf_volume *r
 		ret->keyfile_offset = conf.any.keyfile_offset;
 	if (ret->keyfile_size < 0)
 		ret->keyfile_size = conf.any.keyfile_size;
+	if (!ret->tpm2_device[0])
+		strcpy(ret->tpm2_device, conf.any.tpm2_device);
+	if (ret->token_timeout < 0)
+		ret->token_timeout = conf.any.token_timeout;
 }
 
 struct collect {
@@ -208,21 +213,36 @@ static void collect_by_device(struct collect *col)
 	}
 }
 
-/* Runs cryptsetup open; key is a path, or NULL to hand it pass on stdin. */
+/*
+ * Runs cryptsetup open; key is a path, or NULL to hand it pass on stdin; with neither, the
+ * device's systemd-tpm2 token unlocks it (cryptsetup runs systemd's plugin, nothing else).
+ */
 static int cryptsetup_open(const struct candidate *c, const char *key, const char *pass, size_t len)
 {
 	char dev[sizeof("/dev/") + DEVICE_NAME_MAX], keyarg[LUKSCONF_PATH_MAX + 32];
 	char header[LUKSCONF_PATH_MAX + 16], offset[48], size[48];
 	const char *argv[16];
+	bool token = !key && !pass;
 	int n = 0;
 
 	snprintf(dev, sizeof(dev), "/dev/%s", c->dev);
-	snprintf(keyarg, sizeof(keyarg), "--key-file=%s", key ? key : "-");
+	if (token)
+		snprintf(keyarg, sizeof(keyarg), "--token-only --token-type=%s",
+			 LUKS_TPM2_TOKEN_TYPE);
+	else
+		snprintf(keyarg, sizeof(keyarg), "--key-file=%s", key ? key : "-");
 	argv[n++] = "cryptsetup";
 	argv[n++] = "open";
 	argv[n++] = dev;
 	argv[n++] = c->name;
-	argv[n++] = keyarg;
+	if (token) {
+		argv[n++] = "--token-only";
+		argv[n++] = "--token-type=" LUKS_TPM2_TOKEN_TYPE;
+	} else {
+		argv[n++] = keyarg;
+		/* A key is given: cryptsetup would try every token (TPM included) before it. */
+		argv[n++] = "--disable-external-tokens";
+	}
 	if (c->vol.header[0]) {
 		snprintf(header, sizeof(header), "--header=%s", c->vol.header);
 		argv[n++] = header;
@@ -246,6 +266,52 @@ static int cryptsetup_open(const struct candidate *c, const char *key, const cha
 		 c->vol.header[0] ? " " : "", c->vol.header[0] ? header : "",
 		 c->vol.discard ? " --allow-discards" : "", c->vol.readonly ? " --readonly" : "");
 	return run_tool(argv, key ? NULL : pass, key ? 0 : len, LUKS_OPEN_TIMEOUT_SEC);
+}
+
+/*
+ * c's systemd-tpm2 token (systemd-cryptenroll --tpm2-device=), opened by cryptsetup with
+ * systemd's plugin. Returns 0 (unlocked), -ENOENT (no such token: nothing said), or another
+ * -errno after one line saying why the passphrase is asked for instead.
+ */
+static int unlock_with_tpm2(struct candidate *c)
+{
+	char dev[sizeof("/dev/") + DEVICE_NAME_MAX];
+	const char *tpm = c->vol.tpm2_device[0] == '/' ? c->vol.tpm2_device : NULL;
+	int r, waited;
+
+	snprintf(dev, sizeof(dev), "/dev/%s", c->dev);
+	r = luks_tpm2_has_token(dev, c->vol.header);
+	if (r <= 0) {
+		if (r == 0 && c->vol.tpm2_device[0])
+			log_notice(
+			    "tpm2-device=%s is set for %s (%s), but it has no %s token (systemd-cryptenroll --tpm2-device=auto enrolls one)",
+			    c->vol.tpm2_device, dev, c->name, LUKS_TPM2_TOKEN_TYPE);
+		return -ENOENT;
+	}
+	if (!luks_tpm2_plugin_present()) {
+		log_warning(
+		    "TPM2 unlock of %s (%s) failed: the image has no cryptsetup TPM2 token plugin (mkinitramfs carries it from a tree with systemd and libtss2-esys); asking for the passphrase",
+		    dev, c->name);
+		return -ENOPKG;
+	}
+	if (luks_tpm2_wait(c->vol.tpm2_device, c->vol.token_timeout, &waited) < 0) {
+		log_warning(
+		    "TPM2 unlock of %s (%s) failed: no TPM device %s after %d s (token-timeout= changes the wait); asking for the passphrase",
+		    dev, c->name, tpm ? tpm : LUKS_TPM2_DEFAULT_DEVICE, waited);
+		return -ENODEV;
+	}
+	/* systemd's plugin opens SYSTEMD_TPM2_DEVICE when set (its tpm2-util.c), else tpmrm0. */
+	if (tpm && setenv("SYSTEMD_TPM2_DEVICE", tpm, 1) < 0)
+		log_warning_errno(-errno, "cannot pass tpm2-device=%s to cryptsetup (%m)", tpm);
+	r = cryptsetup_open(c, NULL, NULL, 0);
+	if (tpm)
+		(void)unsetenv("SYSTEMD_TPM2_DEVICE");
+	if (r == 0)
+		return 0;
+	log_warning(
+	    "TPM2 unlock of %s (%s) failed: cryptsetup exit status %d (its lines above give the TPM's reason: PCRs changed, another TPM); asking for the passphrase",
+	    dev, c->name, r);
+	return -EACCES;
 }
 
 /*
@@ -395,6 +461,11 @@ static bool unlock(const struct boot_params *p, struct candidate *c, struct cand
 			return true;
 		}
 		log_notice("asking for the passphrase of /dev/%s instead of its keyfile", c->dev);
+	}
+	if (unlock_with_tpm2(c) == 0) {
+		log_info("/dev/%s unlocked as %s with its TPM2 token", c->dev, mapper);
+		c->done = true;
+		return true;
 	}
 	unlock_with_passphrase(p, c, all, n);
 	return true;

@@ -57,6 +57,7 @@ static void volume_init(struct luksconf_volume *v, enum luksconf_source source)
 	v->source = source;
 	v->keyfile_offset = -1;
 	v->keyfile_size = -1;
+	v->token_timeout = -1;
 }
 
 /* A new volume, or NULL (counted in c->ignored) when the table is full. */
@@ -130,6 +131,18 @@ static int apply_option(const char *opt, size_t len, struct luksconf_volume *v)
 			return -EINVAL;
 		/* crypttab(5): tries=0 means try forever; baton's prompt always ends. */
 		v->tries = n == 0 ? 100 : (unsigned)n;
+	} else if (IS("tpm2-device") && val) {
+		/* systemd-cryptsetup's "auto" or a device node; crypttab(5). */
+		if (vlen == 0 || (!(vlen == 4 && memcmp(val, "auto", 4) == 0) && val[0] != '/'))
+			return -EINVAL;
+		return copy_field(v->tpm2_device, sizeof(v->tpm2_device), val, vlen);
+	} else if (IS("token-timeout") && val) {
+		/* Seconds, bare or with systemd's "s" suffix; 0 means do not wait for a TPM. */
+		if (vlen > 1 && val[vlen - 1] == 's')
+			vlen--;
+		if (parse_size(val, vlen, &n) < 0 || n > 3600)
+			return -EINVAL;
+		v->token_timeout = (int)n;
 	}
 	/* Others (luks, noauto, nofail, initramfs, x-initrd.attach, ...) change nothing here. */
 #undef IS
@@ -412,6 +425,10 @@ static int crypttab_line(struct luksconf *c, const char *s, const char *end)
 			v->keyfile_offset = tmp.keyfile_offset;
 		if (v->keyfile_size < 0)
 			v->keyfile_size = tmp.keyfile_size;
+		if (!v->tpm2_device[0])
+			strcpy(v->tpm2_device, tmp.tpm2_device);
+		if (v->token_timeout < 0)
+			v->token_timeout = tmp.token_timeout;
 		v->named = true;
 		return 1;
 	}

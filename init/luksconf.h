@@ -37,9 +37,11 @@ struct luksconf_volume {
 	char keydev_fstype[32];		 /* cryptkey='s FSTYPE; "" means detect */
 	char header[LUKSCONF_PATH_MAX];	 /* detached header, a path in the image */
 	bool discard, readonly;
-	unsigned tries;		  /* passphrase prompts; 0 means the default */
-	long long keyfile_offset; /* -1: not given */
-	long long keyfile_size;	  /* -1: not given */
+	unsigned tries;			     /* passphrase prompts; 0 means the default */
+	char tpm2_device[LUKSCONF_PATH_MAX]; /* tpm2-device=: "" not given, "auto", or a path */
+	int token_timeout;		     /* token-timeout= in seconds; -1: not given */
+	long long keyfile_offset;	     /* -1: not given */
+	long long keyfile_size;		     /* -1: not given */
 };
 
 struct luksconf {
@@ -69,7 +71,8 @@ int luksconf_add_crypttab(struct luksconf *c, const char *text, size_t len);
 
 /*
  * Applies a comma list of crypttab options (discard, header=, keyfile-offset=,
- * keyfile-size=, tries=, readonly; others cryptsetup does not need at open are ignored) to v.
+ * keyfile-size=, tries=, readonly, tpm2-device=, token-timeout=; others cryptsetup does not
+ * need at open are ignored) to v.
  * Returns 0 or -EINVAL for a value that does not parse.
  */
 int luksconf_options(const char *opts, size_t len, struct luksconf_volume *v);

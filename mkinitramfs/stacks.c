@@ -18,6 +18,16 @@ static const char *const stacks_dirs[] = {"/usr/sbin", "/usr/bin", "/sbin", "/bi
 
 /* Folders cryptsetup dlopens its token plugins from (systemd's TPM2/FIDO2/PKCS#11 tokens). */
 #define STACKS_CRYPTSETUP_PLUGINS "/usr/lib/*/cryptsetup/libcryptsetup-token-*.so"
+/* systemd's TPM2 token plugin: the one whose run-time libraries are carried below. */
+#define STACKS_TPM2_PLUGIN "/libcryptsetup-token-systemd-tpm2.so"
+/*
+ * What the TPM2 plugin dlopens, so no ELF header names it: systemd's tpm2-util.c loads
+ * libtss2-esys, -rc and -mu, then the TCTI "libtss2-tcti-" DRIVER ".so.0" for its default
+ * device "device:/dev/tpmrm0". Their own DT_NEEDED libraries (libtss2-sys) follow as usual.
+ */
+static const char *const tpm2_libraries[] = {
+    "/usr/lib/*/libtss2-esys.so.0", "/usr/lib/*/libtss2-rc.so.0", "/usr/lib/*/libtss2-mu.so.0",
+    "/usr/lib/*/libtss2-tcti-device.so.0", NULL};
 
 struct stacks_def {
 	unsigned bit;
@@ -42,8 +52,10 @@ static const char *const lvm_modules[] = {"dm_mod",    "dm_snapshot", "dm_thin_p
  * aes-cbc-essiv for old LUKS1), and AF_ALG, through which libcryptsetup decrypts keyslots.
  */
 static const char *const luks_modules[] = {
-    "dm_mod", "dm_crypt", "aesni_intel", "aes_generic",	   "xts",	 "ecb", "cbc", "essiv",
-    "sha256", "sha512",	  "af_alg",	 "algif_skcipher", "algif_hash", NULL};
+    "dm_mod", "dm_crypt", "aesni_intel", "aes_generic", "xts", "ecb", "cbc", "essiv", "sha256",
+    "sha512", "af_alg", "algif_skcipher", "algif_hash",
+    /* The TPM for systemd's TPM2 token: the core and the two x86 firmware interfaces. */
+    "tpm", "tpm_tis", "tpm_crb", NULL};
 static const char *const btrfs_modules[] = {"btrfs", NULL};
 /* dm-verity roots and /usr (init/verity.c runs veritysetup; systemd's roothash= and usrhash=). */
 static const char *const verity_modules[] = {"dm_mod", "dm_verity", NULL};
@@ -112,21 +124,62 @@ static int stacks_push(struct options *o, const char *path)
 	return 0;
 }
 
+/* Pushes the tree's files matching pattern (a glob inside the tree); returns how many, or -errno.
+ */
+static int stacks_push_glob(const struct tree *t, struct options *o, const char *pattern)
+{
+	char host[PATH_MAX];
+	glob_t g;
+	int r = 0;
+
+	if (util_pathf(host, "%s%s", t->basedir, pattern) < 0)
+		return 0;
+	if (glob(host, 0, NULL, &g) != 0)
+		return 0;
+	for (size_t i = 0; i < g.gl_pathc && r >= 0; i++)
+		r = stacks_push(o, g.gl_pathv[i] + strlen(t->basedir));
+	r = r < 0 ? r : (int)g.gl_pathc;
+	globfree(&g);
+	return r;
+}
+
+/* The TPM2 plugin's run-time libraries, when the tree has the plugin; -errno. */
+static int stacks_push_tpm2(const struct tree *t, struct options *o)
+{
+	int r;
+
+	for (const char *const *l = tpm2_libraries; *l; l++) {
+		r = stacks_push_glob(t, o, *l);
+		if (r < 0)
+			return r;
+		/* Without them the plugin fails and the passphrase is asked for: no error. */
+		if (r == 0)
+			log_debug("stack luks: %s not in %s: TPM2 tokens will not unlock", *l,
+				  t->shown_basedir);
+	}
+	return 0;
+}
+
 /* cryptsetup's token plugins: it dlopens them, so no ELF header names them. */
 static int stacks_push_plugins(const struct tree *t, struct options *o)
 {
 	char pattern[PATH_MAX];
 	glob_t g;
+	bool tpm2 = false;
 	int r = 0;
 
 	if (util_pathf(pattern, "%s%s", t->basedir, STACKS_CRYPTSETUP_PLUGINS) < 0)
 		return 0;
 	if (glob(pattern, 0, NULL, &g) != 0)
 		return 0;
-	for (size_t i = 0; i < g.gl_pathc && r >= 0; i++)
+	for (size_t i = 0; i < g.gl_pathc && r >= 0; i++) {
+		const char *slash = strrchr(g.gl_pathv[i], '/');
+
+		tpm2 |= strcmp(slash, STACKS_TPM2_PLUGIN) == 0;
 		r = stacks_push(o, g.gl_pathv[i] + strlen(t->basedir));
+	}
 	globfree(&g);
-	return r;
+	return r < 0 || !tpm2 ? r : stacks_push_tpm2(t, o);
 }
 
 /* Pushes what one stack brings from the tree: its tool, optional programs, configuration. */

@@ -354,6 +354,8 @@ check "--no-shutdown: no list even with mdadm" lacks "$(listing "$work/sd3.img")
 . "$(dirname "$0")/crypttab.sh"
 # shellcheck source=tests/generator/keymap.sh
 . "$(dirname "$0")/keymap.sh"
+# shellcheck source=tests/generator/tpm2.sh
+. "$(dirname "$0")/tpm2.sh"
 
 printf 'generator: %d passed, %d failed\n' "$passed" "$failed"
 ((failed == 0))

@@ -192,3 +192,149 @@ _luks_type_beside() {
 	done
 	wait "$drain"
 }
+
+# --- TPM2 (138-139): swtpm as QEMU's TPM, disks enrolled by systemd-cryptenroll -----------
+
+# The libraries systemd's TPM2 code (systemd-cryptenroll and the cryptsetup token plugin)
+# dlopens: no ELF header names them, so neither ldd nor guest_run's --prog finds them.
+readonly TPM2_DLOPEN_LIBS=(libtss2-esys.so.0 libtss2-rc.so.0 libtss2-mu.so.0
+	libtss2-tcti-device.so.0)
+# systemd's TPM2 token plugin for cryptsetup, as Debian 12's systemd package installs it.
+readonly TPM2_PLUGIN=libcryptsetup-token-systemd-tpm2.so
+_tpm2_pid=''
+_tpm2_lib_dir=''
+
+# _tpm2_libdir: the host's multiarch library folder holding libtss2-esys.
+_tpm2_libdir() {
+	if [[ -z $_tpm2_lib_dir ]]; then
+		_tpm2_lib_dir=$(dirname "$(ldconfig -p | sed -n 's/.*libtss2-esys\.so\.0 .*=> //p' |
+			head -n1)")
+		[[ $_tpm2_lib_dir == /* ]] ||
+			die "libtss2-esys is missing (apt-get install libtss2-esys-3.0.2-0 libtss2-rc0 libtss2-mu0 libtss2-tcti-device0)"
+	fi
+	printf '%s\n' "$_tpm2_lib_dir"
+}
+
+# _tpm2_with_libs LIB...: each host library (a path) and the libraries ldd lists for it.
+_tpm2_with_libs() {
+	local lib
+	for lib in "$@"; do
+		printf '%s\n' "$lib"
+		ldd "$lib" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p'
+	done | sort -u
+}
+
+# tpm2_start STATE_DIR: a software TPM 2.0 (swtpm) on STATE_DIR (made if missing; an empty
+# one is a new TPM), for the next QEMU run only (it ends when QEMU lets go of it, and at the
+# scenario's exit at the latest). Sets TPM2_QEMU_ARGS to the QEMU arguments that attach it
+# as a TIS TPM, the interface PCs have.
+TPM2_QEMU_ARGS=()
+tpm2_start() {
+	local state=$1 sock=$WORK/swtpm.sock n=0
+	command -v swtpm >/dev/null || die "swtpm is missing (apt-get install swtpm)"
+	tpm2_stop
+	mkdir -p "$state"
+	rm -f "$sock"
+	swtpm socket --tpm2 --tpmstate "dir=$state" --ctrl "type=unixio,path=$sock" \
+		--terminate --log "file=$WORK/swtpm.log" &
+	_tpm2_pid=$!
+	trap _tpm2_exit EXIT
+	until [[ -S $sock ]]; do
+		kill -0 "$_tpm2_pid" 2>/dev/null || die "swtpm did not start (see $WORK/swtpm.log)"
+		((++n < 100)) || die "swtpm made no socket at $sock within 10 s"
+		sleep 0.1
+	done
+	TPM2_QEMU_ARGS=(-chardev "socket,id=chrtpm,path=$sock" -tpmdev "emulator,id=tpm0,chardev=chrtpm"
+		-device "tpm-tis,tpmdev=tpm0")
+}
+
+# _tpm2_exit: the scenario's exit with a TPM: swtpm stopped whatever happened, then the verdict
+# of scenario_begin's trap, with the status the scenario exits with.
+_tpm2_exit() {
+	local rc=$?
+	tpm2_stop
+	(exit "$rc")
+	_scenario_end
+}
+
+# tpm2_stop: ends the swtpm of tpm2_start, if it still runs.
+tpm2_stop() {
+	if [[ -n $_tpm2_pid ]]; then
+		kill "$_tpm2_pid" 2>/dev/null || true
+		wait "$_tpm2_pid" 2>/dev/null || true
+		_tpm2_pid=''
+	fi
+}
+
+# luks_tpm2_disk IMG STATE_DIR LUKS_DISK_ARGS...: a disk as luks_disk makes it (with its
+# passphrase), with a TPM2 token enrolled by systemd-cryptenroll against a software TPM whose
+# state is left in STATE_DIR: in guest_run's helper VM, with swtpm attached. Bound to no PCRs
+# (--tpm2-pcrs=): the firmware's measurements are not what these scenarios test. Disk and TPM
+# state are made once per set of inputs (this file, the arguments, the tree's contents, the
+# host's systemd) under $BATON_CACHE/luks-tpm2-disks, then copied.
+luks_tpm2_disk() {
+	local img=$1 state=$2 key cache tree='' pass='' libdir lib
+	shift 2
+	local -a args=("$@") copies=()
+	shift # the size
+	while (($#)); do
+		case $1 in
+		--dir) tree=$2 ;;
+		--pass) pass=$2 ;;
+		esac
+		shift 2
+	done
+	key=$({
+		sha256sum <"$_LUKS_LIB"
+		printf '%s\n' "${args[@]}"
+		dpkg-query -W -f='${Version}\n' systemd
+		tar -C "$tree" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - .
+	} | sha256sum | cut -c1-32)
+	cache=${BATON_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/baton}/luks-tpm2-disks/$key
+	if [[ ! -f $cache/disk.img ]]; then
+		luks_disk "$WORK/tpm2-disk.img" "${args[@]}"
+		libdir=$(_tpm2_libdir)
+		while read -r lib; do
+			copies+=(--copy "$(realpath "$lib")=$lib")
+		done < <(_tpm2_with_libs "${TPM2_DLOPEN_LIBS[@]/#/$libdir/}")
+		rm -rf "$WORK/tpm2-state"
+		tpm2_start "$WORK/tpm2-state"
+		local -a qemu=()
+		for lib in "${TPM2_QEMU_ARGS[@]}"; do
+			qemu+=(--qemu "$lib")
+		done
+		# systemd-cryptenroll takes the existing passphrase from $PASSWORD.
+		BATON_INITRD=$(_luks_helper_initrd) guest_run --prog systemd-cryptenroll --prog cryptsetup \
+			"${copies[@]}" "${qemu[@]}" --cmdline "rd.modules-load=$LUKS_MODULES" "
+ls -l /dev/tpmrm0
+PASSWORD='$pass' systemd-cryptenroll --tpm2-device=auto --tpm2-pcrs= /dev/vdb
+echo enrolled" "$WORK/tpm2-disk.img"
+		tpm2_stop
+		mkdir -p "$cache.tmp.$$"
+		mv "$WORK/tpm2-disk.img" "$cache.tmp.$$/disk.img"
+		cp -a "$WORK/tpm2-state" "$cache.tmp.$$/tpm2-state"
+		rm -rf "$cache"
+		mv "$cache.tmp.$$" "$cache"
+	fi
+	cp "$cache/disk.img" "$img"
+	rm -rf "$state"
+	cp -a "$cache/tpm2-state" "$state"
+}
+
+# luks_tpm2_initramfs OUT [MKINITRAMFS ARGS...]: luks_initramfs from a base tree that also has
+# what Debian 12's systemd and libtss2 packages install for TPM2 tokens: the token plugin
+# (and the libraries it links), and the libtss2 libraries it dlopens, so the generator's
+# luks stack has something to find.
+luks_tpm2_initramfs() {
+	local out=$1 base=$WORK/luks-base libdir lib plugin
+	shift
+	luks_base_tree "$base"
+	libdir=$(_tpm2_libdir)
+	plugin=$libdir/cryptsetup/$TPM2_PLUGIN
+	[[ -f $plugin ]] || die "$plugin is missing (Debian 12's systemd package installs it)"
+	while read -r lib; do
+		mkdir -p "$base$(dirname "$lib")"
+		cp -L "$lib" "$base$lib"
+	done < <(_tpm2_with_libs "$plugin" "${TPM2_DLOPEN_LIBS[@]/#/$libdir/}")
+	luks_initramfs "$out" "$@"
+}

@@ -682,7 +682,8 @@ hotplug() {
 	QEMU_DISK_ARGS+=(-device "pcie-root-port,id=hp0,chassis=1")
 }
 
-# guest_run [--prog PROG]... [--copy SRC=DEST]... [--cmdline WORDS] SCRIPT IMG...: change disk
+# guest_run [--prog PROG]... [--copy SRC=DEST]... [--cmdline WORDS] [--qemu ARG]... SCRIPT IMG...
+# (--qemu: one more argument for QEMU, e.g. a TPM device): change disk
 # images in ways the host cannot without root (mounting them): boots the test kernel, with the
 # generic image (so baton is what mounts it; WORDS added to its command line, e.g.
 # rd.modules-load= for what SCRIPT mounts), on a helper root (/dev/vda): busybox, the host
@@ -693,13 +694,14 @@ hotplug() {
 # scenario's own boot are not part of it.
 guest_run() {
 	local tree=$WORK/guest/root img spec prog lib rc=0 size words=''
-	local -a progs=() copies=() saved_disks=("${QEMU_DISK_ARGS[@]}")
+	local -a progs=() copies=() qemu_args=() saved_disks=("${QEMU_DISK_ARGS[@]}")
 	local saved_n=$_disk_n
 	while (($#)); do
 		case $1 in
 		--prog) progs+=("$2") ;;
 		--copy) copies+=("$2") ;;
 		--cmdline) words=" $2" ;;
+		--qemu) qemu_args+=("$2") ;;
 		*) break ;;
 		esac
 		shift 2
@@ -755,7 +757,7 @@ INIT
 	done
 	note "guest_run: booting a helper root for ${*:-no disk}"
 	_qemu "$WORK/guest/serial.log" "$BOOT_TIMEOUT_DEFAULT" 512 "$BATON_INITRD" \
-		"console=$KERNEL_CONSOLE panic=-1 root=UUID=$GUEST_ROOT_UUID$words" || rc=$?
+		"console=$KERNEL_CONSOLE panic=-1 root=UUID=$GUEST_ROOT_UUID$words" "${qemu_args[@]}" || rc=$?
 	QEMU_DISK_ARGS=("${saved_disks[@]}")
 	_disk_n=$saved_n
 	tr -d '\r' <"$WORK/guest/serial.log" >"$WORK/guest/console.log"

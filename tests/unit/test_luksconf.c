@@ -99,6 +99,19 @@ static void options(void)
 	CHECK_INT(load("rd.luks.options=keyfile-size=-1"), -EINVAL);
 	CHECK_INT(load("rd.luks.options=tries=0"), 0);
 	CHECK(conf.any.tries > 3);
+	/* systemd's TPM2 options: not given, "auto", a device node, a wait in seconds. */
+	CHECK_STR(conf.any.tpm2_device, "");
+	CHECK_INT(conf.any.token_timeout, -1);
+	CHECK_INT(load("rd.luks.options=tpm2-device=auto,token-timeout=20s"), 0);
+	CHECK_STR(conf.any.tpm2_device, "auto");
+	CHECK_INT(conf.any.token_timeout, 20);
+	CHECK_INT(load("rd.luks.options=" U1 "=tpm2-device=/dev/tpmrm1,token-timeout=0"), 0);
+	CHECK_STR(conf.vol[0].tpm2_device, "/dev/tpmrm1");
+	CHECK_INT(conf.vol[0].token_timeout, 0);
+	CHECK_INT(load("rd.luks.options=tpm2-device=tpmrm0"), -EINVAL);
+	CHECK_INT(load("rd.luks.options=tpm2-device="), -EINVAL);
+	CHECK_INT(load("rd.luks.options=token-timeout=5min"), -EINVAL);
+	CHECK_INT(load("rd.luks.options=token-timeout=s"), -EINVAL);
 }
 
 static void cryptdevice(void)
@@ -129,7 +142,7 @@ static void crypttab(void)
 {
 	static const char tab[] = "# name device keyfile options\n"
 				  "\n"
-				  "cryptroot UUID=" U1 " none luks,discard\n"
+				  "cryptroot UUID=" U1 " none luks,discard,tpm2-device=auto\n"
 				  "  swap\t/dev/vdc  /etc/keys/swap.key:LABEL=K  keyfile-size=64\n"
 				  "data UUID=" U2 " -\n";
 
@@ -139,6 +152,7 @@ static void crypttab(void)
 	CHECK_STR(conf.vol[0].name, "cryptroot");
 	CHECK_STR(conf.vol[0].uuid, U1);
 	CHECK(conf.vol[0].discard);
+	CHECK_STR(conf.vol[0].tpm2_device, "auto");
 	CHECK_STR(conf.vol[0].keyfile, "");
 	CHECK_STR(conf.vol[1].device, "/dev/vdc");
 	CHECK_STR(conf.vol[1].keyfile, "/etc/keys/swap.key");
@@ -156,6 +170,7 @@ static void crypttab(void)
 	CHECK_INT(luksconf_add_crypttab(&conf, tab, sizeof(tab) - 1), 1);
 	CHECK_STR(conf.vol[0].name, "mine");
 	CHECK(conf.vol[0].discard);
+	CHECK_STR(conf.vol[0].tpm2_device, "auto");
 	/* A line with one field, a bad option: left out, the rest used. */
 	CHECK_INT(load(""), 0);
 	static const char bad[] = "lonely\nok /dev/vdb none tries=x\ngood /dev/vdd\n";

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# A LUKS2 root enrolled with systemd-cryptenroll --tpm2-device=auto against a software TPM
+# (swtpm, attached to QEMU as a TIS TPM): baton finds its systemd-tpm2 token, cryptsetup opens
+# it with systemd's token plugin, carried by mkinitramfs with the libtss2 libraries it loads,
+# and the boot needs no input: nothing is typed, no prompt appears.
+set -euo pipefail
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+# shellcheck source=../lib-luks.sh
+. "$(dirname "$0")/../lib-luks.sh"
+scenario_begin
+
+luks_uuid=138a1b2c-3d4e-4f50-8a61-72b3c4d5e6f7
+fs_uuid=138f0e0d-0c0b-4a09-8807-060504030201
+root_tree root
+luks_tpm2_disk root.img tpm2 64 --uuid "$luks_uuid" --fs-uuid "$fs_uuid" --dir root \
+	--pass 'tpm2 recovery passphrase'
+attach root.img
+luks_tpm2_initramfs initrd.img
+
+tpm2_start tpm2
+QEMU_DISK_ARGS+=("${TPM2_QEMU_ARGS[@]}")
+boot --initrd initrd.img "root=UUID=$fs_uuid"
+expect_baton "running cryptsetup open /dev/vda luks-$luks_uuid --token-only --token-type=systemd-tpm2\$"
+expect_baton "/dev/vda unlocked as /dev/mapper/luks-$luks_uuid with its TPM2 token\$"
+expect_not 'Enter passphrase' "no prompt: the TPM unlocked the disk"
+expect_not 'TPM2 unlock of' "no fallback"
+expect_root_found "UUID=$fs_uuid" /dev/dm-0 ext4
+expect_probe_ok ext4 /dev/dm-0

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The disk of 138 (a TPM2 token) on a machine with no TPM at all: the firmware announces none,
+# so baton waits only its short bound (2 s) for a TPM device, says in one line that the TPM2
+# unlock failed because no TPM device appeared, and asks for the passphrase, which unlocks.
+set -euo pipefail
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+# shellcheck source=../lib-luks.sh
+. "$(dirname "$0")/../lib-luks.sh"
+scenario_begin
+
+luks_uuid=138a1b2c-3d4e-4f50-8a61-72b3c4d5e6f7
+fs_uuid=138f0e0d-0c0b-4a09-8807-060504030201
+pass='tpm2 recovery passphrase'
+root_tree root
+# The same arguments as 138, so the same cached disk; no TPM is attached.
+luks_tpm2_disk root.img unused-tpm2 64 --uuid "$luks_uuid" --fs-uuid "$fs_uuid" --dir root \
+	--pass "$pass"
+attach root.img
+luks_tpm2_initramfs initrd.img
+
+prompt="Enter passphrase for /dev/vda \\(luks-$luks_uuid\\):"
+console_answers "$prompt" "$pass"
+boot --initrd initrd.img "root=UUID=$fs_uuid"
+expect_not 'ACPI: TPM2 ' "the machine has no TPM"
+failed="TPM2 unlock of /dev/vda \\(luks-$luks_uuid\\) failed: no TPM device /dev/tpmrm0 after 2 s"
+expect_count "$failed" 1 "one line says why the TPM2 unlock failed"
+expect_elapsed 'baton: waiting up to 2 s for the TPM device /dev/tpmrm0' "$failed" 1.9 3
+expect_not "running cryptsetup open .*--token-only" "no TPM, no token attempt"
+expect_count "$prompt" 1 "then one prompt"
+expect_baton "/dev/vda unlocked as /dev/mapper/luks-$luks_uuid\$"
+expect_probe_ok ext4 /dev/dm-0
