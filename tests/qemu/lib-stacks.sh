@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 # Helpers of the storage stack scenarios (1xx), sourced after lib.sh: disks with md RAID, LVM,
 # LUKS built by the distribution's tools inside guest_run's helper VM (the host kernel has no
-# md or device-mapper) and cached, and images that carry the stacks.
+# md or device-mapper) and cached through lib-disks.sh, and the layouts several scenarios share.
 #
 #   . "$(dirname "$0")/../lib.sh"
 #   . "$(dirname "$0")/../lib-stacks.sh"
@@ -18,160 +18,15 @@
 #   boot --initrd "$(stacks_initramfs)" "root=UUID=$UUID"
 #
 # disk_stack [--payload TREE] [--prog PROG]... SCRIPT IMG...
-#   Runs SCRIPT (busybox sh -e) in the helper VM with IMG... as /dev/vdb, /dev/vdc, ..., the
-#   payload TREE at /payload, and these programs with their libraries: mdadm, lvm,
-#   cryptsetup, mkfs.ext4, mkfs.btrfs, btrfs, blkid, sfdisk, and each PROG. The helper boots
-#   baton's image with the stacks' modules loaded (md, raid levels, dm, dm-thin, dm-crypt,
-#   btrfs). In SCRIPT, `lvm SUBCOMMAND ARGS` works with no udev (a shell function adds the
-#   --config it needs); after SCRIPT, every volume group is deactivated and every array
-#   stopped, so the images are clean. The resulting images are cached in
-#   $BATON_CACHE/disks/HASH/, HASH of SCRIPT, the input images, the payload, the PROGs and the
-#   versions of the tools, and copied over IMG... on the next call with the same inputs.
-#   Secrets a script needs (a passphrase) belong in SCRIPT itself, so they are part of HASH.
-# stacks_initramfs
-#   Prints the path of an image for the test kernel that carries every stack (--stack
-#   md,lvm,luks,btrfs) from stacks_base_tree, made once per kernel and build (again when
-#   mkinitramfs or the init changed).
-# stacks_base_tree
-#   Prints the path of a base directory for mkinitramfs -b: the test kernel's modules and the
-#   host's mdadm, lvm, thin_check, cryptsetup (with its token plugins) and their libraries, at
-#   their host paths. The stacks' tools come from the base directory, as in a real tree; the
-#   tests' kernel tree has none, so the host's are copied in.
+#   disk_job of lib-disks.sh (one helper boot makes every disk a scenario declares; SCRIPT
+#   writes the disks as /dev/vdb, /dev/vdc, ... in the order of IMG...).
+# stacks_initramfs, stacks_base_tree: in lib-disks.sh.
 
-# The tools a stack image and the helper VM carry, from the host (Debian packages in brackets
-# are in scripts/host-packages.sh's test list).
-readonly STACKS_TOOLS='mdadm lvm thin_check cryptsetup'
-readonly STACKS_GUEST_PROGS='mdadm lvm cryptsetup mkfs.ext4 mkfs.btrfs btrfs blkid sfdisk'
-readonly STACKS_PACKAGES='mdadm lvm2 thin-provisioning-tools cryptsetup-bin btrfs-progs e2fsprogs'
-# The helper's modules: md with its levels, device-mapper targets, btrfs.
-readonly STACKS_GUEST_MODULES='md_mod,raid0,raid1,raid10,raid456,dm_mod,dm_snapshot,dm_thin_pool,dm_crypt,btrfs'
-# lvm without udev in the helper VM (thin_check is not there: pools are fresh).
-# shellcheck disable=SC2016 # expanded by the guest's shell
-readonly STACKS_GUEST_PRELUDE='
-mkdir -p /run/lvm /run/lock/lvm /run/mdadm /etc/lvm
-export LVM_SUPPRESS_FD_WARNINGS=1
-LVM_CONF="activation { udev_sync=0 udev_rules=0 monitoring=0 } devices { obtain_device_list_from_udev=0 } global { thin_check_executable=\"\" }"
-lvm() { sub=$1; shift; command lvm "$sub" --config "$LVM_CONF" "$@"; }
-'
-# shellcheck disable=SC2016
-readonly STACKS_GUEST_EPILOGUE='
-lvm vgchange -an >/dev/null 2>&1 || true
-mdadm --stop --scan || true
-sync
-'
-
-# _stacks_copy_prog TREE PROG: PROG (a name in the host's PATH, or a path) at its own path in
-# TREE, with the libraries ldd lists.
-_stacks_copy_prog() {
-	local tree=$1 prog=$2 lib
-	[[ $prog == /* ]] || prog=$(command -v "$2") ||
-		die "$2 is missing on this host (apt-get install $STACKS_PACKAGES)"
-	mkdir -p "$tree$(dirname "$prog")"
-	cp -L "$prog" "$tree$prog"
-	while read -r lib; do
-		mkdir -p "$tree$(dirname "$lib")"
-		[[ -e $tree$lib ]] || cp -L "$lib" "$tree$lib"
-	done < <(ldd "$prog" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p')
-}
-
-stacks_base_tree() {
-	local dir=$BATON_TESTS/stacks-base-$KVER tool plugins
-	(
-		exec 9>"$dir.lock"
-		flock 9
-		[[ -f $dir/.done ]] && exit 0
-		rm -rf "$dir"
-		mkdir -p "$dir"
-		cp -al "$KERNEL_TREE/." "$dir/" 2>/dev/null || cp -a "$KERNEL_TREE/." "$dir/"
-		for tool in $STACKS_TOOLS; do
-			_stacks_copy_prog "$dir" "$tool"
-		done
-		# cryptsetup's token plugins (systemd's) with their libraries, when the host has them.
-		for plugins in /usr/lib/*/cryptsetup/libcryptsetup-token-*.so; do
-			[[ -f $plugins ]] && _stacks_copy_prog "$dir" "$plugins"
-		done
-		: >"$dir/.done"
-	) || die "stacks_base_tree: cannot make $dir"
-	printf '%s\n' "$dir"
-}
-
-stacks_initramfs() {
-	local out=$BATON_TESTS/initrd-stacks-$KVER.img base dep stale=0
-	base=$(stacks_base_tree)
-	(
-		exec 9>"$out.lock"
-		flock 9
-		[[ -f $out ]] || stale=1
-		for dep in "$BATON_MKINITRAMFS" "$BATON_BUILD/init"; do
-			[[ -e $dep && $dep -nt $out ]] && stale=1
-		done
-		if ((stale)); then
-			initramfs_make "$out.$$.tmp" -b "$base" --stack md,lvm,luks,btrfs >&2
-			mv "$out.$$.tmp" "$out"
-		fi
-	) || die "stacks_initramfs: cannot make $out"
-	printf '%s\n' "$out"
-}
-
-# _stacks_versions: the versions of the packages whose tools write the disks.
-_stacks_versions() {
-	# shellcheck disable=SC2086 # a list of package names
-	dpkg-query -W -f='${Package} ${Version}\n' $STACKS_PACKAGES 2>/dev/null || true
-}
+# shellcheck source=lib-disks.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib-disks.sh"
 
 disk_stack() {
-	local payload='' script img key dir
-	local -a progs=() guest_args=()
-	while (($#)); do
-		case $1 in
-		--payload) payload=$2 ;;
-		--prog) progs+=("$2") ;;
-		*) break ;;
-		esac
-		shift 2
-	done
-	(($# >= 2)) || die "disk_stack: need a script and at least one image"
-	script=$1
-	shift
-	key=$({
-		printf 'script\n%s\n' "$script"
-		printf 'progs %s\n' "${progs[*]}"
-		_stacks_versions
-		for img in "$@"; do
-			printf 'image %s ' "$(basename "$img")"
-			sha256sum <"$img"
-		done
-		if [[ -n $payload ]]; then
-			tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - -C "$payload" . |
-				sha256sum
-		fi
-	} | sha256sum | cut -c1-32)
-	dir=$BATON_CACHE/disks/$key
-	if [[ ! -f $dir/.done ]]; then
-		# guest_run boots BATON_INITRD: here the image with the stacks' modules.
-		local BATON_INITRD
-		# shellcheck disable=SC2034
-		BATON_INITRD=$(stacks_initramfs)
-		guest_args=(--cmdline "rw rd.modules-load=$STACKS_GUEST_MODULES")
-		for img in $STACKS_GUEST_PROGS "${progs[@]}"; do
-			guest_args+=(--prog "$img")
-		done
-		[[ -n $payload ]] && guest_args+=(--copy "$payload=/payload")
-		note "disk_stack: building $* (cache $dir)"
-		guest_run "${guest_args[@]}" "$STACKS_GUEST_PRELUDE$script$STACKS_GUEST_EPILOGUE" "$@"
-		mkdir -p "$dir.tmp.$$"
-		for img in "$@"; do
-			cp --sparse=always "$img" "$dir.tmp.$$/$(basename "$img")"
-		done
-		rm -rf "$dir"
-		mv "$dir.tmp.$$" "$dir"
-		: >"$dir/.done"
-		return 0
-	fi
-	note "disk_stack: $* from the cache ($dir)"
-	for img in "$@"; do
-		cp --sparse=always "$dir/$(basename "$img")" "$img"
-	done
+	disk_job "$@"
 }
 
 # --- layouts shared by several scenarios (their cached disks are shared too) ---------------
@@ -233,3 +88,4 @@ lvm lvcreate -n root -L 24m vg1
 mkfs.ext4 -q -U $STACKS_LVMRAID_UUID -d /payload /dev/vg1/root
 " "$1" "$2"
 }
+
