@@ -132,14 +132,16 @@ initramfs_add() {
 }
 
 # console_answers REGEX TEXT...: the next boot's serial console takes input; once its log shows
-# REGEX for the n-th time (and a second more has passed), TEXT number n is typed, then Enter
-# (CR, as a terminal sends it).
+# REGEX for the n-th time (and a second more has passed, or CONSOLE_ANSWER_DELAY seconds: a
+# user slow to type), TEXT number n is typed, then Enter (CR, as a terminal sends it).
 _luks_prompt_re=''
+_luks_delay=1
 _luks_answers=()
 _luks_in_fd=''
 _luks_out_fd=''
 console_answers() {
 	_luks_prompt_re=$1
+	_luks_delay=${CONSOLE_ANSWER_DELAY:-1}
 	shift
 	_luks_answers=("$@")
 	rm -f "$WORK/console.in" "$WORK/console.out"
@@ -152,11 +154,13 @@ console_answers() {
 }
 
 # _luks_type_beside SERIAL QEMU_PID: types the answers of console_answers as their prompts
-# appear; drains the console FIFO meanwhile.
+# appear; drains the console FIFO meanwhile, and plugs in hotplug's disk when one is set.
 _luks_type_beside() {
 	local serial=$1 pid=$2 n=0 seen text drain
 	cat <&"$_luks_out_fd" >/dev/null &
 	drain=$!
+	# A disk hot-plugged in the same boot (lib.sh's hotplug): the monitor is free for it.
+	[[ -z $_hotplug_img ]] || _hotplug_beside "$serial" "$pid" &
 	trap 'kill "$drain" 2>/dev/null; exit 0' TERM EXIT
 	for text in "${_luks_answers[@]}"; do
 		n=$((n + 1))
@@ -167,7 +171,7 @@ _luks_type_beside() {
 			kill -0 "$pid" 2>/dev/null || exit 0
 			sleep 0.2
 		done
-		sleep 1
+		sleep "$_luks_delay"
 		note "typing answer $n on the serial console"
 		printf '%s\r' "$text" >&"$_luks_in_fd"
 	done
