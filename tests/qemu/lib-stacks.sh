@@ -111,22 +111,28 @@ _stacks_luks_format() {
 	printf 'cryptsetup open --key-file /run/pass %s %s\n' "$1" "$3"
 }
 
-# stacks_lvm_on_luks IMG TREE: Debian's "guided, use entire disk and set up encrypted LVM": a
-# GPT with a small /boot partition (left blank here) and a LUKS2 partition (STACKS_LVMLUKS_LUKS)
-# holding the volume group debian-vg with LVs root (ext4 STACKS_LVMLUKS_UUID, TREE) and swap_1.
+# stacks_lvm_on_luks IMG EXTRA TREE: Debian's "guided, use entire disk and set up encrypted
+# LVM": a GPT with a small /boot partition (left blank here) and a LUKS2 partition
+# (STACKS_LVMLUKS_LUKS) holding the volume group debian-vg with the LV swap_1; the group was
+# later extended onto a second disk EXTRA (a whole-disk physical volume), which holds the LV
+# root (ext4 STACKS_LVMLUKS_UUID, TREE): the root needs both disks.
 stacks_lvm_on_luks() {
 	disk_partitioned "$1" 72 gpt --id 1d0000aa-6e57-4e57-8e57-000000000007 \
 		"size=8,type=L,name=boot,uuid=1d0000bb-6e57-4e57-8e57-000000000071" \
 		"type=L,name=cryptroot,uuid=1d0000bb-6e57-4e57-8e57-000000000072"
-	disk_stack --payload "$2" "
+	rm -f "$2"
+	truncate -s 40M "$2"
+	disk_stack --payload "$3" "
 $(_stacks_luks_format /dev/vdb2 "$STACKS_LVMLUKS_LUKS" vdb2_crypt)
 lvm pvcreate /dev/mapper/vdb2_crypt
 lvm vgcreate debian-vg /dev/mapper/vdb2_crypt
-lvm lvcreate -n root -L 24m debian-vg
 lvm lvcreate -n swap_1 -L 8m debian-vg
-mkfs.ext4 -q -U $STACKS_LVMLUKS_UUID -d /payload /dev/debian-vg/root
 mkswap /dev/debian-vg/swap_1
-" "$1"
+lvm pvcreate /dev/vdc
+lvm vgextend debian-vg /dev/vdc
+lvm lvcreate -n root -L 24m debian-vg /dev/vdc
+mkfs.ext4 -q -U $STACKS_LVMLUKS_UUID -d /payload /dev/debian-vg/root
+" "$1" "$2"
 }
 
 # stacks_luks_on_lvm IMG TREE: LUKS inside a logical volume: a GPT partition of type "Linux
