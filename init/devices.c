@@ -31,6 +31,8 @@
 #define UEVENT_RCVBUF (4 * 1024 * 1024)
 /* How often a waiting boot says what it waits for. */
 #define PROGRESS_INTERVAL_MS 5000
+/* A hook that took this long (a prompt, a slow tool) is named with the time it took. */
+#define HOOK_REPORT_MS 1000
 
 static struct device_info devices[DEVICES_MAX];
 static unsigned n_devices;
@@ -412,6 +414,34 @@ const struct device_info *devices_find_now(const struct devspec *spec)
 	return lookup(spec);
 }
 
+/*
+ * Runs the hook without letting it use up the wait: the time it spent (a passphrase prompt
+ * waits for the user as long as the user takes) moves the deadline out by as much, and when it
+ * made progress (an array assembled, a device unlocked, a volume group activated) the new
+ * devices get the whole timeout again, since each layer of a stack (RAID 1, LUKS, LVM) may
+ * need its own wait before the next appears.
+ */
+static bool run_hook(devices_wait_hook hook, struct devspec *spec, char *spec_text,
+		     size_t spec_size, const char *role, long long *deadline, long long timeout_ms)
+{
+	long long before = monotime_ms(), now;
+	bool progress = hook(spec, spec_text, spec_size);
+
+	now = monotime_ms();
+	if (*deadline < 0)
+		return progress;
+	*deadline += now - before;
+	if (progress && *deadline < now + timeout_ms)
+		*deadline = now + timeout_ms;
+	if (now - before >= HOOK_REPORT_MS || progress)
+		log_info(
+		    "%s %s: %lld ms spent assembling or unlocking storage%s, giving up in %lld s",
+		    role, spec_text, now - before,
+		    progress ? ", which made progress: the wait starts again" : "",
+		    (*deadline - now + 999) / 1000);
+	return progress;
+}
+
 int devices_wait_for(struct devspec *spec, char *spec_text, size_t spec_size, const char *role,
 		     unsigned timeout_sec, devices_wait_hook hook, const struct device_info **ret)
 {
@@ -431,7 +461,8 @@ int devices_wait_for(struct devspec *spec, char *spec_text, size_t spec_size, co
 		dev = lookup(spec);
 		if (!dev && hook && n_added != hooked_devices) {
 			hooked_devices = n_added;
-			if (hook(spec, spec_text, spec_size))
+			if (run_hook(hook, spec, spec_text, spec_size, role, &deadline,
+				     (long long)timeout_sec * 1000))
 				continue;
 		}
 		if (dev) {
@@ -458,7 +489,8 @@ int devices_wait_for(struct devspec *spec, char *spec_text, size_t spec_size, co
 			next_progress = now + PROGRESS_INTERVAL_MS;
 			/* Also on the progress tick: a hook may wait for something other than
 			 * disks. */
-			if (hook && hook(spec, spec_text, spec_size))
+			if (hook && run_hook(hook, spec, spec_text, spec_size, role, &deadline,
+					     (long long)timeout_sec * 1000))
 				continue;
 		}
 		wait = next_progress - now;

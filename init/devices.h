@@ -39,8 +39,9 @@ typedef bool (*devices_wait_hook)(struct devspec *spec, char *spec_text, size_t 
 /*
  * Waits until a block device matching spec exists and has been probed, loading modules for
  * devices that appear meanwhile. timeout_sec 0 waits forever. Prints progress every few
- * seconds, naming the device by role ("root device") and spec_text as the user wrote it. Returns 0
- * and sets *ret, or -ETIMEDOUT.
+ * seconds, naming the device by role ("root device") and spec_text as the user wrote it. The
+ * time spent in hook does not count against timeout_sec, and a hook that made progress starts
+ * the wait again. Returns 0 and sets *ret, or -ETIMEDOUT.
  */
 int devices_wait_for(struct devspec *spec, char *spec_text, size_t spec_size, const char *role,
 		     unsigned timeout_sec, devices_wait_hook hook, const struct device_info **ret);

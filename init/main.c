@@ -173,22 +173,12 @@ static bool take_root_from_hooks(struct devspec *spec, char *text, size_t size)
 static bool device_hooks(struct devspec *spec, char *text, size_t size)
 {
 	/* Unlocked LUKS devices and assembled arrays appear as new devices: look again at once. */
-	bool activated = stacks_activate(&params);
+	bool activated = stacks_wait_hook(spec, text, size);
 
-	activated = luks_activate(&params) || activated;
 	if (!hooks_exist(STAGE_DEVICE))
 		return activated;
 	(void)hooks_run(STAGE_DEVICE, &params, text);
 	return take_root_from_hooks(spec, text, size) || activated;
-}
-
-/* The storage stacks, while waiting for a device other than the root (resume=). */
-static bool stack_hooks(struct devspec *spec, char *text, size_t size)
-{
-	bool activated = stacks_activate(&params);
-
-	(void)spec, (void)text, (void)size;
-	return luks_activate(&params) || activated;
 }
 
 /* resume= is optional: a device that never shows up only costs the wait. */
@@ -218,7 +208,7 @@ static void resume_if_asked(void)
 	modules_coldplug();
 	/* Bounded even with rootwait: a missing swap must not hold the boot forever. */
 	if (devices_wait_for(&spec, params.resume, params.value_size, "resume device",
-			     cmdline_resume_timeout(&params), stack_hooks, &dev) < 0) {
+			     cmdline_resume_timeout(&params), stacks_wait_hook, &dev) < 0) {
 		log_warning("resume device %s did not appear, booting without resuming",
 			    params.resume);
 		return;
@@ -380,6 +370,7 @@ int main(int argc, char *argv[], char *envp[])
 	log_open();
 	log_lift_ratelimit();
 	read_cmdline();
+	stacks_set_params(&params);
 	log_info("started, root=%s", params.root[0] ? params.root : "(none)");
 	(void)hooks_run(STAGE_EARLY, &params, NULL);
 

@@ -6,6 +6,7 @@
 #include "log.h"
 #include "macro.h"
 #include "modules.h"
+#include "stacks.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -323,10 +324,10 @@ int mount_usr(const struct boot_params *params, struct mount_usr *usr)
 	const struct device_info *dev;
 	int r;
 
-	/* No hook runs in this wait, so source is only read. */
+	/* /usr may sit on LVM, RAID or LUKS of its own; the stacks' hook only reads source. */
 	r = devices_wait_for(&usr->spec, usr->source, strlen(usr->source) + 1, "/usr device",
-			     params->wait == CMDLINE_WAIT_FOREVER ? 0 : params->timeout_sec, NULL,
-			     &dev);
+			     params->wait == CMDLINE_WAIT_FOREVER ? 0 : params->timeout_sec,
+			     stacks_wait_hook, &dev);
 	if (r < 0) {
 		log_error("the /usr device %s (from %s) did not appear within %u s", usr->source,
 			  usr->from, params->timeout_sec);

@@ -3,6 +3,7 @@
 #include "stacks.h"
 
 #include "log.h"
+#include "luks.h"
 #include "monotime.h"
 #include "modules.h"
 #include "stacks_impl.h"
@@ -37,6 +38,7 @@ static unsigned n_skipped;
 static long long started_ms = -1;
 static bool degraded_done;
 static bool md_missing_told, lvm_missing_told;
+static const struct boot_params *hook_params;
 
 struct stacks_pass {
 	const struct boot_params *p;
@@ -226,6 +228,22 @@ bool stacks_activate(const struct boot_params *p)
 		}
 	}
 	return pass.activated;
+}
+
+void stacks_set_params(const struct boot_params *p)
+{
+	hook_params = p;
+}
+
+bool stacks_wait_hook(struct devspec *spec, char *spec_text, size_t spec_size)
+{
+	bool activated;
+
+	(void)spec, (void)spec_text, (void)spec_size;
+	if (!hook_params)
+		return false;
+	activated = stacks_activate(hook_params);
+	return luks_activate(hook_params) || activated;
 }
 
 void stacks_prepare_root(const struct boot_params *p, const struct devspec *spec,

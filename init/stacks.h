@@ -23,5 +23,12 @@ bool stacks_activate(const struct boot_params *p);
 void stacks_prepare_root(const struct boot_params *p, const struct devspec *spec,
 			 const struct device_info *root);
 
+/*
+ * The stacks and LUKS as a devices_wait_hook, for the waits besides the root's (resume=, /usr,
+ * dm-verity's devices), with the command line given to stacks_set_params() first.
+ */
+void stacks_set_params(const struct boot_params *p);
+bool stacks_wait_hook(struct devspec *spec, char *spec_text, size_t spec_size);
+
 /* For the fatal report: what the command line made baton skip, and arrays still incomplete. */
 void stacks_report(const struct boot_params *p);

@@ -7,6 +7,7 @@
 #include "log.h"
 #include "modules.h"
 #include "run.h"
+#include "stacks.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -104,8 +105,8 @@ static int wait_device(const struct boot_params *params, const char *text, const
 		    role, text);
 	snprintf(spec_text, sizeof(spec_text), "%s", text);
 	if (devices_wait_for(&spec, spec_text, sizeof(spec_text), role,
-			     params->wait == CMDLINE_WAIT_FOREVER ? 0 : params->timeout_sec, NULL,
-			     &dev) < 0)
+			     params->wait == CMDLINE_WAIT_FOREVER ? 0 : params->timeout_sec,
+			     stacks_wait_hook, &dev) < 0)
 		return log_error_errno(
 		    -ENODEV,
 		    "the %s %s did not appear within %u s: check the command line, or the GPT partition UUIDs when they are derived from the root hash",

@@ -1,8 +1,12 @@
 # SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # LUKS scenarios (13x-14x): encrypted disks formatted by cryptsetup in guest_run's helper VM
-# (the host kernel has no device-mapper) and cached by their inputs, images carrying cryptsetup
-# and dm-crypt, extra files put into an image, and passphrases typed on the serial console.
+# (the host kernel has no device-mapper) and cached by their inputs (lib-disks.sh), images
+# carrying cryptsetup and dm-crypt, extra files put into an image, and passphrases typed on the
+# serial console.
+
+# shellcheck source=lib-disks.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib-disks.sh"
 
 # The KDF the disks use: pbkdf2 with a fixed small count, so a TCG boot is not the KDF's.
 readonly LUKS_PBKDF=(--pbkdf pbkdf2 --pbkdf-force-iterations 1000)
@@ -14,8 +18,6 @@ readonly LUKS_MODULES=dm_crypt,xts,ecb,algif_skcipher
 readonly LUKS_HEADER_MB=16
 # The modules the scenarios' own images load: the virtio disk, ext4, dm-crypt.
 readonly LUKS_BOOT_MODULES=virtio_pci,virtio_blk,ext4,$LUKS_MODULES
-# This file, whose text is part of every cached disk's key (scenarios cd elsewhere).
-_LUKS_LIB=$(realpath "${BASH_SOURCE[0]}")
 
 # _luks_helper_initrd: the helper VM's image (guest_run's generic one cannot open dm-crypt):
 # the generic disks and ext4, dm-crypt; remade when the generator or the init is newer.
@@ -32,12 +34,12 @@ _luks_helper_initrd() {
 # [--pass PASSPHRASE] [--keyfile FILE] [--header HDR_IMG] [--label LABEL]: a disk whose whole
 # content is a LUKS container (UUID LUKS_UUID, unlocked by PASSPHRASE and, when given, by the
 # keyfile FILE) holding an ext4 filesystem made from TREE. --header: the LUKS header goes to
-# the separate file HDR_IMG (16 MiB) and the disk holds only encrypted data. Made once per set
-# of inputs (this file, the arguments, TREE's and FILE's contents) under
-# $BATON_CACHE/luks-disks, then copied.
+# the separate file HDR_IMG (16 MiB) and the disk holds only encrypted data. A disk job of
+# lib-disks.sh: made with the scenario's other disks in one helper boot, cached by its inputs.
 luks_disk() {
 	local img=$1 size=$2 uuid='' fsuuid='' tree='' type=luks2 pass='' keyfile='' header=''
-	local label='' key cache fs_mb helper
+	local label='' hdr_arg='' add_key='' key_dest label_arg=''
+	local -a copies=() imgs=("$1")
 	shift 2
 	while (($#)); do
 		case $1 in
@@ -55,48 +57,27 @@ luks_disk() {
 	done
 	[[ -n $uuid && -n $fsuuid && -n $tree && -n $pass ]] ||
 		die "luks_disk: --uuid, --fs-uuid, --dir and --pass are needed"
-	key=$({
-		sha256sum <"$_LUKS_LIB"
-		printf '%s\n' "$size" "$uuid" "$fsuuid" "$type" "$pass" "$label" "${header:+header}"
-		tar -C "$tree" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - .
-		[[ -z $keyfile ]] || cat "$keyfile"
-	} | sha256sum | cut -c1-32)
-	cache=${BATON_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/baton}/luks-disks/$key
-	if [[ ! -f $cache/disk.img ]]; then
-		fs_mb=$size
-		[[ -n $header ]] || fs_mb=$((size - LUKS_HEADER_MB))
-		_mkfs ext4 "$WORK/luks-fs.img" "$fs_mb" "$label" "$fsuuid" "$tree"
-		truncate -s "${size}M" "$WORK/luks-disk.img"
-		local -a disks=("$WORK/luks-disk.img" "$WORK/luks-fs.img") copies=()
-		local hdr_arg='' add_key=''
-		if [[ -n $header ]]; then
-			truncate -s "${LUKS_HEADER_MB}M" "$WORK/luks-header.img"
-			disks+=("$WORK/luks-header.img")
-			hdr_arg='--header /dev/vdd'
-		fi
-		if [[ -n $keyfile ]]; then
-			copies=(--copy "$keyfile=/keyfile")
-			add_key="cryptsetup luksAddKey --batch-mode ${LUKS_PBKDF[*]} $hdr_arg --key-file /run/pass /dev/vdb /keyfile"
-		fi
-		helper=$(_luks_helper_initrd)
-		BATON_INITRD=$helper guest_run --prog cryptsetup "${copies[@]}" \
-			--cmdline "rd.modules-load=$LUKS_MODULES" "
+	[[ -z $label ]] || label_arg="-L '$label'"
+	rm -f "$img"
+	truncate -s "${size}M" "$img"
+	if [[ -n $header ]]; then
+		rm -f "$header"
+		truncate -s "${LUKS_HEADER_MB}M" "$header"
+		imgs+=("$header")
+		hdr_arg='--header /dev/vdc'
+	fi
+	if [[ -n $keyfile ]]; then
+		key_dest=/luks-keys/$(sha256sum <"$keyfile" | cut -c1-16)
+		copies=(--copy "$keyfile=$key_dest")
+		add_key="cryptsetup luksAddKey --batch-mode ${LUKS_PBKDF[*]} $hdr_arg --key-file /run/pass /dev/vdb $key_dest"
+	fi
+	disk_job --payload "$tree" "${copies[@]}" "
 printf '%s' '$pass' >/run/pass
 cryptsetup luksFormat --batch-mode --type $type --uuid $uuid ${LUKS_PBKDF[*]} $hdr_arg --key-file /run/pass /dev/vdb
 $add_key
 cryptsetup open $hdr_arg --key-file /run/pass /dev/vdb baton-luks-test
-dd if=/dev/vdc of=/dev/mapper/baton-luks-test bs=1M
-sync
-cryptsetup close baton-luks-test" "${disks[@]}"
-		mkdir -p "$cache.tmp.$$"
-		mv "$WORK/luks-disk.img" "$cache.tmp.$$/disk.img"
-		[[ -z $header ]] || mv "$WORK/luks-header.img" "$cache.tmp.$$/header.img"
-		rm -f "$WORK/luks-fs.img"
-		rm -rf "$cache"
-		mv "$cache.tmp.$$" "$cache"
-	fi
-	cp "$cache/disk.img" "$img"
-	[[ -z $header ]] || cp "$cache/header.img" "$header"
+mkfs.ext4 -F -q -E lazy_itable_init=0,lazy_journal_init=0,root_owner=0:0 $label_arg -U $fsuuid -d /payload /dev/mapper/baton-luks-test
+cryptsetup close baton-luks-test" "${imgs[@]}"
 }
 
 # luks_base_tree DIR: a base tree for mkinitramfs -b: the test kernel's modules (hard links)
@@ -151,14 +132,16 @@ initramfs_add() {
 }
 
 # console_answers REGEX TEXT...: the next boot's serial console takes input; once its log shows
-# REGEX for the n-th time (and a second more has passed), TEXT number n is typed, then Enter
-# (CR, as a terminal sends it).
+# REGEX for the n-th time (and a second more has passed, or CONSOLE_ANSWER_DELAY seconds: a
+# user slow to type), TEXT number n is typed, then Enter (CR, as a terminal sends it).
 _luks_prompt_re=''
+_luks_delay=1
 _luks_answers=()
 _luks_in_fd=''
 _luks_out_fd=''
 console_answers() {
 	_luks_prompt_re=$1
+	_luks_delay=${CONSOLE_ANSWER_DELAY:-1}
 	shift
 	_luks_answers=("$@")
 	rm -f "$WORK/console.in" "$WORK/console.out"
@@ -171,11 +154,13 @@ console_answers() {
 }
 
 # _luks_type_beside SERIAL QEMU_PID: types the answers of console_answers as their prompts
-# appear; drains the console FIFO meanwhile.
+# appear; drains the console FIFO meanwhile, and plugs in hotplug's disk when one is set.
 _luks_type_beside() {
 	local serial=$1 pid=$2 n=0 seen text drain
 	cat <&"$_luks_out_fd" >/dev/null &
 	drain=$!
+	# A disk hot-plugged in the same boot (lib.sh's hotplug): the monitor is free for it.
+	[[ -z $_hotplug_img ]] || _hotplug_beside "$serial" "$pid" &
 	trap 'kill "$drain" 2>/dev/null; exit 0' TERM EXIT
 	for text in "${_luks_answers[@]}"; do
 		n=$((n + 1))
@@ -186,7 +171,7 @@ _luks_type_beside() {
 			kill -0 "$pid" 2>/dev/null || exit 0
 			sleep 0.2
 		done
-		sleep 1
+		sleep "$_luks_delay"
 		note "typing answer $n on the serial console"
 		printf '%s\r' "$text" >&"$_luks_in_fd"
 	done
@@ -293,6 +278,7 @@ luks_tpm2_disk() {
 	cache=${BATON_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/baton}/luks-tpm2-disks/$key
 	if [[ ! -f $cache/disk.img ]]; then
 		luks_disk "$WORK/tpm2-disk.img" "${args[@]}"
+		disks_build # the job now, before the enrolment boot reads the disk
 		libdir=$(_tpm2_libdir)
 		while read -r lib; do
 			copies+=(--copy "$(realpath "$lib")=$lib")

@@ -9,6 +9,9 @@
 #   boot --initrd initrd.img --mem 1024 --timeout "$SHUTDOWN_BOOT_TIMEOUT" "root=UUID=$SHUTDOWN_UUID"
 #   expect_shutdown_return poweroff      # systemd handed over, baton's steps, the action
 #   expect_ext4_clean root.img
+#
+# The Debian on RAID 1 -> LUKS -> LVM of scenario 194 is lib-stacks.sh's stacks_server_layout
+# with --input "$(shutdown_debian_image)".
 
 # Scenario 79's root: its overlay and UUID give the same cached image (mkdebian.sh keeps only
 # the newest image of a tree, so sharing it keeps 79 and these from remaking each other's).
@@ -18,11 +21,16 @@ readonly SHUTDOWN_OVERLAY=$BATON_TOP/tests/qemu/79-debian-systemd/root
 # shellcheck disable=SC2034 # read by the scenarios
 readonly SHUTDOWN_BOOT_TIMEOUT=300
 
+# shutdown_debian_image: prints the path of the cached Debian image (read it, never write it).
+shutdown_debian_image() {
+	"$BATON_TOP/tests/qemu/mkdebian.sh" --overlay "$SHUTDOWN_OVERLAY" --uuid "$SHUTDOWN_UUID"
+}
+
 # shutdown_debian_disk IMG: the cached Debian image copied to IMG (sparse), so the boot may
 # write it and its state can be read afterwards.
 shutdown_debian_disk() {
 	local img
-	img=$("$BATON_TOP/tests/qemu/mkdebian.sh" --overlay "$SHUTDOWN_OVERLAY" --uuid "$SHUTDOWN_UUID")
+	img=$(shutdown_debian_image)
 	cp --sparse=always "$img" "$1"
 }
 
@@ -64,71 +72,23 @@ expect_ext4_clean() {
 	note "$1 after the boot: $(grep '^Filesystem state:' <<<"$sb" | tr -s ' ')"
 }
 
-# shutdown_host_tool BASE NAME: the host's program NAME (a stack tool the test kernel's tree
-# lacks) in BASE/sbin with the shared libraries ldd lists, for mkinitramfs -b BASE --binary.
-shutdown_host_tool() {
-	local base=$1 prog lib
-	prog=$(command -v "$2") || die "shutdown_host_tool: no $2 on this host (scripts/host-packages.sh)"
-	mkdir -p "$base/sbin"
-	install -m 0755 "$prog" "$base/sbin/$2"
-	while read -r lib; do
-		mkdir -p "$base$(dirname "$lib")"
-		cp -L "$lib" "$base$lib"
-	done < <(ldd "$prog" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p')
-}
-
-# The helper VM's script that makes the RAID 1: superblocks only (metadata 1.0 sits at the end
-# of each member), over members that already hold the Debian ext4 at their start.
-readonly SHUTDOWN_MD_SCRIPT='
-insmod /mdmods/md-mod.ko
-insmod /mdmods/raid1.ko
-yes | mdadm --create /dev/md0 --run --metadata=1.0 --level=1 --raid-devices=2 --assume-clean --homehost=baton --name=root /dev/vdb /dev/vdc
-mdadm --detail /dev/md0
-mdadm --stop /dev/md0'
-
-# shutdown_md_disks A B: two RAID 1 members holding the Debian of shutdown_debian_disk, cached
-# in $BATON_CACHE/disks/shutdown-md-KEY/ (KEY: the Debian image, the kernel, mdadm's version
-# and the script), copied sparse to A and B.
-shutdown_md_disks() {
-	local img key dir mods m size
-	img=$("$BATON_TOP/tests/qemu/mkdebian.sh" --overlay "$SHUTDOWN_OVERLAY" --uuid "$SHUTDOWN_UUID")
-	key=$(printf '%s\n' "$(basename "$img")" "$KVER" "$(mdadm --version 2>&1)" "$SHUTDOWN_MD_SCRIPT" |
-		sha256sum | cut -c1-16)
-	dir=$BATON_CACHE/disks/shutdown-md-$key
-	if [[ ! -f $dir/.done ]]; then
-		note "making the RAID 1 members in $dir (once)"
-		rm -rf "$dir.tmp"
-		mkdir -p "$dir.tmp" "$WORK/mdmods"
-		# The members: the ext4 image and room for the superblock at the end.
-		size=$(($(stat -c %s "$img") / 1048576 + 2))
-		for m in a b; do
-			cp --sparse=always "$img" "$dir.tmp/md-$m.img"
-			truncate -s "${size}M" "$dir.tmp/md-$m.img"
-		done
-		mods=$KERNEL_TREE/lib/modules/$KVER
-		[[ -d $mods ]] || mods=$KERNEL_TREE/usr/lib/modules/$KVER
-		for m in md-mod raid1; do
-			if [[ -f $mods/kernel/drivers/md/$m.ko ]]; then
-				cp "$mods/kernel/drivers/md/$m.ko" "$WORK/mdmods/"
-			else
-				xz -dc "$mods/kernel/drivers/md/$m.ko.xz" >"$WORK/mdmods/$m.ko"
-			fi
-		done
-		guest_run --prog mdadm --copy "$WORK/mdmods=/mdmods" "$SHUTDOWN_MD_SCRIPT" \
-			"$dir.tmp/md-a.img" "$dir.tmp/md-b.img"
-		rm -rf "$dir"
-		mv "$dir.tmp" "$dir"
-		touch "$dir/.done"
-	fi
-	cp --sparse=always "$dir/md-a.img" "$1"
-	cp --sparse=always "$dir/md-b.img" "$2"
-}
-
-# expect_md_clean IMG: the md superblock on IMG says the array is clean (mdadm --examine,
-# which reads the member's superblock and needs no md in the host kernel).
+# expect_md_clean IMG [--part N]: the md superblock on IMG (or on its partition N) says the
+# array is clean (mdadm --examine, which reads the member's superblock and needs no md in the
+# host kernel; a partition is read from a sparse copy of its first MiBs, at its full size).
 expect_md_clean() {
-	local ex
-	ex=$(mdadm --examine "$1" 2>&1) || {
+	local img=$1 ex start size
+	if [[ ${2:-} == --part ]]; then
+		read -r start size < <(sfdisk -d "$1" | sed -n "s|^$1$3 : start= *\([0-9]*\), size= *\([0-9]*\),.*|\1 \2|p")
+		[[ -n ${size:-} ]] || {
+			_fail "expect_md_clean: no partition $3 on $1"
+			return 0
+		}
+		img=$WORK/md-part-$(basename "$1")
+		rm -f "$img"
+		dd if="$1" of="$img" bs=512 skip="$start" count=16384 conv=sparse status=none
+		truncate -s $((size * 512)) "$img"
+	fi
+	ex=$(mdadm --examine "$img" 2>&1) || {
 		_fail "mdadm --examine $1 failed: $ex"
 		return 0
 	}

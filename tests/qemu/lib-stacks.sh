@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 # Helpers of the storage stack scenarios (1xx), sourced after lib.sh: disks with md RAID, LVM,
 # LUKS built by the distribution's tools inside guest_run's helper VM (the host kernel has no
-# md or device-mapper) and cached, and images that carry the stacks.
+# md or device-mapper) and cached through lib-disks.sh, and the layouts several scenarios share.
 #
 #   . "$(dirname "$0")/../lib.sh"
 #   . "$(dirname "$0")/../lib-stacks.sh"
@@ -18,160 +18,15 @@
 #   boot --initrd "$(stacks_initramfs)" "root=UUID=$UUID"
 #
 # disk_stack [--payload TREE] [--prog PROG]... SCRIPT IMG...
-#   Runs SCRIPT (busybox sh -e) in the helper VM with IMG... as /dev/vdb, /dev/vdc, ..., the
-#   payload TREE at /payload, and these programs with their libraries: mdadm, lvm,
-#   cryptsetup, mkfs.ext4, mkfs.btrfs, btrfs, blkid, sfdisk, and each PROG. The helper boots
-#   baton's image with the stacks' modules loaded (md, raid levels, dm, dm-thin, dm-crypt,
-#   btrfs). In SCRIPT, `lvm SUBCOMMAND ARGS` works with no udev (a shell function adds the
-#   --config it needs); after SCRIPT, every volume group is deactivated and every array
-#   stopped, so the images are clean. The resulting images are cached in
-#   $BATON_CACHE/disks/HASH/, HASH of SCRIPT, the input images, the payload, the PROGs and the
-#   versions of the tools, and copied over IMG... on the next call with the same inputs.
-#   Secrets a script needs (a passphrase) belong in SCRIPT itself, so they are part of HASH.
-# stacks_initramfs
-#   Prints the path of an image for the test kernel that carries every stack (--stack
-#   md,lvm,luks,btrfs) from stacks_base_tree, made once per kernel and build (again when
-#   mkinitramfs or the init changed).
-# stacks_base_tree
-#   Prints the path of a base directory for mkinitramfs -b: the test kernel's modules and the
-#   host's mdadm, lvm, thin_check, cryptsetup (with its token plugins) and their libraries, at
-#   their host paths. The stacks' tools come from the base directory, as in a real tree; the
-#   tests' kernel tree has none, so the host's are copied in.
+#   disk_job of lib-disks.sh (one helper boot makes every disk a scenario declares; SCRIPT
+#   writes the disks as /dev/vdb, /dev/vdc, ... in the order of IMG...).
+# stacks_initramfs, stacks_base_tree: in lib-disks.sh.
 
-# The tools a stack image and the helper VM carry, from the host (Debian packages in brackets
-# are in scripts/host-packages.sh's test list).
-readonly STACKS_TOOLS='mdadm lvm thin_check cryptsetup'
-readonly STACKS_GUEST_PROGS='mdadm lvm cryptsetup mkfs.ext4 mkfs.btrfs btrfs blkid sfdisk'
-readonly STACKS_PACKAGES='mdadm lvm2 thin-provisioning-tools cryptsetup-bin btrfs-progs e2fsprogs'
-# The helper's modules: md with its levels, device-mapper targets, btrfs.
-readonly STACKS_GUEST_MODULES='md_mod,raid0,raid1,raid10,raid456,dm_mod,dm_snapshot,dm_thin_pool,dm_crypt,btrfs'
-# lvm without udev in the helper VM (thin_check is not there: pools are fresh).
-# shellcheck disable=SC2016 # expanded by the guest's shell
-readonly STACKS_GUEST_PRELUDE='
-mkdir -p /run/lvm /run/lock/lvm /run/mdadm /etc/lvm
-export LVM_SUPPRESS_FD_WARNINGS=1
-LVM_CONF="activation { udev_sync=0 udev_rules=0 monitoring=0 } devices { obtain_device_list_from_udev=0 } global { thin_check_executable=\"\" }"
-lvm() { sub=$1; shift; command lvm "$sub" --config "$LVM_CONF" "$@"; }
-'
-# shellcheck disable=SC2016
-readonly STACKS_GUEST_EPILOGUE='
-lvm vgchange -an >/dev/null 2>&1 || true
-mdadm --stop --scan || true
-sync
-'
-
-# _stacks_copy_prog TREE PROG: PROG (a name in the host's PATH, or a path) at its own path in
-# TREE, with the libraries ldd lists.
-_stacks_copy_prog() {
-	local tree=$1 prog=$2 lib
-	[[ $prog == /* ]] || prog=$(command -v "$2") ||
-		die "$2 is missing on this host (apt-get install $STACKS_PACKAGES)"
-	mkdir -p "$tree$(dirname "$prog")"
-	cp -L "$prog" "$tree$prog"
-	while read -r lib; do
-		mkdir -p "$tree$(dirname "$lib")"
-		[[ -e $tree$lib ]] || cp -L "$lib" "$tree$lib"
-	done < <(ldd "$prog" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p')
-}
-
-stacks_base_tree() {
-	local dir=$BATON_TESTS/stacks-base-$KVER tool plugins
-	(
-		exec 9>"$dir.lock"
-		flock 9
-		[[ -f $dir/.done ]] && exit 0
-		rm -rf "$dir"
-		mkdir -p "$dir"
-		cp -al "$KERNEL_TREE/." "$dir/" 2>/dev/null || cp -a "$KERNEL_TREE/." "$dir/"
-		for tool in $STACKS_TOOLS; do
-			_stacks_copy_prog "$dir" "$tool"
-		done
-		# cryptsetup's token plugins (systemd's) with their libraries, when the host has them.
-		for plugins in /usr/lib/*/cryptsetup/libcryptsetup-token-*.so; do
-			[[ -f $plugins ]] && _stacks_copy_prog "$dir" "$plugins"
-		done
-		: >"$dir/.done"
-	) || die "stacks_base_tree: cannot make $dir"
-	printf '%s\n' "$dir"
-}
-
-stacks_initramfs() {
-	local out=$BATON_TESTS/initrd-stacks-$KVER.img base dep stale=0
-	base=$(stacks_base_tree)
-	(
-		exec 9>"$out.lock"
-		flock 9
-		[[ -f $out ]] || stale=1
-		for dep in "$BATON_MKINITRAMFS" "$BATON_BUILD/init"; do
-			[[ -e $dep && $dep -nt $out ]] && stale=1
-		done
-		if ((stale)); then
-			initramfs_make "$out.$$.tmp" -b "$base" --stack md,lvm,luks,btrfs >&2
-			mv "$out.$$.tmp" "$out"
-		fi
-	) || die "stacks_initramfs: cannot make $out"
-	printf '%s\n' "$out"
-}
-
-# _stacks_versions: the versions of the packages whose tools write the disks.
-_stacks_versions() {
-	# shellcheck disable=SC2086 # a list of package names
-	dpkg-query -W -f='${Package} ${Version}\n' $STACKS_PACKAGES 2>/dev/null || true
-}
+# shellcheck source=lib-disks.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib-disks.sh"
 
 disk_stack() {
-	local payload='' script img key dir
-	local -a progs=() guest_args=()
-	while (($#)); do
-		case $1 in
-		--payload) payload=$2 ;;
-		--prog) progs+=("$2") ;;
-		*) break ;;
-		esac
-		shift 2
-	done
-	(($# >= 2)) || die "disk_stack: need a script and at least one image"
-	script=$1
-	shift
-	key=$({
-		printf 'script\n%s\n' "$script"
-		printf 'progs %s\n' "${progs[*]}"
-		_stacks_versions
-		for img in "$@"; do
-			printf 'image %s ' "$(basename "$img")"
-			sha256sum <"$img"
-		done
-		if [[ -n $payload ]]; then
-			tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - -C "$payload" . |
-				sha256sum
-		fi
-	} | sha256sum | cut -c1-32)
-	dir=$BATON_CACHE/disks/$key
-	if [[ ! -f $dir/.done ]]; then
-		# guest_run boots BATON_INITRD: here the image with the stacks' modules.
-		local BATON_INITRD
-		# shellcheck disable=SC2034
-		BATON_INITRD=$(stacks_initramfs)
-		guest_args=(--cmdline "rw rd.modules-load=$STACKS_GUEST_MODULES")
-		for img in $STACKS_GUEST_PROGS "${progs[@]}"; do
-			guest_args+=(--prog "$img")
-		done
-		[[ -n $payload ]] && guest_args+=(--copy "$payload=/payload")
-		note "disk_stack: building $* (cache $dir)"
-		guest_run "${guest_args[@]}" "$STACKS_GUEST_PRELUDE$script$STACKS_GUEST_EPILOGUE" "$@"
-		mkdir -p "$dir.tmp.$$"
-		for img in "$@"; do
-			cp --sparse=always "$img" "$dir.tmp.$$/$(basename "$img")"
-		done
-		rm -rf "$dir"
-		mv "$dir.tmp.$$" "$dir"
-		: >"$dir/.done"
-		return 0
-	fi
-	note "disk_stack: $* from the cache ($dir)"
-	for img in "$@"; do
-		cp --sparse=always "$dir/$(basename "$img")" "$img"
-	done
+	disk_job "$@"
 }
 
 # --- layouts shared by several scenarios (their cached disks are shared too) ---------------
@@ -232,4 +87,118 @@ lvm vgcreate vg1 /dev/md0
 lvm lvcreate -n root -L 24m vg1
 mkfs.ext4 -q -U $STACKS_LVMRAID_UUID -d /payload /dev/vg1/root
 " "$1" "$2"
+}
+
+# --- nested layouts: LUKS and LVM in either order, RAID 1 under both --------------------------
+
+# The passphrase of the nested layouts' LUKS containers and their KDF (lib-luks.sh's: pbkdf2
+# with a fixed small count, so the KDF does not dominate a TCG boot).
+readonly STACKS_LUKS_PASS='nested stack passphrase'
+readonly STACKS_LUKS_KDF='--pbkdf pbkdf2 --pbkdf-force-iterations 1000'
+readonly STACKS_LVMLUKS_UUID=1d000007-6e57-4e57-8e57-0000000000f1
+readonly STACKS_LVMLUKS_LUKS=1d000007-6e57-4e57-8e57-0000000000f2
+readonly STACKS_LUKSLVM_UUID=1d000008-6e57-4e57-8e57-000000000101
+readonly STACKS_LUKSLVM_LUKS=1d000008-6e57-4e57-8e57-000000000102
+readonly STACKS_SERVER_UUID=1d000009-6e57-4e57-8e57-000000000111
+readonly STACKS_SERVER_LUKS=1d000009-6e57-4e57-8e57-000000000112
+
+# _stacks_luks_format DEV UUID NAME: the helper's commands that make DEV a LUKS2 container
+# with STACKS_LUKS_PASS and open it as /dev/mapper/NAME.
+_stacks_luks_format() {
+	printf "printf '%%s' '%s' >/run/pass\n" "$STACKS_LUKS_PASS"
+	printf 'cryptsetup luksFormat --batch-mode --type luks2 --uuid %s %s --key-file /run/pass %s\n' \
+		"$2" "$STACKS_LUKS_KDF" "$1"
+	printf 'cryptsetup open --key-file /run/pass %s %s\n' "$1" "$3"
+}
+
+# stacks_lvm_on_luks IMG EXTRA TREE: Debian's "guided, use entire disk and set up encrypted
+# LVM": a GPT with a small /boot partition (left blank here) and a LUKS2 partition
+# (STACKS_LVMLUKS_LUKS) holding the volume group debian-vg with the LV swap_1; the group was
+# later extended onto a second disk EXTRA (a whole-disk physical volume), which holds the LV
+# root (ext4 STACKS_LVMLUKS_UUID, TREE): the root needs both disks.
+stacks_lvm_on_luks() {
+	disk_partitioned "$1" 72 gpt --id 1d0000aa-6e57-4e57-8e57-000000000007 \
+		"size=8,type=L,name=boot,uuid=1d0000bb-6e57-4e57-8e57-000000000071" \
+		"type=L,name=cryptroot,uuid=1d0000bb-6e57-4e57-8e57-000000000072"
+	rm -f "$2"
+	truncate -s 40M "$2"
+	disk_stack --payload "$3" "
+$(_stacks_luks_format /dev/vdb2 "$STACKS_LVMLUKS_LUKS" vdb2_crypt)
+lvm pvcreate /dev/mapper/vdb2_crypt
+lvm vgcreate debian-vg /dev/mapper/vdb2_crypt
+lvm lvcreate -n swap_1 -L 8m debian-vg
+mkswap /dev/debian-vg/swap_1
+lvm pvcreate /dev/vdc
+lvm vgextend debian-vg /dev/vdc
+lvm lvcreate -n root -L 24m debian-vg /dev/vdc
+mkfs.ext4 -q -U $STACKS_LVMLUKS_UUID -d /payload /dev/debian-vg/root
+" "$1" "$2"
+}
+
+# stacks_luks_on_lvm IMG TREE: LUKS inside a logical volume: a GPT partition of type "Linux
+# LVM", volume group vg3 with the LV crypt, a LUKS2 container (STACKS_LUKSLVM_LUKS) in it
+# holding ext4 (STACKS_LUKSLVM_UUID, TREE).
+stacks_luks_on_lvm() {
+	disk_partitioned "$1" 64 gpt --id 1d0000aa-6e57-4e57-8e57-000000000008 \
+		"type=E6D6D379-F507-44C2-A23C-238F2A3DF928,name=lvm,uuid=1d0000bb-6e57-4e57-8e57-000000000008"
+	disk_stack --payload "$2" "
+lvm pvcreate /dev/vdb1
+lvm vgcreate vg3 /dev/vdb1
+lvm lvcreate -n crypt -L 48m vg3
+$(_stacks_luks_format /dev/vg3/crypt "$STACKS_LUKSLVM_LUKS" lvcrypt)
+mkfs.ext4 -q -U $STACKS_LUKSLVM_UUID -d /payload /dev/mapper/lvcrypt
+" "$1"
+}
+
+# stacks_usr_lvm IMG TREE: a /usr of its own on LVM: volume group vgusr on a whole disk, LV usr
+# (ext4 labelled usr, TREE).
+stacks_usr_lvm() {
+	rm -f "$1"
+	truncate -s 32M "$1"
+	disk_stack --payload "$2" "
+lvm pvcreate /dev/vdb
+lvm vgcreate vgusr /dev/vdb
+lvm lvcreate -n usr -L 16m vgusr
+mkfs.ext4 -q -L usr -d /payload /dev/vgusr/usr
+" "$1"
+}
+
+# stacks_server_layout A B TREE [--input IMG]: a common server layout, RAID 1 -> LUKS -> LVM ->
+# ext4: a GPT with one "Linux RAID" partition on each disk, the array (metadata 1.2, another
+# host's), a LUKS2 container on it (STACKS_SERVER_LUKS), volume group vg4 in it with LVs root
+# and swap. root holds ext4 STACKS_SERVER_UUID made from TREE or, with --input IMG, a copy of
+# the ext4 image IMG (its used blocks, by e2image; the LV gets IMG's size and the disks are
+# sized for it).
+stacks_server_layout() {
+	local a=$1 b=$2 tree=$3 input='' mb=64 lv_mb=24 fill clean=''
+	shift 3
+	if (($#)); then
+		[[ $1 == --input && -f $2 ]] || die "stacks_server_layout: --input IMG"
+		input=$2
+		lv_mb=$(($(stat -c %s "$input") / 1048576))
+		# The LUKS2 header (16 MiB), LVM metadata, the swap LV, and md's data offset, which
+		# mdadm makes up to 128 MiB on members this size (room for reshapes); sparse anyway.
+		mb=$((lv_mb + 176))
+		# Blank members are already the same: no resync writing all of the second one.
+		clean=--assume-clean
+	fi
+	disk_partitioned "$a" "$mb" gpt --id 1d0000aa-6e57-4e57-8e57-000000000009 \
+		"type=R,name=raid,uuid=1d0000bb-6e57-4e57-8e57-000000000091"
+	disk_partitioned "$b" "$mb" gpt --id 1d0000aa-6e57-4e57-8e57-00000000000a \
+		"type=R,name=raid,uuid=1d0000bb-6e57-4e57-8e57-0000000000a1"
+	if [[ -n $input ]]; then
+		fill="e2image -ra /dev/vdd /dev/vg4/root"
+	else
+		fill="mkfs.ext4 -q -U $STACKS_SERVER_UUID -d /payload /dev/vg4/root"
+	fi
+	disk_stack --payload "$tree" ${input:+--input "$input"} "
+mdadm --create /dev/md0 --run $clean --level=1 --raid-devices=2 --homehost=installer --name=server /dev/vdb1 /dev/vdc1
+$(_stacks_luks_format /dev/md0 "$STACKS_SERVER_LUKS" md0_crypt)
+lvm pvcreate /dev/mapper/md0_crypt
+lvm vgcreate vg4 /dev/mapper/md0_crypt
+lvm lvcreate -n root -L ${lv_mb}m vg4
+lvm lvcreate -n swap -L 8m vg4
+$fill
+mkswap /dev/vg4/swap
+" "$a" "$b"
 }

@@ -626,6 +626,8 @@ attach() {
 		esac
 		shift
 	done
+	# A disk job (lib-disks.sh) makes its images when the scenario first attaches one.
+	[[ $(type -t disks_build) != function ]] || disks_build
 	[[ -f $img ]] || die "attach: no image $img"
 	[[ -z $addr || $bus == virtio || $bus == nvme ]] || die "attach: --addr is for virtio and nvme"
 	id=d$_disk_n
@@ -691,17 +693,20 @@ hotplug() {
 # Its init runs the
 # shell text SCRIPT (busybox sh -e) with IMG... as /dev/vdb, /dev/vdc and so on, then powers
 # off. Dies, showing the helper's console, unless SCRIPT ran to its end. Disks attached for the
-# scenario's own boot are not part of it.
+# scenario's own boot are not part of it. --ro IMG: attached read-only after IMG...;
+# --timeout S: the helper boot's bound (default BOOT_TIMEOUT_DEFAULT).
 guest_run() {
 	local tree=$WORK/guest/root img spec prog lib rc=0 size words=''
-	local -a progs=() copies=() qemu_args=() saved_disks=("${QEMU_DISK_ARGS[@]}")
-	local saved_n=$_disk_n
+	local -a progs=() copies=() qemu_args=() saved_disks=("${QEMU_DISK_ARGS[@]}") ro_disks=()
+	local saved_n=$_disk_n timeout=$BOOT_TIMEOUT_DEFAULT
 	while (($#)); do
 		case $1 in
 		--prog) progs+=("$2") ;;
 		--copy) copies+=("$2") ;;
 		--cmdline) words=" $2" ;;
 		--qemu) qemu_args+=("$2") ;;
+		--timeout) timeout=$2 ;;
+		--ro) ro_disks+=("$2") ;;
 		*) break ;;
 		esac
 		shift 2
@@ -755,8 +760,11 @@ INIT
 	for img in "$@"; do
 		attach "$img"
 	done
+	for img in "${ro_disks[@]}"; do
+		attach "$img" --ro
+	done
 	note "guest_run: booting a helper root for ${*:-no disk}"
-	_qemu "$WORK/guest/serial.log" "$BOOT_TIMEOUT_DEFAULT" 512 "$BATON_INITRD" \
+	_qemu "$WORK/guest/serial.log" "$timeout" 512 "$BATON_INITRD" \
 		"console=$KERNEL_CONSOLE panic=-1 root=UUID=$GUEST_ROOT_UUID$words" "${qemu_args[@]}" || rc=$?
 	QEMU_DISK_ARGS=("${saved_disks[@]}")
 	_disk_n=$saved_n
