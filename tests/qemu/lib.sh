@@ -866,8 +866,10 @@ _hotplug_beside() {
 # The guest kernel measures the TSC against the PIT at boot; on a busy host that can go wildly
 # wrong (it then warns "tsc: PIT calibration deviates from HPET: 61258 2596241" and trusts the
 # PIT), and the guest's clock, timeouts and log timestamps included, runs many times too fast.
-# Such a boot proves nothing about baton, so boot runs it again, up to BOOT_ATTEMPTS in all.
-readonly CLOCK_SKEW_RE='tsc: PIT calibration deviates'
+# The same stall can also make the kernel give up on its timer interrupt ("Kernel panic - not
+# syncing: IO-APIC + timer doesn't work!"), long before /init. Such a boot proves nothing about
+# baton, so boot runs it again, up to BOOT_ATTEMPTS in all.
+readonly CLOCK_SKEW_RE="tsc: PIT calibration deviates|IO-APIC \\+ timer doesn't work"
 readonly BOOT_ATTEMPTS=3
 
 # boot [--initrd IMG] [--timeout S] [--mem MB] [--] WORD...: boot the test kernel with the
@@ -923,8 +925,8 @@ boot() {
 			monitor_out=''
 		fi
 		note "booted in ${BOOT_SECONDS}s (qemu exit $rc): $*"
-		if ((attempt < BOOT_ATTEMPTS)) && grep -q -- "$CLOCK_SKEW_RE" "$WORK/console.log"; then
-			note "the guest miscalibrated its clock ($(grep -m1 -- "$CLOCK_SKEW_RE" \
+		if ((attempt < BOOT_ATTEMPTS)) && grep -Eq -- "$CLOCK_SKEW_RE" "$WORK/console.log"; then
+			note "the host stalled the guest's early clock ($(grep -Em1 -- "$CLOCK_SKEW_RE" \
 				"$WORK/console.log")): booting again"
 			attempt=$((attempt + 1))
 			continue
