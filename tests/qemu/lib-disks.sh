@@ -128,14 +128,17 @@ _disks_versions() {
 }
 
 # The queued jobs: a job is an index into these arrays (bash has no arrays of arrays); the
-# list fields hold one item a line.
-_disks_script=()
-_disks_outputs=()
-_disks_inputs=()
-_disks_payload=()
-_disks_progs=()
-_disks_copies=()
-_disks_key=()
+# list fields hold one item a line. _disks_reset empties the queue.
+_disks_reset() {
+	_disks_script=()
+	_disks_outputs=()
+	_disks_inputs=()
+	_disks_payload=()
+	_disks_progs=()
+	_disks_copies=()
+	_disks_key=()
+}
+_disks_reset
 
 disk_job() {
 	local payload='' script img key n=${#_disks_script[@]} spec
@@ -287,12 +290,6 @@ disks_build() {
 			cp --sparse=always "$dir/$(basename "$img")" "$img"
 		done < <(_disks_lines "${_disks_outputs[n]}")
 	done
-	_disks_script=()
-	_disks_outputs=()
-	_disks_inputs=()
-	_disks_payload=()
-	_disks_progs=()
-	_disks_copies=()
-	_disks_key=()
+	_disks_reset
 	_disks_building=0
 }
