@@ -43,9 +43,10 @@ test_packages=(
 	strace iucode-tool
 	# Storage stacks (10x-12x, 19x; xz for sid's compressed md modules in the helper VM): disks built in a helper VM with the host's tools, images carrying them.
 	mdadm lvm2 thin-provisioning-tools cryptsetup-bin xz-utils
-	# TPM2 unlock (138-139): swtpm for QEMU's TPM, the libraries systemd's TPM2 token plugin
-	# and systemd-cryptenroll load at run time (libtss2-sys comes with libtss2-esys).
-	swtpm libtss2-esys-3.0.2-0 libtss2-rc0 libtss2-mu0 libtss2-tcti-device0
+	# TPM2 unlock (138-139): swtpm for QEMU's TPM; systemd for systemd-cryptenroll and its
+	# TPM2 token plugin (a container image may lack it); the libraries both load at run time
+	# (libtss2-sys comes with libtss2-esys).
+	swtpm systemd libtss2-esys-3.0.2-0 libtss2-rc0 libtss2-mu0 libtss2-tcti-device0
 	# make deb (dpkg-shlibdeps) and its check.
 	dpkg-dev lintian
 	# make bench: results.json and --compare (jq), the lz4 image of its compression table.
