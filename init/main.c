@@ -7,7 +7,6 @@
 #include "hooks.h"
 #include "layout.h"
 #include "log.h"
-#include "luks.h"
 #include "monotime.h"
 #include "modules.h"
 #include "mount.h"
