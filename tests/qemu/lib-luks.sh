@@ -307,6 +307,21 @@ echo enrolled" "$WORK/tpm2-disk.img"
 	cp -a "$cache/tpm2-state" "$state"
 }
 
+# luks_tpm2_root STATE_DIR: the root of 138 and 139 in the scenario's folder, made once for
+# all three (one set of arguments, so one cached disk): root.img, a LUKS2 disk (UUID
+# TPM2_LUKS_UUID, passphrase TPM2_PASS) holding an ext4 (TPM2_FS_UUID) with a TPM2 token whose
+# swtpm state goes to STATE_DIR, attached; and initrd.img that can unlock it with the token.
+readonly TPM2_LUKS_UUID=138a1b2c-3d4e-4f50-8a61-72b3c4d5e6f7
+readonly TPM2_FS_UUID=138f0e0d-0c0b-4a09-8807-060504030201
+readonly TPM2_PASS='tpm2 recovery passphrase'
+luks_tpm2_root() {
+	root_tree root
+	luks_tpm2_disk root.img "$1" 64 --uuid "$TPM2_LUKS_UUID" --fs-uuid "$TPM2_FS_UUID" \
+		--dir root --pass "$TPM2_PASS"
+	attach root.img
+	luks_tpm2_initramfs initrd.img
+}
+
 # luks_tpm2_initramfs OUT [MKINITRAMFS ARGS...]: luks_initramfs from a base tree that also has
 # what Debian 12's systemd and libtss2 packages install for TPM2 tokens: the token plugin
 # (and the libraries it links), and the libtss2 libraries it dlopens, so the generator's

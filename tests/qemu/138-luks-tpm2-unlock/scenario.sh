@@ -11,13 +11,9 @@ set -euo pipefail
 . "$(dirname "$0")/../lib-luks.sh"
 scenario_begin
 
-luks_uuid=138a1b2c-3d4e-4f50-8a61-72b3c4d5e6f7
-fs_uuid=138f0e0d-0c0b-4a09-8807-060504030201
-root_tree root
-luks_tpm2_disk root.img tpm2 64 --uuid "$luks_uuid" --fs-uuid "$fs_uuid" --dir root \
-	--pass 'tpm2 recovery passphrase'
-attach root.img
-luks_tpm2_initramfs initrd.img
+luks_uuid=$TPM2_LUKS_UUID
+fs_uuid=$TPM2_FS_UUID
+luks_tpm2_root tpm2
 
 tpm2_start tpm2
 QEMU_DISK_ARGS+=("${TPM2_QEMU_ARGS[@]}")

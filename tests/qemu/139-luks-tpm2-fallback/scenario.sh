@@ -11,15 +11,11 @@ set -euo pipefail
 . "$(dirname "$0")/../lib-luks.sh"
 scenario_begin
 
-luks_uuid=138a1b2c-3d4e-4f50-8a61-72b3c4d5e6f7
-fs_uuid=138f0e0d-0c0b-4a09-8807-060504030201
-pass='tpm2 recovery passphrase'
-root_tree root
-# The same arguments as 138, so the same cached disk; its TPM state is not used.
-luks_tpm2_disk root.img enrolled-tpm2 64 --uuid "$luks_uuid" --fs-uuid "$fs_uuid" --dir root \
-	--pass "$pass"
-attach root.img
-luks_tpm2_initramfs initrd.img
+luks_uuid=$TPM2_LUKS_UUID
+fs_uuid=$TPM2_FS_UUID
+pass=$TPM2_PASS
+# 138's disk; its TPM state is not used.
+luks_tpm2_root enrolled-tpm2
 
 rm -rf new-tpm2
 tpm2_start new-tpm2

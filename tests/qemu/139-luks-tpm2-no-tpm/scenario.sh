@@ -10,15 +10,11 @@ set -euo pipefail
 . "$(dirname "$0")/../lib-luks.sh"
 scenario_begin
 
-luks_uuid=138a1b2c-3d4e-4f50-8a61-72b3c4d5e6f7
-fs_uuid=138f0e0d-0c0b-4a09-8807-060504030201
-pass='tpm2 recovery passphrase'
-root_tree root
-# The same arguments as 138, so the same cached disk; no TPM is attached.
-luks_tpm2_disk root.img unused-tpm2 64 --uuid "$luks_uuid" --fs-uuid "$fs_uuid" --dir root \
-	--pass "$pass"
-attach root.img
-luks_tpm2_initramfs initrd.img
+luks_uuid=$TPM2_LUKS_UUID
+fs_uuid=$TPM2_FS_UUID
+pass=$TPM2_PASS
+# 138's disk; no TPM is attached.
+luks_tpm2_root unused-tpm2
 
 prompt="Enter passphrase for /dev/vda \\(luks-$luks_uuid\\):"
 console_answers "$prompt" "$pass"
