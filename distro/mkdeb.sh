@@ -47,9 +47,15 @@ maintainer=$(git log -1 --format='%an <%ae>' 2>/dev/null || echo 'baton <baton@e
 printf 'baton (%s) unstable; urgency=medium\n\n  * Built from %s.\n\n -- %s  %s\n' "$ver" \
 	"$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" "$maintainer" \
 	"$(date -u -R -d "@$epoch")" | gzip -9n >"$stage/usr/share/doc/baton/changelog.gz"
-# The init must be static: the kernel runs it before any library exists.
-printf 'baton: statically-linked-binary [usr/lib/baton/init]\n' \
-	>"$stage/usr/share/lintian/overrides/baton"
+# The init must be static: the kernel runs it before any library exists. init-arm64 is the init
+# for arm64 kernels' images, which an amd64 system builds for a board: never run on this machine.
+{
+	printf 'baton: statically-linked-binary [usr/lib/baton/init]\n'
+	if [[ -e $stage/usr/lib/baton/init-arm64 ]]; then
+		printf 'baton: statically-linked-binary [usr/lib/baton/init-arm64]\n'
+		printf 'baton: binary-from-other-architecture [usr/lib/baton/init-arm64]\n'
+	fi
+} >"$stage/usr/share/lintian/overrides/baton"
 
 # Shared libraries of the generator, as Debian's own packages compute them.
 mkdir -p "$build/deb-shlibs/debian"

@@ -77,3 +77,23 @@ while read -r f; do
 done < <(grep -E 'veritysetup|\.so' <<<"$v64")
 # veritysetup, its loader and at least libcryptsetup, libdevmapper, libc, libssl, libjson-c.
 check "arch: every program and library carried is AArch64" test "$a64_other" -eq 0 -a "$a64_elves" -ge 7
+
+# make deb (distro.sh built it as $debfile): on amd64 the package carries the arm64 init, and
+# its baton-mkinitramfs picks it for an arm64 tree with no --init.
+if [[ $(dpkg --print-architecture) == amd64 && -f ${debfile:-} ]]; then
+	debroot=$arch/deb
+	rm -rf "$debroot"
+	dpkg-deb -x "$debfile" "$debroot"
+	check "deb: holds usr/lib/baton/init-arm64" has "$(dpkg-deb -c "$debfile")" \
+		' \./usr/lib/baton/init-arm64$'
+	check "deb: its init-arm64 is an AArch64 program" grep -q 'Machine:.*AArch64' \
+		<(LC_ALL=C readelf -h "$debroot/usr/lib/baton/init-arm64" 2>/dev/null)
+	"$debroot/usr/sbin/baton-mkinitramfs" --no-config -o "$arch/deb64.img" -b "$a64_tree" \
+		-m virtio_blk 2>"$arch/deb64.log" || true
+	check "deb: baton-mkinitramfs -b ARM64TREE packs init-arm64 with no --init" cmp -s \
+		<(image_init "$arch/deb64.img") "$debroot/usr/lib/baton/init-arm64"
+	# make deb built build/arm64/init: make install now copies it too.
+	make -s -C "$BATON_TOP" install DESTDIR="$arch/inst" PREFIX=/usr SYSCONFDIR=/etc >/dev/null
+	check "install: usr/lib/baton/init-arm64 once make ARCH=arm64 built it" cmp -s \
+		"$arch/inst/usr/lib/baton/init-arm64" "$BATON_TOP/build/arm64/init"
+fi
