@@ -16,6 +16,7 @@
 #include "compress.h"
 #include "config.h"
 #include "cpio.h"
+#include "generic.h"
 #include "hookdirs.h"
 #include "hostonly.h"
 #include "image.h"
@@ -33,64 +34,6 @@
 #include "stacks.h"
 #include "tree.h"
 #include "util.h"
-
-/*
- * Loaded on demand (coldplug, root filesystem type) when no -m is given: enough to boot
- * common virtual (virtio, QEMU's AHCI/NVMe) and physical (SATA, NVMe) storage. vfat mounts
- * need their codepage and charset tables (Debian: codepage 437, iocharset ascii, utf8), which
- * the kernel would otherwise request through a modprobe the image does not have.
- * The second half covers what Debian's cloud and desktop installs boot from: USB disks (and
- * their host controllers) and USB/HID keyboards for a passphrase, MMC/SD cards, Hyper-V,
- * Xen and VMware disks, and common RAID/HBA controllers (LSI/Broadcom, Adaptec, HP Smart
- * Array); mkinitramfs(8) lists them. A name the kernel builds in is skipped quietly.
- */
-static const char *const main_generic_modules[] = {
-    "virtio_blk",
-    "virtio_scsi",
-    "virtio_pci",
-    "nvme",
-    "ahci",
-    "sd_mod",
-    "ext4",
-    "xfs",
-    "btrfs",
-    "vfat",
-    "nls_cp437",
-    "nls_ascii",
-    "nls_utf8",
-    /* what Debian's cloud and desktop installs boot from */
-    "usb_storage",
-    "uas",
-    "xhci_pci",
-    "ehci_pci",
-    "ohci_pci",
-    "uhci_hcd",
-    "usbhid",
-    "hid_generic",
-    "atkbd",
-    "i8042",
-    "mmc_block",
-    "sdhci_pci",
-    "sdhci_acpi",
-    "hv_storvsc",
-    "hv_vmbus",
-    "xen_blkfront",
-    "vmw_pvscsi",
-    "megaraid_sas",
-    "mpt3sas",
-    "aacraid",
-    "hpsa",
-    "smartpqi",
-    /* read-only image roots, overlays, dm-verity, and VM shares */
-    "squashfs",
-    "erofs",
-    "overlay",
-    "dm_mod",
-    "dm_verity",
-    "virtiofs",
-    "9p",
-    "9pnet_virtio",
-};
 
 /* What --host-only found on the running system: modules, stacks, dm-crypt names. */
 static struct hostonly_set main_host;
@@ -141,6 +84,18 @@ static int main_blame(int r, const char *name, const struct kernel_source *src)
 	return r;
 }
 
+/* One module of the generic set, unless --omit-modules names it. */
+struct main_generic {
+	const struct options *o;
+	struct closure *res;
+};
+static int main_add_generic(const char *name, void *data)
+{
+	struct main_generic *g = data;
+
+	return main_omitted(g->o, name) ? 0 : closure_add(g->res, name, false);
+}
+
 /* Adds the -m modules, or the host-only set, or the generic set, with what they need. */
 static int main_resolve_set(const struct options *o, struct closure *res)
 {
@@ -167,14 +122,7 @@ static int main_resolve_set(const struct options *o, struct closure *res)
 			return r;
 	}
 	log_debug("no -m: the generic set, with what it needs:");
-	for (size_t i = 0; i < ARRAY_SIZE(main_generic_modules); i++) {
-		if (main_omitted(o, main_generic_modules[i]))
-			continue;
-		r = closure_add(res, main_generic_modules[i], false);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return generic_for_each(src, main_add_generic, &(struct main_generic){o, res});
 }
 
 /* The one line a successful run prints; gz_len is 0 when the image is not compressed. */

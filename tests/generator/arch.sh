@@ -49,6 +49,48 @@ gen=$agen fails "arch: an arm64 init for an amd64 kernel is refused, naming buil
 	-o "$arch/x.img" -b "$work/base" -m virtio_blk --init "$arch/usr/lib/baton/init-arm64"
 check "arch: nothing written for a refused init" none "$arch"/x.img "$arch"/.x.img.*
 
+# The generic set per architecture: an arm64 kernel gets the board drivers and is not warned
+# about the PC's (i8042, uhci_hcd, vmw_pvscsi), an amd64 one the reverse; a module of the
+# kernel's own architecture that is missing is still a warning.
+# tree_without TREE MODULE DIR: DIR/lib/modules holds TREE's (hard links) less MODULE's file,
+# indexed again by depmod into files of its own, so the cached tree never changes.
+tree_without() {
+	local moddir=$1/lib/modules f
+	moddir=$(echo "$moddir"/*)
+	rm -rf "$3"
+	mkdir -p "$3/lib/modules"
+	cp -al "$moddir" "$3/lib/modules/"
+	moddir=$3/lib/modules/$(basename "$moddir")
+	for f in "$moddir"/modules.*; do
+		cp --remove-destination "$f" "$f.copy" && mv "$f.copy" "$f"
+	done
+	find "$moddir/kernel" -name "$2.ko*" -delete
+	depmod -b "$3" "$(basename "$moddir")"
+}
+# (build/arm64/init was removed above: the arm64 runs name the installed one.)
+"$agen" -o "$arch/g64.img" -b "$a64_tree" --init "$arch/usr/lib/baton/init-arm64" \
+	2>"$arch/g64.log" || true
+written_clean() { grep -q 'wrote .*kernel [^ ]*, ' "$1" && ! grep -q 'not found for kernel' "$1"; }
+check "generic arm64: written, no module of the set missing" written_clean "$arch/g64.log"
+g64=$(listing "$arch/g64.img" 2>/dev/null || true)
+for m in ahci_platform xhci-plat-hcd ehci-platform dwc3 dwc2 sdhci-of-arasan sdhci-iproc \
+	sdhci-of-dwcmshc dw_mmc-rockchip virtio_mmio; do
+	check "generic arm64: $m" has "$g64" "/$m\.ko$"
+done
+"$agen" -o "$arch/g86.img" -b "$work/base" 2>"$arch/g86.log" || true
+check "generic amd64: written, no module of the set missing" written_clean "$arch/g86.log"
+g86=$(listing "$arch/g86.img" 2>/dev/null || true)
+check "generic amd64: uhci_hcd and vmw_pvscsi" has "$(grep -cE '/(uhci-hcd|vmw_pvscsi)\.ko$' <<<"$g86")" '^2$'
+tree_without "$a64_tree" dwc3 "$arch/no-dwc3" >/dev/null 2>&1
+"$agen" -o "$arch/n64.img" -b "$arch/no-dwc3" --init "$arch/usr/lib/baton/init-arm64" \
+	2>"$arch/n64.log" || true
+check "generic arm64: a board driver the kernel lacks is still a warning" grep -q \
+	'warning: dwc3 (in the default set) not found for kernel [^ ]*-arm64' "$arch/n64.log"
+tree_without "$work/base" uhci-hcd "$arch/no-uhci" >/dev/null 2>&1
+"$agen" -o "$arch/n86.img" -b "$arch/no-uhci" 2>"$arch/n86.log" || true
+check "generic amd64: a PC driver the kernel lacks is still a warning" grep -q \
+	'warning: uhci_hcd (in the default set) not found for kernel [^ ]*-amd64' "$arch/n86.log"
+
 # Debian's arm64 veritysetup from an arm64 tree: its loader and libraries from the tree's
 # aarch64 folders, each an AArch64 ELF file.
 # shellcheck source=tests/qemu/lib-arm64.sh
