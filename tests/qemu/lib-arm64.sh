@@ -86,3 +86,14 @@ initramfs_verity_arm64() {
 	VERITY_INITRD=$out
 	export VERITY_INITRD
 }
+
+# root_tree_writer_arm64 DIR: root_tree_writer DIR (lib-images.sh) with Debian's arm64 busybox
+# (busybox-static, from the cached arm64_packages_tree) as its /bin/busybox, so the real init
+# that writes to / runs on the arm64 kernel.
+root_tree_writer_arm64() {
+	local pkgs
+	pkgs=$(arm64_packages_tree busybox-static) || exit
+	[[ -f $pkgs/bin/busybox ]] || die "Debian's arm64 busybox-static has no /bin/busybox in $pkgs"
+	root_tree_writer "$1"
+	install -m 0755 "$pkgs/bin/busybox" "$1/bin/busybox"
+}
