@@ -10,13 +10,6 @@
 #include "log.h"
 #include "macro.h"
 
-/* The machines an entry is for: every one, x86 PCs (64- and 32-bit), or arm64 boards. */
-enum generic_arch {
-	GENERIC_ALL,
-	GENERIC_X86,
-	GENERIC_ARM64,
-};
-
 /*
  * Loaded on demand (coldplug, root filesystem type) when no -m is given: enough to boot
  * common virtual (virtio, QEMU's AHCI/NVMe) and physical (SATA, NVMe) storage. vfat mounts
@@ -129,23 +122,40 @@ static const char *generic_arch_name(enum generic_arch a)
 	return a == GENERIC_X86 ? "x86" : a == GENERIC_ARM64 ? "arm64" : "every";
 }
 
+enum generic_arch generic_kernel_arch(const struct kernel_source *src)
+{
+	char module[PATH_MAX];
+	struct elfinfo_header h;
+
+	return arch_of_kernel(src, module, &h) == 0 ? generic_arch_of(&h) : GENERIC_ALL;
+}
+
+/* Is an entry for machine `entry` meant for a kernel of machine `kernel`? Debug line if not. */
+static bool generic_fits(const struct kernel_source *src, enum generic_arch kernel,
+			 const char *name, enum generic_arch entry)
+{
+	if (entry == GENERIC_ALL || entry == kernel)
+		return true;
+	log_debug("  %s: for %s kernels only, not for %s", name, generic_arch_name(entry),
+		  src->kver);
+	return false;
+}
+
+bool generic_arch_fits(const struct kernel_source *src, const char *name, enum generic_arch arch)
+{
+	return arch == GENERIC_ALL || generic_fits(src, generic_kernel_arch(src), name, arch);
+}
+
 int generic_for_each(const struct kernel_source *src, int (*add)(const char *name, void *data),
 		     void *data)
 {
 	/* A kernel with no module to read (all built in, or another machine): the common part. */
-	enum generic_arch arch = GENERIC_ALL;
-	char module[PATH_MAX];
-	struct elfinfo_header h;
+	enum generic_arch arch = generic_kernel_arch(src);
 	int r;
 
-	if (arch_of_kernel(src, module, &h) == 0)
-		arch = generic_arch_of(&h);
 	for (size_t i = 0; i < ARRAY_SIZE(generic_modules); i++) {
-		if (generic_modules[i].arch != GENERIC_ALL && generic_modules[i].arch != arch) {
-			log_debug("  %s: for %s kernels only, not for %s", generic_modules[i].name,
-				  generic_arch_name(generic_modules[i].arch), src->kver);
+		if (!generic_fits(src, arch, generic_modules[i].name, generic_modules[i].arch))
 			continue;
-		}
 		r = add(generic_modules[i].name, data);
 		if (r < 0)
 			return r;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "generic.h"
 #include "log.h"
 #include "macro.h"
 #include "util.h"
@@ -52,10 +53,22 @@ static const char *const lvm_modules[] = {"dm_mod",    "dm_snapshot", "dm_thin_p
  * aes-cbc-essiv for old LUKS1), and AF_ALG, through which libcryptsetup decrypts keyslots.
  */
 static const char *const luks_modules[] = {
-    "dm_mod", "dm_crypt", "aesni_intel", "aes_generic", "xts", "ecb", "cbc", "essiv", "sha256",
-    "sha512", "af_alg", "algif_skcipher", "algif_hash",
-    /* The TPM for systemd's TPM2 token: the core and the two x86 firmware interfaces. */
-    "tpm", "tpm_tis", "tpm_crb", NULL};
+    "dm_mod", "dm_crypt", "aes_generic", "xts", "ecb", "cbc", "essiv", "sha256", "sha512", "af_alg",
+    "algif_skcipher", "algif_hash",
+    /* The TPM for systemd's TPM2 token: the core and the ACPI CRB interface. */
+    "tpm", "tpm_crb", NULL};
+/*
+ * What exists on one architecture only: the CPU's AES instructions, and the TPM's bus (x86: the
+ * TIS interface of PC firmware; arm64 boards: SPI and I2C TPM modules).
+ */
+static const struct {
+	const char *name;
+	enum generic_arch arch;
+} luks_arch_modules[] = {
+    {"aesni_intel", GENERIC_X86},   {"tpm_tis", GENERIC_X86},
+    {"aes_ce_blk", GENERIC_ARM64},  {"sha2_ce", GENERIC_ARM64},
+    {"tpm_tis_spi", GENERIC_ARM64}, {"tpm_tis_i2c_cr50", GENERIC_ARM64},
+};
 static const char *const btrfs_modules[] = {"btrfs", NULL};
 /* dm-verity roots and /usr (init/verity.c runs veritysetup; systemd's roothash= and usrhash=). */
 static const char *const verity_modules[] = {"dm_mod", "dm_verity", NULL};
@@ -257,6 +270,17 @@ int stacks_add_modules(const struct options *o, struct closure *res)
 		for (const char *const *m = stacks_defs[i].modules; *m; m++) {
 			int r = closure_add(res, *m, false);
 
+			if (r < 0)
+				return r;
+		}
+		if (stacks_defs[i].bit != STACKS_LUKS)
+			continue;
+		for (size_t j = 0; j < ARRAY_SIZE(luks_arch_modules); j++) {
+			const char *name = luks_arch_modules[j].name;
+			int r = 0;
+
+			if (generic_arch_fits(closure_source(res), name, luks_arch_modules[j].arch))
+				r = closure_add(res, name, false);
 			if (r < 0)
 				return r;
 		}

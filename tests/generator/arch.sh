@@ -107,6 +107,15 @@ check "arch: its loader ld-linux-aarch64.so.1" has "$v64" '^lib/ld-linux-aarch64
 check "arch: libcryptsetup from the aarch64 folder" has "$v64" \
 	'^(usr/)?lib/aarch64-linux-gnu/libcryptsetup\.so\.12'
 check "arch: nothing from the x86_64 folders" lacks "$v64" 'x86_64-linux-gnu|ld-linux-x86-64'
+# The LUKS stack's modules by architecture: arm64's AES instructions and TPM buses, nothing of
+# x86's (aesni_intel, tpm_tis) asked for.
+"$agen" -o "$arch/l64.img" -b "$a64_verity" -m virtio_blk --stack luks \
+	--init "$arch/usr/lib/baton/init-arm64" 2>"$arch/l64.log" || true
+check "arch: --stack luks on arm64 warns of no module" written_clean "$arch/l64.log"
+l64=$(listing "$arch/l64.img" 2>/dev/null || true)
+for m in aes-ce-blk sha2-ce tpm_tis_spi dm-crypt; do
+	check "arch: --stack luks on arm64 carries $m" has "$l64" "/$m\.ko$"
+done
 a64_elves=0 a64_other=0
 while read -r f; do
 	[[ -f $a64_verity/$f && ! -L $a64_verity/$f ]] || continue
