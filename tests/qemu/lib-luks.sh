@@ -7,6 +7,8 @@
 
 # shellcheck source=lib-disks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib-disks.sh"
+# This file, part of the TPM2 disks' cache key.
+_LUKS_LIB=$(realpath "${BASH_SOURCE[0]}")
 
 # The KDF the disks use: pbkdf2 with a fixed small count, so a TCG boot is not the KDF's.
 readonly LUKS_PBKDF=(--pbkdf pbkdf2 --pbkdf-force-iterations 1000)
