@@ -188,6 +188,10 @@ readonly TPM2_DLOPEN_LIBS=(libtss2-esys.so.0 libtss2-rc.so.0 libtss2-mu.so.0
 	libtss2-tcti-device.so.0)
 # systemd's TPM2 token plugin for cryptsetup, as Debian 12's systemd package installs it.
 readonly TPM2_PLUGIN=libcryptsetup-token-systemd-tpm2.so
+# The PCR the TPM2 token is bound to, and QEMU arguments that change what SeaBIOS measures
+# into it (the SMBIOS system serial number), for a boot whose PCR 1 no longer matches.
+readonly TPM2_PCRS=1
+readonly TPM2_PCR_CHANGE_ARGS=(-smbios type=1,serial=baton-pcr1-changed)
 _tpm2_pid=''
 _tpm2_lib_dir=''
 
@@ -255,8 +259,10 @@ tpm2_stop() {
 
 # luks_tpm2_disk IMG STATE_DIR LUKS_DISK_ARGS...: a disk as luks_disk makes it (with its
 # passphrase), with a TPM2 token enrolled by systemd-cryptenroll against a software TPM whose
-# state is left in STATE_DIR: in guest_run's helper VM, with swtpm attached. Bound to no PCRs
-# (--tpm2-pcrs=): the firmware's measurements are not what these scenarios test. Disk and TPM
+# state is left in STATE_DIR: in guest_run's helper VM, with swtpm attached. Bound to PCR 1
+# (TPM2_PCRS): SeaBIOS measures the SMBIOS tables QEMU builds into it, the same in the helper
+# boot and in the scenario's (same machine, memory and CPUs), and a scenario changes it
+# deterministically with -smbios (TPM2_PCR_CHANGE_ARGS), as a firmware update would. Disk and TPM
 # state are made once per set of inputs (this file, the arguments, the tree's contents, the
 # host's systemd) under $BATON_CACHE/luks-tpm2-disks, then copied.
 luks_tpm2_disk() {
@@ -295,8 +301,8 @@ luks_tpm2_disk() {
 		BATON_INITRD=$(_luks_helper_initrd) guest_run --prog systemd-cryptenroll --prog cryptsetup \
 			"${copies[@]}" "${qemu[@]}" --cmdline "rd.modules-load=$LUKS_MODULES" "
 ls -l /dev/tpmrm0
-PASSWORD='$pass' systemd-cryptenroll --tpm2-device=auto --tpm2-pcrs= /dev/vdb
-echo enrolled" "$WORK/tpm2-disk.img"
+PASSWORD='$pass' systemd-cryptenroll --tpm2-device=auto --tpm2-pcrs=$TPM2_PCRS /dev/vdb
+echo \"enrolled against PCR $TPM2_PCRS: \$(cat /sys/class/tpm/tpm0/pcr-sha256/$TPM2_PCRS)\"" "$WORK/tpm2-disk.img"
 		tpm2_stop
 		mkdir -p "$cache.tmp.$$"
 		mv "$WORK/tpm2-disk.img" "$cache.tmp.$$/disk.img"
