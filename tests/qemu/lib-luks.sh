@@ -114,6 +114,61 @@ luks_initramfs() {
 		--binary cryptsetup "$@" || die "mkinitramfs for $out failed"
 }
 
+# _luks_copy_with_libs DIR FILE...: FILE at its own path under DIR, with the libraries ldd lists.
+_luks_copy_with_libs() {
+	local dir=$1 f lib
+	shift
+	for f in "$@"; do
+		[[ -e $f ]] || die "$f is missing (apt-get install plymouth plymouth-themes)"
+		mkdir -p "$dir$(dirname "$f")"
+		cp -L "$f" "$dir$f"
+		while read -r lib; do
+			[[ -e $dir$lib ]] && continue
+			mkdir -p "$dir$(dirname "$lib")"
+			cp -L "$lib" "$dir$lib"
+		done < <(ldd "$f" 2>/dev/null |
+			sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p')
+	done
+}
+
+# luks_plymouth_tree BASE: the host's plymouth in the base tree BASE (made by luks_base_tree)
+# with its details theme chosen in plymouthd.conf, and busybox for the plymouth hook, as an
+# installed system with plymouth has them (141, 143).
+luks_plymouth_tree() {
+	local base=$1 plugins
+	install -m 0755 "$(command -v busybox)" "$base/usr/bin/busybox"
+	plugins=/usr/lib/$(gcc -print-multiarch)/plymouth
+	_luks_copy_with_libs "$base" /usr/sbin/plymouthd /usr/bin/plymouth \
+		/usr/libexec/plymouth/plymouthd-fd-escrow "$plugins/details.so" "$plugins/text.so"
+	mkdir -p "$base/usr/share/plymouth/themes" "$base/etc/plymouth"
+	cp -a /usr/share/plymouth/themes/details /usr/share/plymouth/themes/text \
+		"$base/usr/share/plymouth/themes/"
+	printf '[Daemon]\nTheme=details\n' >"$base/etc/plymouth/plymouthd.conf"
+}
+
+# luks_keymap_de_tree BASE: a German console in the base tree BASE (made by luks_base_tree):
+# Debian's /etc/default/keyboard (XKBLAYOUT=de) and console-setup, the keymap compiled as
+# setupcon --save-only caches it, its Uni2-Fixed16 font, kbd's loadkeys and setfont (140, 143).
+luks_keymap_de_tree() {
+	local base=$1 prog
+	for prog in loadkeys setfont; do
+		install -m 0755 "$(command -v "$prog")" "$base/usr/bin/$prog" ||
+			die "$prog is missing (apt-get install kbd)"
+	done
+	mkdir -p "$base/etc/default" "$base/etc/console-setup" "$base/usr/share/consolefonts"
+	printf '%s\n' 'XKBMODEL="pc105"' 'XKBLAYOUT="de"' 'XKBVARIANT=""' 'XKBOPTIONS=""' \
+		'BACKSPACE="guess"' >"$base/etc/default/keyboard"
+	printf '%s\n' 'ACTIVE_CONSOLES="/dev/tty[1-6]"' 'CHARMAP="UTF-8"' 'CODESET="Uni2"' \
+		'FONTFACE="Fixed"' 'FONTSIZE="8x16"' >"$base/etc/default/console-setup"
+	# setupcon --save-only's command for this configuration (setupcon(1) runs it on the tree's
+	# own files; here the host's console-setup compiles the same layout).
+	command -v ckbcomp >/dev/null || die "ckbcomp is missing (apt-get install console-setup)"
+	ckbcomp -backspace del -model pc105 de '' '' 2>/dev/null | gzip -9n \
+		>"$base/etc/console-setup/cached_UTF-8_del.kmap.gz"
+	cp /usr/share/consolefonts/Uni2-Fixed16.psf.gz "$base/usr/share/consolefonts/" ||
+		die "no Uni2-Fixed16 font (apt-get install console-setup-linux)"
+}
+
 # initramfs_add IMG SRC=DEST... : IMG with the files SRC put at DEST (mode 0600, owner 0:0) by
 # an uncompressed cpio archive in front of it, as early microcode is (the kernel unpacks one
 # archive after the other). For what mkinitramfs has no option for yet.
