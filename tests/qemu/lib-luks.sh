@@ -246,7 +246,8 @@ readonly TPM2_PLUGIN=libcryptsetup-token-systemd-tpm2.so
 # The PCR the TPM2 token is bound to, and QEMU arguments that change what SeaBIOS measures
 # into it (the SMBIOS system serial number), for a boot whose PCR 1 no longer matches.
 readonly TPM2_PCRS=1
-readonly TPM2_PCR_CHANGE_ARGS=(-smbios type=1,serial=baton-pcr1-changed)
+# shellcheck disable=SC2034 # used by the scenarios that source this file (142)
+readonly TPM2_PCR_CHANGE_ARGS=(-smbios 'type=1,serial=baton-pcr1-changed')
 _tpm2_pid=''
 _tpm2_lib_dir=''
 
