@@ -31,6 +31,8 @@
  * seconds of CPU on real hardware, minutes under emulation), bounded all the same.
  */
 #define LUKS_OPEN_TIMEOUT_SEC 600
+/* The most of a tool's reason quoted in a decision line (a kmsg record holds ~1 KiB). */
+#define LUKS_REASON_MAX 200
 /* cryptsetup(8) EXIT STATUS: 2 is "no permission (bad passphrase)". */
 #define LUKS_EXIT_BAD_PASSPHRASE 2
 /* Where a keyfile's device is mounted read-only while cryptsetup reads the key. */
@@ -216,8 +218,10 @@ static void collect_by_device(struct collect *col)
 /*
  * Runs cryptsetup open; key is a path, or NULL to hand it pass on stdin; with neither, the
  * device's systemd-tpm2 token unlocks it (cryptsetup runs systemd's plugin, nothing else).
+ * ret_last (last_size bytes, may be NULL) gets cryptsetup's last output line: its reason.
  */
-static int cryptsetup_open(const struct candidate *c, const char *key, const char *pass, size_t len)
+static int cryptsetup_open(const struct candidate *c, const char *key, const char *pass, size_t len,
+			   char *ret_last, size_t last_size)
 {
 	char dev[sizeof("/dev/") + DEVICE_NAME_MAX], keyarg[LUKSCONF_PATH_MAX + 32];
 	char header[LUKSCONF_PATH_MAX + 16], offset[48], size[48];
@@ -265,7 +269,8 @@ static int cryptsetup_open(const struct candidate *c, const char *key, const cha
 	log_info("running cryptsetup open %s %s %s%s%s%s%s", dev, c->name, keyarg,
 		 c->vol.header[0] ? " " : "", c->vol.header[0] ? header : "",
 		 c->vol.discard ? " --allow-discards" : "", c->vol.readonly ? " --readonly" : "");
-	return run_tool(argv, key ? NULL : pass, key ? 0 : len, LUKS_OPEN_TIMEOUT_SEC);
+	return run_tool_last_line(argv, key ? NULL : pass, key ? 0 : len, LUKS_OPEN_TIMEOUT_SEC,
+				  ret_last, last_size);
 }
 
 /*
@@ -275,7 +280,7 @@ static int cryptsetup_open(const struct candidate *c, const char *key, const cha
  */
 static int unlock_with_tpm2(struct candidate *c)
 {
-	char dev[sizeof("/dev/") + DEVICE_NAME_MAX];
+	char dev[sizeof("/dev/") + DEVICE_NAME_MAX], reason[LUKS_REASON_MAX] = "";
 	const char *tpm = c->vol.tpm2_device[0] == '/' ? c->vol.tpm2_device : NULL;
 	int r, waited;
 
@@ -303,14 +308,19 @@ static int unlock_with_tpm2(struct candidate *c)
 	/* systemd's plugin opens SYSTEMD_TPM2_DEVICE when set (its tpm2-util.c), else tpmrm0. */
 	if (tpm && setenv("SYSTEMD_TPM2_DEVICE", tpm, 1) < 0)
 		log_warning_errno(-errno, "cannot pass tpm2-device=%s to cryptsetup (%m)", tpm);
-	r = cryptsetup_open(c, NULL, NULL, 0);
+	r = cryptsetup_open(c, NULL, NULL, 0, reason, sizeof(reason));
 	if (tpm)
 		(void)unsetenv("SYSTEMD_TPM2_DEVICE");
 	if (r == 0)
 		return 0;
-	log_warning(
-	    "TPM2 unlock of %s (%s) failed: cryptsetup exit status %d (its lines above give the TPM's reason: PCRs changed, another TPM); asking for the passphrase",
-	    dev, c->name, r);
+	if (reason[0])
+		log_warning(
+		    "TPM2 unlock of %s (%s) failed: cryptsetup exit status %d (\"%s\"); asking for the passphrase",
+		    dev, c->name, r, reason);
+	else
+		log_warning(
+		    "TPM2 unlock of %s (%s) failed: cryptsetup exit status %d (it gave no reason: PCRs changed, another TPM?); asking for the passphrase",
+		    dev, c->name, r);
 	return -EACCES;
 }
 
@@ -332,7 +342,7 @@ static int unlock_with_keyfile(struct candidate *c)
 			return log_error_errno(
 			    -errno, "keyfile %s for /dev/%s (%s) is not in the image (%m)",
 			    c->vol.keyfile, c->dev, c->name);
-		r = cryptsetup_open(c, c->vol.keyfile, NULL, 0);
+		r = cryptsetup_open(c, c->vol.keyfile, NULL, 0, NULL, 0);
 		if (r != 0)
 			log_error(
 			    "keyfile %s does not unlock /dev/%s (%s): cryptsetup exit status %d",
@@ -368,7 +378,7 @@ static int unlock_with_keyfile(struct candidate *c)
 	if (access(path, R_OK) < 0) {
 		r = log_error_errno(-errno, "keyfile %s is not on %s (%m)", c->vol.keyfile, kdpath);
 	} else {
-		r = cryptsetup_open(c, path, NULL, 0);
+		r = cryptsetup_open(c, path, NULL, 0, NULL, 0);
 		if (r != 0)
 			log_error(
 			    "keyfile %s on %s does not unlock /dev/%s (%s): cryptsetup exit status %d",
@@ -388,7 +398,7 @@ static void share_passphrase(struct candidate *all, unsigned n, const char *pass
 
 		if (c->done || c->vol.keyfile[0])
 			continue;
-		if (cryptsetup_open(c, NULL, pass, len) == 0) {
+		if (cryptsetup_open(c, NULL, pass, len, NULL, 0) == 0) {
 			log_info("/dev/%s unlocked as /dev/mapper/%s with the same passphrase",
 				 c->dev, c->name);
 			c->done = true;
@@ -412,7 +422,7 @@ static void unlock_with_passphrase(const struct boot_params *p, struct candidate
 			r = len;
 			break;
 		}
-		r = cryptsetup_open(c, NULL, pass, (size_t)len);
+		r = cryptsetup_open(c, NULL, pass, (size_t)len, NULL, 0);
 		if (r == 0) {
 			log_info("/dev/%s unlocked as /dev/mapper/%s", c->dev, c->name);
 			c->done = true;

@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -24,10 +25,23 @@ struct tool_output {
 	char buf[RUN_LINE_MAX];
 	size_t kept;
 	unsigned lines, dropped;
+	/* The caller's copy of the last non-empty line (run_tool_last_line), or NULL. */
+	char *last;
+	size_t last_size;
 };
 
 static void log_line(struct tool_output *out, const char *text, size_t len)
 {
+	size_t who_len = strlen(out->who);
+
+	/* mdadm, lvm and cryptsetup start many lines with their own name: say it once. */
+	if (len > who_len + 2 && memcmp(text, out->who, who_len) == 0 && text[who_len] == ':' &&
+	    text[who_len + 1] == ' ') {
+		text += who_len + 2;
+		len -= who_len + 2;
+	}
+	if (out->last && len > 0)
+		snprintf(out->last, out->last_size, "%.*s", (int)len, text);
 	if (out->lines++ < RUN_LOG_LINES_MAX)
 		log_info("%s: %.*s", out->who, (int)len, text);
 	else
@@ -87,8 +101,17 @@ static _Noreturn void exec_tool(const char *const argv[], int in_fd, int out_fd)
 
 int run_tool(const char *const argv[], const void *input, size_t input_len, unsigned timeout_sec)
 {
-	struct tool_output out = {.who =
-				      strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0]};
+	return run_tool_last_line(argv, input, input_len, timeout_sec, NULL, 0);
+}
+
+int run_tool_last_line(const char *const argv[], const void *input, size_t input_len,
+		       unsigned timeout_sec, char *ret_last, size_t last_size)
+{
+	struct tool_output out = {
+	    .who = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0],
+	    .last = last_size ? ret_last : NULL,
+	    .last_size = last_size,
+	};
 	long long deadline = timeout_sec ? monotime_ms() + (long long)timeout_sec * 1000 : -1;
 	int in[2] = {-1, -1}, pipefd[2], status = 0, r;
 	bool eof = false;

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <zlib.h>
 
+#include "compress.h"
 #include "layout.h"
 #include "log.h"
 #include "macro.h"
@@ -30,11 +30,16 @@
 
 static const char *const keymap_dirs[] = {KEYMAP_DIRS};
 static const char *const font_dirs[] = {KEYMAP_FONT_DIRS};
-/* Suffixes loadkeys and setfont try after a bare name, in their order. */
-static const char *const keymap_suffixes[] = {"",	  ".map", ".kmap",   ".map.gz",
-					      ".kmap.gz", ".inc", ".inc.gz", ".gz"};
-static const char *const font_suffixes[] = {"",	    ".psfu.gz", ".psf.gz", ".psfu",
-					    ".psf", ".cp.gz",	".fnt.gz", ".gz"};
+/*
+ * Suffixes loadkeys and setfont try after a bare name, in their order; then the same with xz
+ * and zstd, which kbd also reads (a tree whose keymaps were recompressed).
+ */
+static const char *const keymap_suffixes[] = {
+    "",	       ".map",	   ".kmap",   ".map.gz", ".kmap.gz", ".inc",	  ".inc.gz",  ".gz",
+    ".map.xz", ".kmap.xz", ".inc.xz", ".xz",	 ".map.zst", ".kmap.zst", ".inc.zst", ".zst"};
+static const char *const font_suffixes[] = {
+    "",	   ".psfu.gz", ".psf.gz", ".psfu",     ".psf",	   ".cp.gz", ".fnt.gz",
+    ".gz", ".psfu.xz", ".psf.xz", ".psfu.zst", ".psf.zst", ".xz",    ".zst"};
 /* Sub-folder levels searched below a keymap or font folder (i386/qwertz/de.kmap.gz). */
 static const char *const keymap_levels[] = {"", "/*", "/*/*", "/*/*/*"};
 /* Where kbd's programs are in the tree (Debian: /bin; merged /usr: /usr/bin). */
@@ -293,47 +298,78 @@ int keymap_plan(const struct tree *t, struct options *o)
 	return 0;
 }
 
-/* path without a trailing ".gz": where the file goes in the image, uncompressed. */
+/*
+ * Compression suffixes a keymap or font may carry: kbd reads them through gzip, bzip2, xz and
+ * zstd programs it runs with popen(), none of which the image has, so the generator stores
+ * them uncompressed (decompressed here with the libraries that unpack modules).
+ */
+static const char *const keymap_compressed[] = {".gz", ".xz", ".zst"};
+
+/* path without a compression suffix: where the file goes in the image, uncompressed. */
 static void keymap_image_path(const char *path, char *ret)
 {
 	size_t n = strlen(path);
 
-	if (n > 3 && strcmp(path + n - 3, ".gz") == 0)
-		n -= 3;
+	for (size_t i = 0; i < ARRAY_SIZE(keymap_compressed); i++) {
+		size_t s = strlen(keymap_compressed[i]);
+
+		if (n > s && strcmp(path + n - s, keymap_compressed[i]) == 0) {
+			n -= s;
+			break;
+		}
+	}
 	snprintf(ret, PATH_MAX, "%.*s", (int)n, path);
 }
 
-/* Reads a file of the tree, gunzipped when compressed (zlib reads plain files as they are). */
+/*
+ * Reads a file of the tree, decompressed when it is gzip, xz or zstd (by its magic, whatever
+ * its name); *ret_data has a spare byte after *ret_len for a terminating NUL.
+ */
 static int keymap_read(const struct tree *t, const char *path, unsigned char **ret_data,
 		       size_t *ret_len)
 {
 	char host[PATH_MAX];
-	unsigned char *data;
-	size_t len = 0;
-	gzFile gz;
-	int n;
+	unsigned char *data, *plain, *grown;
+	size_t len, plain_len;
+	int r;
 
 	if (!keymap_is_file(t, path, host))
 		return log_error_errno(-ENOENT, "%s is gone from %s", path, t->shown_basedir);
-	gz = gzopen(host, "rb");
-	data = malloc(KEYMAP_FILE_MAX);
-	if (!gz || !data) {
+	r = util_read_file(host, &data, &len);
+	if (r < 0)
+		return log_error_errno(r, "cannot read %s: %m", host);
+	if (compress_detect(data, len) == COMPRESS_NONE) {
+		/* bzip2's "BZh" and a digit: kbd reads it, but no library here does. */
+		if (len > 4 && memcmp(data, "BZh", 3) == 0 && data[3] >= '1' && data[3] <= '9') {
+			free(data);
+			return log_error_errno(
+			    -ENOTSUP,
+			    "%s is bzip2-compressed, which mkinitramfs cannot unpack: recompress it with gzip, xz or zstd, or name an uncompressed file",
+			    host);
+		}
+		plain = data;
+		plain_len = len;
+	} else {
+		r = compress_unpack(data, len, &plain, &plain_len);
 		free(data);
-		if (gz)
-			gzclose(gz);
-		return log_error_errno(-ENOMEM, "cannot read %s: %m", host);
+		if (r < 0)
+			return log_error_errno(r, "cannot uncompress %s (%s): %m", host,
+					       r == -EBADMSG ? "corrupt or truncated"
+							     : "unpacking");
 	}
-	while ((n = gzread(gz, data + len, (unsigned)(KEYMAP_FILE_MAX - len))) > 0)
-		len += (size_t)n;
-	if (n < 0 || len == KEYMAP_FILE_MAX) {
-		gzclose(gz);
-		free(data);
-		return log_error_errno(-EINVAL, "cannot uncompress %s (corrupt, or over %u bytes)",
+	if (plain_len >= KEYMAP_FILE_MAX) {
+		free(plain);
+		return log_error_errno(-EFBIG,
+				       "%s is over %u bytes uncompressed: not a keymap or font",
 				       host, KEYMAP_FILE_MAX);
 	}
-	gzclose(gz);
-	*ret_data = data;
-	*ret_len = len;
+	grown = realloc(plain, plain_len + 1);
+	if (!grown) {
+		free(plain);
+		return log_error_errno(-ENOMEM, "out of memory");
+	}
+	*ret_data = grown;
+	*ret_len = plain_len;
 	return 0;
 }
 

@@ -40,6 +40,8 @@ test_packages=(
 	# The keymap before the passphrase prompt (140): kbd's loadkeys and setfont, console-setup's
 	# ckbcomp and fonts, as an installed Debian has them.
 	kbd console-setup
+	# Keymaps recompressed with xz, zstd (xz-utils, zstd above) or bzip2: the generator test.
+	bzip2
 	# Generator tests: a signal delivered at the rename of the image; Intel's early microcode
 	# as initramfs-tools writes it.
 	strace iucode-tool

@@ -99,3 +99,45 @@ check "console-setup: no cached keymap is a warning naming setupcon" \
 	has "$out" "warning: /etc/default/keyboard is there but no keymap .*setupcon --save-only"
 check "console-setup: no setfont is a warning naming kbd" \
 	has "$out" 'warning: /etc/default/keyboard names a console font but .* has no setfont: install kbd'
+
+# Keymaps and fonts recompressed with xz or zstd (kbd reads them through xz and zstd programs
+# the image lacks): real files, a German keymap compiled by ckbcomp and console-setup's
+# Uni2-Fixed16 font, stored uncompressed, byte for byte, and the keymap still loads (parsed by
+# loadkeys --parse, which needs no console).
+rm -f "$kbase/etc/default/keyboard"
+kbase_prog "$(command -v loadkeys)"
+kbase_prog "$(command -v setfont)"
+ckbcomp -backspace del -model pc105 de '' '' 2>/dev/null >"$work/de.map"
+printf 'include "dexz-extra"\n' | cat - "$work/de.map" | xz -9 >"$km/qwertz/dexz.map.xz"
+printf 'keycode 183 = F13\n' | zstd -q -19 >"$km/include/dexz-extra.inc.zst"
+zcat /usr/share/consolefonts/Uni2-Fixed16.psf.gz >"$work/Uni2-Fixed16.psf"
+zstd -q -19 <"$work/Uni2-Fixed16.psf" >"$kbase/usr/share/consolefonts/Uni2-Fixed16.psf.zst"
+printf 'KEYMAP=dexz\nFONT=Uni2-Fixed16\n' >"$kbase/etc/vconsole.conf"
+"$gen" -o "$work/k9.img" -b "$kbase" -m virtio_blk 2>/dev/null
+k9=$(listing "$work/k9.img")
+check "xz/zstd: console.conf names the files without their compression suffix" \
+	same "$(image_file "$work/k9.img" lib/baton/console.conf)" \
+	"keymap /usr/share/keymaps/i386/qwertz/dexz.map
+font /usr/share/consolefonts/Uni2-Fixed16.psf"
+check "xz: the keymap, uncompressed byte for byte" \
+	same "$(image_file "$work/k9.img" usr/share/keymaps/i386/qwertz/dexz.map | sha256sum)" \
+	"$(printf 'include "dexz-extra"\n' | cat - "$work/de.map" | sha256sum)"
+check "zstd: its include, uncompressed" \
+	same "$(image_file "$work/k9.img" usr/share/keymaps/i386/include/dexz-extra.inc)" \
+	'keycode 183 = F13'
+check "zstd: the font, uncompressed byte for byte" \
+	same "$(image_file "$work/k9.img" usr/share/consolefonts/Uni2-Fixed16.psf | sha256sum)" \
+	"$(sha256sum <"$work/Uni2-Fixed16.psf")"
+check "xz/zstd: nothing compressed in the image" lacks "$k9" '\.(xz|zst)$'
+rm -rf "$work/k9"
+mkdir -p "$work/k9"
+(cd "$work/k9" && zcat "$work/k9.img" | cpio -id --quiet 2>/dev/null) || true
+check "xz: loadkeys parses the carried keymap and its include" \
+	loadkeys --parse "$work/k9/usr/share/keymaps/i386/qwertz/dexz.map"
+# Hostile or unreadable: a truncated xz stream, and bzip2, which kbd reads but no library here.
+head -c 200 "$km/qwertz/dexz.map.xz" >"$km/qwertz/cut.map.xz"
+fails "xz: a truncated keymap fails, naming it" 2 'cannot uncompress .*cut\.map\.xz \(corrupt or truncated\)' \
+	-o "$work/k10.img" -b "$kbase" -m virtio_blk --keymap cut
+bzip2 -c "$work/de.map" >"$km/qwertz/debz.map.bz2"
+fails "bzip2: refused with what to do" 2 'debz\.map\.bz2 is bzip2-compressed, .*recompress it with gzip, xz or zstd' \
+	-o "$work/k10.img" -b "$kbase" -m virtio_blk --keymap /usr/share/keymaps/i386/qwertz/debz.map.bz2

@@ -7,6 +7,8 @@
 
 # shellcheck source=lib-disks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib-disks.sh"
+# This file, part of the TPM2 disks' cache key.
+_LUKS_LIB=$(realpath "${BASH_SOURCE[0]}")
 
 # The KDF the disks use: pbkdf2 with a fixed small count, so a TCG boot is not the KDF's.
 readonly LUKS_PBKDF=(--pbkdf pbkdf2 --pbkdf-force-iterations 1000)
@@ -112,6 +114,61 @@ luks_initramfs() {
 		--binary cryptsetup "$@" || die "mkinitramfs for $out failed"
 }
 
+# _luks_copy_with_libs DIR FILE...: FILE at its own path under DIR, with the libraries ldd lists.
+_luks_copy_with_libs() {
+	local dir=$1 f lib
+	shift
+	for f in "$@"; do
+		[[ -e $f ]] || die "$f is missing (apt-get install plymouth plymouth-themes)"
+		mkdir -p "$dir$(dirname "$f")"
+		cp -L "$f" "$dir$f"
+		while read -r lib; do
+			[[ -e $dir$lib ]] && continue
+			mkdir -p "$dir$(dirname "$lib")"
+			cp -L "$lib" "$dir$lib"
+		done < <(ldd "$f" 2>/dev/null |
+			sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p')
+	done
+}
+
+# luks_plymouth_tree BASE: the host's plymouth in the base tree BASE (made by luks_base_tree)
+# with its details theme chosen in plymouthd.conf, and busybox for the plymouth hook, as an
+# installed system with plymouth has them (141, 143).
+luks_plymouth_tree() {
+	local base=$1 plugins
+	install -m 0755 "$(command -v busybox)" "$base/usr/bin/busybox"
+	plugins=/usr/lib/$(gcc -print-multiarch)/plymouth
+	_luks_copy_with_libs "$base" /usr/sbin/plymouthd /usr/bin/plymouth \
+		/usr/libexec/plymouth/plymouthd-fd-escrow "$plugins/details.so" "$plugins/text.so"
+	mkdir -p "$base/usr/share/plymouth/themes" "$base/etc/plymouth"
+	cp -a /usr/share/plymouth/themes/details /usr/share/plymouth/themes/text \
+		"$base/usr/share/plymouth/themes/"
+	printf '[Daemon]\nTheme=details\n' >"$base/etc/plymouth/plymouthd.conf"
+}
+
+# luks_keymap_de_tree BASE: a German console in the base tree BASE (made by luks_base_tree):
+# Debian's /etc/default/keyboard (XKBLAYOUT=de) and console-setup, the keymap compiled as
+# setupcon --save-only caches it, its Uni2-Fixed16 font, kbd's loadkeys and setfont (140, 143).
+luks_keymap_de_tree() {
+	local base=$1 prog
+	for prog in loadkeys setfont; do
+		install -m 0755 "$(command -v "$prog")" "$base/usr/bin/$prog" ||
+			die "$prog is missing (apt-get install kbd)"
+	done
+	mkdir -p "$base/etc/default" "$base/etc/console-setup" "$base/usr/share/consolefonts"
+	printf '%s\n' 'XKBMODEL="pc105"' 'XKBLAYOUT="de"' 'XKBVARIANT=""' 'XKBOPTIONS=""' \
+		'BACKSPACE="guess"' >"$base/etc/default/keyboard"
+	printf '%s\n' 'ACTIVE_CONSOLES="/dev/tty[1-6]"' 'CHARMAP="UTF-8"' 'CODESET="Uni2"' \
+		'FONTFACE="Fixed"' 'FONTSIZE="8x16"' >"$base/etc/default/console-setup"
+	# setupcon --save-only's command for this configuration (setupcon(1) runs it on the tree's
+	# own files; here the host's console-setup compiles the same layout).
+	command -v ckbcomp >/dev/null || die "ckbcomp is missing (apt-get install console-setup)"
+	ckbcomp -backspace del -model pc105 de '' '' 2>/dev/null | gzip -9n \
+		>"$base/etc/console-setup/cached_UTF-8_del.kmap.gz"
+	cp /usr/share/consolefonts/Uni2-Fixed16.psf.gz "$base/usr/share/consolefonts/" ||
+		die "no Uni2-Fixed16 font (apt-get install console-setup-linux)"
+}
+
 # initramfs_add IMG SRC=DEST... : IMG with the files SRC put at DEST (mode 0600, owner 0:0) by
 # an uncompressed cpio archive in front of it, as early microcode is (the kernel unpacks one
 # archive after the other). For what mkinitramfs has no option for yet.
@@ -186,6 +243,11 @@ readonly TPM2_DLOPEN_LIBS=(libtss2-esys.so.0 libtss2-rc.so.0 libtss2-mu.so.0
 	libtss2-tcti-device.so.0)
 # systemd's TPM2 token plugin for cryptsetup, as Debian 12's systemd package installs it.
 readonly TPM2_PLUGIN=libcryptsetup-token-systemd-tpm2.so
+# The PCR the TPM2 token is bound to, and QEMU arguments that change what SeaBIOS measures
+# into it (the SMBIOS system serial number), for a boot whose PCR 1 no longer matches.
+readonly TPM2_PCRS=1
+# shellcheck disable=SC2034 # used by the scenarios that source this file (142)
+readonly TPM2_PCR_CHANGE_ARGS=(-smbios 'type=1,serial=baton-pcr1-changed')
 _tpm2_pid=''
 _tpm2_lib_dir=''
 
@@ -253,8 +315,10 @@ tpm2_stop() {
 
 # luks_tpm2_disk IMG STATE_DIR LUKS_DISK_ARGS...: a disk as luks_disk makes it (with its
 # passphrase), with a TPM2 token enrolled by systemd-cryptenroll against a software TPM whose
-# state is left in STATE_DIR: in guest_run's helper VM, with swtpm attached. Bound to no PCRs
-# (--tpm2-pcrs=): the firmware's measurements are not what these scenarios test. Disk and TPM
+# state is left in STATE_DIR: in guest_run's helper VM, with swtpm attached. Bound to PCR 1
+# (TPM2_PCRS): SeaBIOS measures the SMBIOS tables QEMU builds into it, the same in the helper
+# boot and in the scenario's (same machine, memory and CPUs), and a scenario changes it
+# deterministically with -smbios (TPM2_PCR_CHANGE_ARGS), as a firmware update would. Disk and TPM
 # state are made once per set of inputs (this file, the arguments, the tree's contents, the
 # host's systemd) under $BATON_CACHE/luks-tpm2-disks, then copied.
 luks_tpm2_disk() {
@@ -293,8 +357,8 @@ luks_tpm2_disk() {
 		BATON_INITRD=$(_luks_helper_initrd) guest_run --prog systemd-cryptenroll --prog cryptsetup \
 			"${copies[@]}" "${qemu[@]}" --cmdline "rd.modules-load=$LUKS_MODULES" "
 ls -l /dev/tpmrm0
-PASSWORD='$pass' systemd-cryptenroll --tpm2-device=auto --tpm2-pcrs= /dev/vdb
-echo enrolled" "$WORK/tpm2-disk.img"
+PASSWORD='$pass' systemd-cryptenroll --tpm2-device=auto --tpm2-pcrs=$TPM2_PCRS /dev/vdb
+echo \"enrolled against PCR $TPM2_PCRS: \$(cat /sys/class/tpm/tpm0/pcr-sha256/$TPM2_PCRS)\"" "$WORK/tpm2-disk.img"
 		tpm2_stop
 		mkdir -p "$cache.tmp.$$"
 		mv "$WORK/tpm2-disk.img" "$cache.tmp.$$/disk.img"

@@ -13,7 +13,7 @@
 # $BATON_CACHE/debian/debs. The image is a copy of the tree with each overlay DIR copied over
 # it and an /etc/fstab naming the root by UUID, made with mkfs.ext4 -d as a sparse file of
 # --size MiB (default 1536); it is cached beside the tree, keyed by a hash of its inputs, and
-# only the newest image of each tree is kept. Needs root (debootstrap, file owners) and the
+# images of the tree unused for IMAGE_KEEP_DAYS are evicted when a new one is made. Needs root (debootstrap, file owners) and the
 # debootstrap package.
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -24,6 +24,8 @@ readonly DEBIAN_SUITE=bookworm
 readonly DEBIAN_INCLUDE=systemd-sysv,udev,dbus,plymouth,plymouth-themes,kmod
 readonly IMAGE_SIZE_DEFAULT=1536
 readonly IMAGE_UUID_DEFAULT=5e1f0b7a-7a2d-4c1e-9b3f-d1e2b3a4c5d6
+# An image of the tree unused this many days is evicted when another one is made.
+readonly IMAGE_KEEP_DAYS=14
 
 overlays=()
 uuid=$IMAGE_UUID_DEFAULT
@@ -124,7 +126,11 @@ if [[ ! -f $img ]]; then
 	mkfs.ext4 -F -q -L baton-debian -U "$uuid" -d "$dir/stage.tmp" \
 		-E lazy_itable_init=0,lazy_journal_init=0 "$img.tmp" >/dev/null
 	rm -rf "$dir/stage.tmp"
-	find "$dir" -maxdepth 1 -name 'root-*.img' -delete
+	# Other images of this tree are other users' (the bench's disk, another scenario's
+	# overlays): only those nobody used for IMAGE_KEEP_DAYS go, to bound the cache.
+	find "$dir" -maxdepth 1 -name 'root-*.img' -mtime +"$IMAGE_KEEP_DAYS" -delete
 	mv "$img.tmp" "$img"
 fi
+# Used now: its mtime is what the eviction above goes by.
+touch "$img"
 printf '%s\n' "$img"

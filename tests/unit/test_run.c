@@ -125,6 +125,41 @@ static void time_limit_kills_the_group(void)
 	CHECK(strstr(text, "still running after 1 s") != NULL);
 }
 
+/* A tool that names itself ("sh: ...", as mdadm's "mdadm: ...") is named once in the log. */
+static void own_prefix_not_doubled(void)
+{
+	const char *argv[] = {"sh", "-c", "echo 'sh: started'; echo 'shx: kept'", NULL};
+	const char *text;
+
+	catch_log();
+	CHECK_INT(run_tool(argv, NULL, 0, 10), 0);
+	text = release_log();
+	CHECK(strstr(text, "sh: sh: started") == NULL);
+	CHECK(strstr(text, "sh: started\n") != NULL);
+	CHECK(strstr(text, "sh: shx: kept\n") != NULL);
+}
+
+/* The last non-empty line comes back for the caller's message, also past the logged lines. */
+static void last_line_returned(void)
+{
+	const char *many[] = {"sh", "-c",
+			      "i=0; while [ $i -lt 60 ]; do echo line$i; i=$((i+1)); done; "
+			      "echo 'sh: the reason' >&2; echo; exit 2",
+			      NULL};
+	const char *quiet[] = {"sh", "-c", "exit 1", NULL};
+	char last[8];
+
+	catch_log();
+	CHECK_INT(run_tool_last_line(many, NULL, 0, 10, last, sizeof(last)), 2);
+	release_log();
+	CHECK_STR(last, "the rea");
+	strcpy(last, "kept");
+	catch_log();
+	CHECK_INT(run_tool_last_line(quiet, NULL, 0, 10, last, sizeof(last)), 1);
+	release_log();
+	CHECK_STR(last, "kept");
+}
+
 const struct unit_case run_cases[] = {
     {"exit_status_returned", exit_status_returned},
     {"input_on_stdin_output_logged", input_on_stdin_output_logged},
@@ -133,5 +168,7 @@ const struct unit_case run_cases[] = {
     {"output_bounded", output_bounded},
     {"missing_program", missing_program},
     {"time_limit_kills_the_group", time_limit_kills_the_group},
+    {"own_prefix_not_doubled", own_prefix_not_doubled},
+    {"last_line_returned", last_line_returned},
     {NULL, NULL},
 };

@@ -23,8 +23,8 @@ QEMU_DISK_ARGS+=("${TPM2_QEMU_ARGS[@]}")
 prompt="Enter passphrase for /dev/vda \\(luks-$luks_uuid\\):"
 console_answers "$prompt" "$pass"
 boot --initrd initrd.img "root=UUID=$fs_uuid"
-expect_count "TPM2 unlock of /dev/vda \\(luks-$luks_uuid\\) failed: cryptsetup exit status [0-9]+.*asking for the passphrase\$" 1 \
-	"one line says the TPM unlock failed"
+expect_count "TPM2 unlock of /dev/vda \\(luks-$luks_uuid\\) failed: cryptsetup exit status [0-9]+ \\(\"Failed to load HMAC key in TPM: [^\"]+\"\\); asking for the passphrase\$" 1 \
+	"one line says the TPM unlock failed, quoting systemd's reason"
 expect_count "$prompt" 1 "then one prompt"
 # systemd 252's reason, printed by cryptsetup: once, so the passphrase's open tried no token.
 expect_count 'cryptsetup: Failed to load HMAC key in TPM' 1 "the TPM was asked once"

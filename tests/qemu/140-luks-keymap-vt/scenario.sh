@@ -25,25 +25,10 @@ root_tree root
 luks_disk root.img 32 --uuid "$luks_uuid" --fs-uuid "$fs_uuid" --dir root --pass "$pass"
 attach root.img
 
-# The installed system's keyboard settings, as Debian's installer leaves them.
+# The installed system's German keyboard settings, as Debian's installer leaves them.
 base=$WORK/luks-base
 luks_base_tree "$base"
-for prog in loadkeys setfont; do
-	install -m 0755 "$(command -v "$prog")" "$base/usr/bin/$prog" ||
-		die "$prog is missing (apt-get install kbd)"
-done
-mkdir -p "$base/etc/default" "$base/etc/console-setup" "$base/usr/share/consolefonts"
-printf '%s\n' 'XKBMODEL="pc105"' 'XKBLAYOUT="de"' 'XKBVARIANT=""' 'XKBOPTIONS=""' \
-	'BACKSPACE="guess"' >"$base/etc/default/keyboard"
-printf '%s\n' 'ACTIVE_CONSOLES="/dev/tty[1-6]"' 'CHARMAP="UTF-8"' 'CODESET="Uni2"' \
-	'FONTFACE="Fixed"' 'FONTSIZE="8x16"' >"$base/etc/default/console-setup"
-# setupcon --save-only's command for this configuration (setupcon(1) runs it on the tree's
-# own files; here the host's console-setup compiles the same layout).
-command -v ckbcomp >/dev/null || die "ckbcomp is missing (apt-get install console-setup)"
-ckbcomp -backspace del -model pc105 de '' '' 2>/dev/null | gzip -9n \
-	>"$base/etc/console-setup/cached_UTF-8_del.kmap.gz"
-cp /usr/share/consolefonts/Uni2-Fixed16.psf.gz "$base/usr/share/consolefonts/" ||
-	die "no Uni2-Fixed16 font (apt-get install console-setup-linux)"
+luks_keymap_de_tree "$base"
 luks_initramfs initrd.img
 
 prompt="Enter passphrase for /dev/vda \\(luks-$luks_uuid\\):"

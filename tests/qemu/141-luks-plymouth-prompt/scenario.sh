@@ -19,35 +19,10 @@ root_tree root
 luks_disk root.img 32 --uuid "$luks_uuid" --fs-uuid "$fs_uuid" --dir root --pass "$pass"
 attach root.img
 
-# copy_with_libs DIR FILE...: FILE at its own path under DIR, with the libraries ldd lists.
-copy_with_libs() {
-	local dir=$1 f lib
-	shift
-	for f in "$@"; do
-		[[ -e $f ]] || die "$f is missing (apt-get install plymouth plymouth-themes)"
-		mkdir -p "$dir$(dirname "$f")"
-		cp -L "$f" "$dir$f"
-		while read -r lib; do
-			[[ -e $dir$lib ]] && continue
-			mkdir -p "$dir$(dirname "$lib")"
-			cp -L "$lib" "$dir$lib"
-		done < <(ldd "$f" 2>/dev/null |
-			sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p')
-	done
-}
-
-# The installed system: cryptsetup (luks_base_tree), busybox for the plymouth hook, and the
-# host's plymouth with its details theme chosen in plymouthd.conf.
+# The installed system: cryptsetup (luks_base_tree) and the host's plymouth, details theme.
 base=$WORK/luks-base
 luks_base_tree "$base"
-install -m 0755 "$(command -v busybox)" "$base/usr/bin/busybox"
-plugins=/usr/lib/$(gcc -print-multiarch)/plymouth
-copy_with_libs "$base" /usr/sbin/plymouthd /usr/bin/plymouth \
-	/usr/libexec/plymouth/plymouthd-fd-escrow "$plugins/details.so" "$plugins/text.so"
-mkdir -p "$base/usr/share/plymouth/themes" "$base/etc/plymouth"
-cp -a /usr/share/plymouth/themes/details /usr/share/plymouth/themes/text \
-	"$base/usr/share/plymouth/themes/"
-printf '[Daemon]\nTheme=details\n' >"$base/etc/plymouth/plymouthd.conf"
+luks_plymouth_tree "$base"
 luks_initramfs initrd.img --plymouth
 
 # The details theme redraws the line with one '*' per key typed (ESC [2K between).

@@ -40,7 +40,7 @@ expect_shutdown_return poweroff
 expect_baton 'shutdown: LVM volume groups deactivated \(lvm vgchange -an\): done$' "vg4 deactivated"
 expect_baton "shutdown: cryptsetup close luks-$STACKS_SERVER_LUKS: done\$" "the LUKS device closed"
 expect_baton 'shutdown: md arrays clean \(mdadm -v --wait-clean --scan\): done$'
-expect_baton 'mdadm: mdadm: stopped /dev/md[0-9]+$' "the array stopped"
+expect_baton 'mdadm: stopped /dev/md[0-9]+$' "the array stopped"
 expect_baton 'shutdown: every LVM, dm-crypt and md device is down$'
 expect '(^|\] )reboot: Power down' "the kernel powered the machine off"
 expect_md_clean md-a.img --part 1
