@@ -37,11 +37,11 @@
 #   BENCH_WHOLE_RUNS its boots of each image (default BENCH_RUNS)
 #   BENCH_WHOLE_TOOLS its images (default "baton-hostonly baton-generic initramfs-tools dracut")
 #   BENCH_COMPRESS=0 no boots of the host-only image as none, gzip, lz4 and zstd (compress.sh)
-#   BENCH_ROWS=0     no storage stack and image root rows (rows.sh); BENCH_ONLY=rows: only them
 #   BENCH_ICOUNT=1   the probe's boots with -icount shift=1,sleep=off (guest time, load-proof)
 #   BENCH_LOAD_WAIT  seconds to wait for the load to fall to the core count (default 600)
 #   BENCH_OUT        where results go (default $BATON_BUILD/bench)
 #   BENCH_CACHE      prepared pieces (default $BATON_CACHE/bench)
+#   BENCH_ROWS=0     no storage stack and image root rows (rows.sh); BENCH_ONLY=rows: only them
 # and those of tests/qemu/lib.sh (BATON_CACHE, BATON_KERNEL_PKG, ...). Needs root (debootstrap,
 # chroot) and the debootstrap package. Timings under load are not comparable: take the numbers
 # for the README on a machine doing nothing else.
