@@ -306,3 +306,39 @@ bench_prepare_foreign() {
 		BENCH_FOREIGN_GEN[$t]=${BENCH_FOREIGN_IMG[$t]%.img}.gen
 	done
 }
+
+# bench_prepare_stacks: the dracut chroot (bench_prepare_foreign's, unchanged) copied and
+# given cryptsetup-bin, lvm2 and mdadm, without their Recommends (mdadm's is a mail server);
+# sets BENCH_STACKS_CHROOT. dracut --no-hostonly there takes its crypt, lvm and mdraid modules,
+# and baton's stack image takes the same tools from it. A chroot of its own, keyed by the
+# dracut chroot and these packages' versions, so the plain dracut row's image stays as it was.
+readonly BENCH_STACKS_PACKAGES='cryptsetup-bin lvm2 mdadm'
+bench_prepare_stacks() {
+	local key p tmp
+	bench_chroot_make dracut dracut
+	key=$(basename "$BENCH_CHROOT")-stacks
+	for p in $BENCH_STACKS_PACKAGES; do
+		key+=_$p-$(_bench_version "$p")
+	done
+	BENCH_STACKS_CHROOT=$BENCH_CACHE/$(_bench_key "$key")
+	[[ -f $BENCH_STACKS_CHROOT.done ]] && return 0
+	tmp=$BENCH_STACKS_CHROOT.tmp
+	_bench_rm "$tmp"
+	cp -a --one-file-system "$BENCH_CHROOT" "$tmp"
+	note "bench: installing $BENCH_STACKS_PACKAGES into $tmp"
+	# policy-rc.d: no daemon (mdmonitor, lvm's) starts inside the chroot; INITRD=No: the
+	# packages' triggers make no image.
+	printf '#!/bin/sh\nexit 101\n' >"$tmp/usr/sbin/policy-rc.d"
+	chmod 0755 "$tmp/usr/sbin/policy-rc.d"
+	# shellcheck disable=SC2016,SC2086 # expanded inside the chroot; a list of packages
+	bench_chroot "$tmp" /bin/sh -c '
+		set -e
+		apt-get -q update
+		INITRD=No apt-get -q install -y --no-install-recommends "$@"
+		apt-get clean' sh $BENCH_STACKS_PACKAGES >"$BENCH_CACHE/chroot-dracut-stacks.log" 2>&1 ||
+		{ tail -n 30 "$BENCH_CACHE/chroot-dracut-stacks.log" >&2; die "installing $BENCH_STACKS_PACKAGES in $tmp failed"; }
+	rm -f "$tmp/usr/sbin/policy-rc.d"
+	_bench_rm "$BENCH_STACKS_CHROOT"
+	mv "$tmp" "$BENCH_STACKS_CHROOT"
+	touch "$BENCH_STACKS_CHROOT.done"
+}

@@ -42,6 +42,7 @@ report_figures() {
 	figures_from_raw "$OUT/stages.tsv" stage
 	figures_from_raw "$OUT/whole.tsv" whole
 	figures_from_raw "$OUT/compress.tsv" compress
+	figures_from_raw "$OUT/rows.tsv" row
 	for tool in "${TOOLS[@]}" baton-all; do
 		gen=${GEN[$tool]:-$OUT/images/$tool.gen}
 		figure "image/$tool/bytes" B lower "$(stat -c %s "${IMG[$tool]:-$OUT/images/$tool.img}")" 1
@@ -191,6 +192,7 @@ report() {
 			for n in "${DISKS[@]}"; do printf ' %s |' "$(show 1 2 "$(stat_of "$tool" "$n" found)")"; done
 			printf '\n'
 		done
+		rows_report
 		stages_report
 		local -a plogs=()
 		for tool in baton-hostonly baton-generic; do

@@ -41,6 +41,7 @@
 #   BENCH_LOAD_WAIT  seconds to wait for the load to fall to the core count (default 600)
 #   BENCH_OUT        where results go (default $BATON_BUILD/bench)
 #   BENCH_CACHE      prepared pieces (default $BATON_CACHE/bench)
+#   BENCH_ROWS=0     no storage stack and image root rows (rows.sh); BENCH_ONLY=rows: only them
 # and those of tests/qemu/lib.sh (BATON_CACHE, BATON_KERNEL_PKG, ...). Needs root (debootstrap,
 # chroot) and the debootstrap package. Timings under load are not comparable: take the numbers
 # for the README on a machine doing nothing else.
@@ -61,6 +62,8 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$BENCH_DIR/wholeboot.sh"
 # shellcheck source=compress.sh
 . "$BENCH_DIR/compress.sh"
+# shellcheck source=rows.sh
+. "$BENCH_DIR/rows.sh"
 
 OUT=${BENCH_OUT:-$BATON_BUILD/bench}
 RUNS=${BENCH_RUNS:-5}
@@ -201,18 +204,20 @@ main() {
 	case ${1:-} in
 	--update-readme) update_readme; return 0 ;;
 	--compare) (($# == 3)) || die "usage: bench/run.sh --compare OLD.json NEW.json"; compare "$2" "$3"; return ;;
-	-h | --help) sed -n '3,46p' "$0" | sed 's/^# \{0,1\}//'; return 0 ;;
+	-h | --help) sed -n '3,47p' "$0" | sed 's/^# \{0,1\}//'; return 0 ;;
 	'') ;;
 	*) die "unknown argument '$1' (bench/run.sh [--update-readme | --compare OLD NEW])" ;;
 	esac
 	((EUID == 0)) || die "bench/run.sh needs root (debootstrap and chroot)"
 	[[ -x $BATON_MKINITRAMFS && -x $BATON_BUILD/init ]] ||
 		die "run make first (bench needs build/init and build/mkinitramfs)"
+	[[ ${BENCH_ONLY:-} != rows ]] || { rows_only; return 0; }
 	bench_setup
 	load_wait
 	HOST_DESC+=", load $(cut -d' ' -f1-3 /proc/loadavg) at start"
 	note "bench: $RUNS rounds of ${#TOOLS[@]} images on ${DISKS[*]} disk(s) (one vCPU, TCG)"
 	run_boots
+	if [[ ${BENCH_ROWS:-1} == 1 ]]; then rows_boots; else rm -f "$OUT/rows.tsv"; fi
 	[[ $COMPRESS != 1 ]] || compress_boots
 	if [[ $PROFILE == 1 ]]; then
 		profile_boots
