@@ -80,6 +80,14 @@ report() {
 		printf '%s, kernel %s (%s), QEMU %s q35 TCG 1 vCPU %s MiB, host %s; %s runs each (median, min-max).\n\n' \
 			"$(date -u +%Y-%m-%d)" "$KVER" "$KERNEL_PKG_DESC" "$QEMU_VERSION" "$MEM" \
 			"$HOST_DESC" "$(awk -F'\t' 'NR > 1 && $3 > n { n = $3 } END { print n + 0 }' "$OUT/raw.tsv")"
+		# Which clock every guest figure below is on (BENCH_ICOUNT).
+		if [[ -n $ICOUNT_ARGS ]]; then
+			# shellcheck disable=SC2016 # Markdown code quotes, not shell
+			printf 'Mode: TCG with `%s` for every boot: guest time counts instructions, so the host'"'"'s load does not move the figures; only generation and the whole boot'"'"'s wall column are host time.\n\n' \
+				"$ICOUNT_ARGS"
+		else
+			printf 'Mode: plain TCG: every figure is host time and moves with the host'"'"'s load (BENCH_ICOUNT=1 makes them load-proof).\n\n'
+		fi
 		# The bench's own QEMU keeps one core busy, a load of about 1 at the end: only more
 		# than that means something else ran.
 		if ((LOAD_BUSY)); then
