@@ -71,6 +71,15 @@ stages_report() {
 	done
 }
 
+# report_load_effect: what a busy machine did to the figures, closing the bold sentence.
+report_load_effect() {
+	if [[ -n $ICOUNT_ARGS ]]; then
+		printf 'the guest figures count instructions, so the load moved only their idle waits (disk reads), generation times and the whole boot'"'"'s wall column.**\n\n'
+	else
+		printf 'timings are not representative; take them again on a machine doing nothing else.**\n\n'
+	fi
+}
+
 # report: OUT/results.md (tables) and the charts OUT/*.svg.
 report() {
 	local md=$OUT/results.md tool n s bt ph mf up gen size
@@ -93,11 +102,11 @@ report() {
 		if ((LOAD_BUSY)); then
 			printf '**The load average was %s at the start, above the %s cores, after waiting %s s for it to fall: ' \
 				"$LOAD_START" "$(nproc)" "$LOAD_WAITED"
-			printf 'timings are not representative; take them again on a machine doing nothing else.**\n\n'
+			report_load_effect
 		elif awk -v a="$LOAD_START" -v b="$LOAD_END" 'BEGIN { exit !(a >= 1 || b >= 2) }'; then
 			printf '**The machine was busy (load average %s at start, %s at end; the bench itself adds about 1): ' \
 				"$LOAD_START" "$LOAD_END"
-			printf 'timings are not representative; take them again on a machine doing nothing else.**\n\n'
+			report_load_effect
 		elif ((LOAD_WAITED)); then
 			printf 'The bench waited %s s for the load average to fall below the %s cores.\n\n' \
 				"$LOAD_WAITED" "$(nproc)"
