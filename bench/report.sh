@@ -72,6 +72,15 @@ stages_report() {
 	done
 }
 
+# report_load_effect: what a busy machine did to the figures, closing the bold sentence.
+report_load_effect() {
+	if [[ -n $ICOUNT_ARGS ]]; then
+		printf 'the guest figures count instructions, so the load moved only their idle waits (disk reads), generation times and the whole boot'"'"'s wall column.**\n\n'
+	else
+		printf 'timings are not representative; take them again on a machine doing nothing else.**\n\n'
+	fi
+}
+
 # report: OUT/results.md (tables) and the charts OUT/*.svg.
 report() {
 	local md=$OUT/results.md tool n s bt ph mf up gen size
@@ -81,16 +90,24 @@ report() {
 		printf '%s, kernel %s (%s), QEMU %s q35 TCG 1 vCPU %s MiB, host %s; %s runs each (median, min-max).\n\n' \
 			"$(date -u +%Y-%m-%d)" "$KVER" "$KERNEL_PKG_DESC" "$QEMU_VERSION" "$MEM" \
 			"$HOST_DESC" "$(awk -F'\t' 'NR > 1 && $3 > n { n = $3 } END { print n + 0 }' "$OUT/raw.tsv")"
+		# Which clock every guest figure below is on (BENCH_ICOUNT).
+		if [[ -n $ICOUNT_ARGS ]]; then
+			# shellcheck disable=SC2016 # Markdown code quotes, not shell
+			printf 'Mode: TCG with `%s` for every boot: guest time counts instructions, so the host'"'"'s load does not move the figures; only generation and the whole boot'"'"'s wall column are host time.\n\n' \
+				"$ICOUNT_ARGS"
+		else
+			printf 'Mode: plain TCG: every figure is host time and moves with the host'"'"'s load (BENCH_ICOUNT=1 makes them load-proof).\n\n'
+		fi
 		# The bench's own QEMU keeps one core busy, a load of about 1 at the end: only more
 		# than that means something else ran.
 		if ((LOAD_BUSY)); then
 			printf '**The load average was %s at the start, above the %s cores, after waiting %s s for it to fall: ' \
 				"$LOAD_START" "$(nproc)" "$LOAD_WAITED"
-			printf 'timings are not representative; take them again on a machine doing nothing else.**\n\n'
+			report_load_effect
 		elif awk -v a="$LOAD_START" -v b="$LOAD_END" 'BEGIN { exit !(a >= 1 || b >= 2) }'; then
 			printf '**The machine was busy (load average %s at start, %s at end; the bench itself adds about 1): ' \
 				"$LOAD_START" "$LOAD_END"
-			printf 'timings are not representative; take them again on a machine doing nothing else.**\n\n'
+			report_load_effect
 		elif ((LOAD_WAITED)); then
 			printf 'The bench waited %s s for the load average to fall below the %s cores.\n\n' \
 				"$LOAD_WAITED" "$(nproc)"

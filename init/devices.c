@@ -48,6 +48,12 @@ static bool gone[DEVICES_MAX];
  * too, and so is one whose contents changed (an md array started, a dm table loaded).
  */
 static unsigned n_added;
+/*
+ * Devices whose tags come from probe_path_quick() (no RAID probers): enough to rule a device
+ * out for a root= tag, never enough to act on; probe_fully() replaces them before a lookup
+ * returns the device or anything else reads them.
+ */
+static bool quick_only[DEVICES_MAX];
 static int uevent_fd = -1;
 
 int devices_listen(void)
@@ -123,23 +129,27 @@ static void copy_tag(blkid_probe pr, const char *tag, char *dst)
 
 /*
  * Fills in the tags of a device with libblkid. The filesystem superblock always (its type is
- * needed to mount); the partition entry (PARTUUID, PARTLABEL) only when asked, since it means
- * reading the whole disk's partition table too: most root= forms never need it.
+ * needed to mount), first without the RAID probers (quick) where only a candidate is needed;
+ * the partition entry (PARTUUID, PARTLABEL) only when asked, since it means reading the whole
+ * disk's partition table too: most root= forms never need it.
  */
-static void probe_device(struct device_info *dev, bool partition_entry)
+static void probe_device(struct device_info *dev, bool partition_entry, bool quick)
 {
 	char path[sizeof("/dev/") + DEVICE_NAME_MAX];
 	blkid_probe pr = NULL;
 	int r;
 
 	snprintf(path, sizeof(path), "/dev/%s", dev->name);
-	r = probe_path(path, partition_entry, &pr);
+	if (!partition_entry)
+		quick_only[dev - devices] = quick;
+	r = quick && !partition_entry ? probe_path_quick(path, &pr)
+				      : probe_path(path, partition_entry, &pr);
 	if (!pr) {
 		log_debug("cannot open %s for probing: %s", path, strerror(-r));
 		return;
 	}
 	if (!partition_entry) {
-		if (r == -2)
+		if (r == -2 && !quick)
 			log_warning(
 			    "%s carries signatures of more than one filesystem; libblkid will not guess which (wipefs can remove the stale one)",
 			    path);
@@ -147,8 +157,9 @@ static void probe_device(struct device_info *dev, bool partition_entry)
 		copy_tag(pr, "UUID", dev->uuid);
 		copy_tag(pr, "LABEL", dev->label);
 		dev->probed = true;
-		log_debug("probed %s (%u:%u): TYPE=\"%s\" UUID=\"%s\" LABEL=\"%s\"", path,
-			  dev->major, dev->minor, dev->type, dev->uuid, dev->label);
+		log_debug("probed %s (%u:%u)%s: TYPE=\"%s\" UUID=\"%s\" LABEL=\"%s\"", path,
+			  dev->major, dev->minor, quick ? " without RAID probers" : "", dev->type,
+			  dev->uuid, dev->label);
 	} else {
 		copy_tag(pr, "PART_ENTRY_UUID", dev->partuuid);
 		copy_tag(pr, "PART_ENTRY_NAME", dev->partlabel);
@@ -163,8 +174,25 @@ static void probe_device(struct device_info *dev, bool partition_entry)
 static void need_partition_entry(struct device_info *dev)
 {
 	if (!dev->parts_probed && dev->partno > 0)
-		probe_device(dev, true);
+		probe_device(dev, true, false);
 	dev->parts_probed = true;
+}
+
+/* The full probe (RAID probers too) of a device the quick one has seen only. */
+static void probe_fully(struct device_info *dev)
+{
+	if (!quick_only[dev - devices])
+		return;
+	dev->type[0] = dev->uuid[0] = dev->label[0] = '\0';
+	probe_device(dev, false, false);
+}
+
+/* Every present device fully probed: for readers of all tags (stack hooks, the report). */
+static void probe_all_fully(void)
+{
+	for (unsigned i = 0; i < n_devices; i++)
+		if (!gone[i])
+			probe_fully(&devices[i]);
 }
 
 /* Records a block device once (from sysfs or a uevent) and probes it. */
@@ -224,7 +252,7 @@ static struct device_info *add_device(const char *name)
 			}
 		}
 	}
-	probe_device(dev, false);
+	probe_device(dev, false, true);
 	return dev;
 }
 
@@ -242,7 +270,7 @@ static void reprobe_device(const char *name)
 	}
 	dev->type[0] = dev->uuid[0] = dev->label[0] = '\0';
 	dev->probed = false;
-	probe_device(dev, false);
+	probe_device(dev, false, true);
 	n_added++;
 }
 
@@ -332,13 +360,21 @@ static const struct device_info *lookup(const struct devspec *spec)
 
 		if (gone[i] || !device_matches(spec, dev))
 			continue;
+		/* A quick candidate may be a RAID member: only the full probe can tell. */
+		if (quick_only[i]) {
+			probe_fully(dev);
+			if (!device_matches(spec, dev))
+				continue;
+		}
 		if (spec->partnroff == 0)
 			return dev;
 		/* PARTNROFF: the partition partnroff after this one, on the same disk. */
 		for (unsigned j = 0; j < n_devices; j++)
 			if (!gone[j] && devices[j].partno == dev->partno + spec->partnroff &&
-			    dev->disk[0] && strcmp(devices[j].disk, dev->disk) == 0)
+			    dev->disk[0] && strcmp(devices[j].disk, dev->disk) == 0) {
+				probe_fully(&devices[j]);
 				return &devices[j];
+			}
 	}
 	return NULL;
 }
@@ -401,6 +437,7 @@ static int drain_uevents(void)
 
 void devices_for_each(devices_visit visit, void *data)
 {
+	probe_all_fully();
 	for (unsigned i = 0; i < n_devices; i++)
 		if (!gone[i])
 			visit(&devices[i], data);
@@ -565,6 +602,7 @@ void devices_report(const struct devspec *spec)
 	if (count_present() < n_devices)
 		log_error("block devices that were removed since they appeared: %u",
 			  n_devices - count_present());
+	probe_all_fully();
 	log_error("block devices seen (%u):", count_present());
 	for (unsigned i = 0; i < n_devices; i++) {
 		struct device_info *d = &devices[i];

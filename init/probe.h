@@ -14,3 +14,11 @@
  * tests/fuzz/fuzz_blkid.c runs exactly this on hostile images.
  */
 int probe_path(const char *path, bool partition_entry, blkid_probe *ret);
+
+/*
+ * The same superblock probe without libblkid's RAID probers (md, LVM, firmware RAID): what
+ * it finds is a candidate only, since a RAID member can hold a filesystem at its start (md
+ * metadata 0.90 and 1.0) that must not be mounted around the array. A caller confirms a
+ * candidate with probe_path() before acting on it. Returns as probe_path() does.
+ */
+int probe_path_quick(const char *path, blkid_probe *ret);
