@@ -146,6 +146,13 @@ luks_plymouth_tree() {
 	printf '[Daemon]\nTheme=details\n' >"$base/etc/plymouth/plymouthd.conf"
 }
 
+# A passphrase only the German layout types from these keys (QEMU's names, by their place on a
+# US keyboard): Z is the US "y" key, y the US "z" key, "-" the US "/" key, "ö" the US ";" key.
+# shellcheck disable=SC2034 # used by the scenarios that source this file (140, 143)
+LUKS_DE_PASS='Zyklop-öy'
+# shellcheck disable=SC2034
+LUKS_DE_KEYS='shift-y z k l o p slash semicolon z ret'
+
 # luks_keymap_de_tree BASE: a German console in the base tree BASE (made by luks_base_tree):
 # Debian's /etc/default/keyboard (XKBLAYOUT=de) and console-setup, the keymap compiled as
 # setupcon --save-only caches it, its Uni2-Fixed16 font, kbd's loadkeys and setfont (140, 143).

@@ -16,11 +16,7 @@ scenario_begin
 
 luks_uuid=140a1b2c-3d4e-4f50-8a61-72b3c4d5e6f7
 fs_uuid=140f0e0d-0c0b-4a09-8807-060504030201
-# What the German layout makes of the keys below.
-pass='Zyklop-öy'
-# The keys, by their place on a US keyboard (QEMU's names): Z is the US "y" key, y the US
-# "z" key, "-" the US "/" key, "ö" the US ";" key.
-keys='shift-y z k l o p slash semicolon z ret'
+pass=$LUKS_DE_PASS keys=$LUKS_DE_KEYS
 root_tree root
 luks_disk root.img 32 --uuid "$luks_uuid" --fs-uuid "$fs_uuid" --dir root --pass "$pass"
 attach root.img

@@ -17,9 +17,7 @@ scenario_begin
 
 luks_uuid=143a1b2c-3d4e-4f50-8a61-72b3c4d5e6f7
 fs_uuid=143f0e0d-0c0b-4a09-8807-060504030201
-# 140's passphrase and its keys, by their place on a US keyboard.
-pass='Zyklop-öy'
-keys='shift-y z k l o p slash semicolon z ret'
+pass=$LUKS_DE_PASS keys=$LUKS_DE_KEYS
 root_tree root
 luks_disk root.img 32 --uuid "$luks_uuid" --fs-uuid "$fs_uuid" --dir root --pass "$pass"
 attach root.img
