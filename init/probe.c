@@ -4,29 +4,14 @@
 
 #include <errno.h>
 
-int probe_path(const char *path, bool partition_entry, blkid_probe *ret)
-{
-	blkid_probe pr = blkid_new_probe_from_filename(path);
-
-	if (!pr)
-		return errno > 0 ? -errno : -EIO;
-	if (!partition_entry) {
-		/* The type is needed to mount; the tags for root= forms. */
-		blkid_probe_enable_superblocks(pr, 1);
-		blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID |
-							  BLKID_SUBLKS_TYPE);
-		blkid_probe_enable_partitions(pr, 0);
-	} else {
-		/* PART_ENTRY_UUID and _NAME: reading the whole disk's table, so only on demand. */
-		blkid_probe_enable_superblocks(pr, 0);
-		blkid_probe_enable_partitions(pr, 1);
-		blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
-	}
-	*ret = pr;
-	return blkid_do_safeprobe(pr);
-}
-
-int probe_path_quick(const char *path, blkid_probe *ret)
+/*
+ * The superblock probe: the type is needed to mount, the tags for root= forms; without_raid
+ * leaves out the RAID probers (md, LVM, a dozen firmware RAIDs), which read the last MiB of
+ * the disk at a dozen places, each a read of its own: 58 reads of an 8 MiB ext4 disk against
+ * 36 without them, and the root on the last of 32 such disks found in 1.26 s instead of
+ * 2.11 s (bench, icount). What that probe finds is only a candidate: see probe.h.
+ */
+static int probe_superblocks(const char *path, bool without_raid, blkid_probe *ret)
 {
 	blkid_probe pr = blkid_new_probe_from_filename(path);
 
@@ -35,14 +20,31 @@ int probe_path_quick(const char *path, blkid_probe *ret)
 	blkid_probe_enable_superblocks(pr, 1);
 	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID |
 						  BLKID_SUBLKS_TYPE);
-	/*
-	 * The RAID probers (md, LVM, a dozen firmware RAIDs) read the last MiB of the disk at
-	 * a dozen places, each a read of its own: 58 reads of an 8 MiB ext4 disk against 36
-	 * without them, and the root on the last of 32 such disks found in 1.26 s instead of
-	 * 2.11 s (bench, icount). What this probe finds is only a candidate: see probe.h.
-	 */
-	blkid_probe_filter_superblocks_usage(pr, BLKID_FLTR_NOTIN, BLKID_USAGE_RAID);
+	if (without_raid)
+		blkid_probe_filter_superblocks_usage(pr, BLKID_FLTR_NOTIN, BLKID_USAGE_RAID);
 	blkid_probe_enable_partitions(pr, 0);
 	*ret = pr;
 	return blkid_do_safeprobe(pr);
+}
+
+int probe_path(const char *path, bool partition_entry, blkid_probe *ret)
+{
+	blkid_probe pr;
+
+	if (!partition_entry)
+		return probe_superblocks(path, false, ret);
+	pr = blkid_new_probe_from_filename(path);
+	if (!pr)
+		return errno > 0 ? -errno : -EIO;
+	/* PART_ENTRY_UUID and _NAME: reading the whole disk's table, so only on demand. */
+	blkid_probe_enable_superblocks(pr, 0);
+	blkid_probe_enable_partitions(pr, 1);
+	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+	*ret = pr;
+	return blkid_do_safeprobe(pr);
+}
+
+int probe_path_quick(const char *path, blkid_probe *ret)
+{
+	return probe_superblocks(path, true, ret);
 }
