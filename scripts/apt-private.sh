@@ -157,6 +157,39 @@ _ap_emit_onelist() {
 	return 0
 }
 
+# _ap_derive_sources ADD_SRC SID DEB822 ONELIST NEW822 NEWLIST: the private sources derived from
+# the machine's DEB822 and ONELIST files, written to NEW822 (deb822) and NEWLIST (one-line).
+_ap_derive_sources() {
+	local add_src=$1 sid=$2 deb822=$3 onelist=$4 new822=$5 newlist=$6
+	if [[ -r $deb822 ]]; then
+		_ap_emit_deb822 "$add_src" "$deb822" >"$new822" || return 1
+	fi
+	if [[ -r $onelist ]]; then
+		_ap_emit_onelist "$add_src" "$onelist" >"$newlist" || return 1
+	fi
+	if ! grep -q '[^[:space:]]' "$new822" "$newlist"; then
+		_ap_err "no Debian apt sources found in $deb822 or $onelist; cannot derive a private apt configuration"
+		return 1
+	fi
+	if ((sid)); then
+		if [[ -z $_AP_MAIN_URI ]]; then
+			_ap_err "--sid: no main (non-security) Debian 'deb' entry found in $deb822 or $onelist"
+			return 1
+		fi
+		local types=deb
+		((add_src)) && types='deb deb-src'
+		{
+			printf 'Types: %s\nURIs: %s\nSuites: sid\nComponents: %s\n' \
+				"$types" "$_AP_MAIN_URI" "${_AP_MAIN_COMPS:-main}"
+			[[ -z $_AP_MAIN_SIGNED ]] || printf 'Signed-By: %s\n' "$_AP_MAIN_SIGNED"
+			# sid's Release expires within days; a mirror or snapshot that lags a little would
+			# make the whole update fail. Signatures are still checked.
+			printf 'Check-Valid-Until: no\n'
+			printf '\n'
+		} >>"$new822"
+	fi
+}
+
 # apt_private_setup CACHE_DIR [--sid] [--arch=A] [--no-src] [--component NAME]...: write the private sources and set
 # APT_PRIVATE_DIR, APT_PRIVATE_OPTS (array of "-o" "Key=Value" words) and _AP_SOURCES_CHANGED.
 apt_private_setup() {
@@ -200,43 +233,30 @@ apt_private_setup() {
 	local deb822=${APT_PRIVATE_SOURCES:-/etc/apt/sources.list.d/debian.sources}
 	local onelist=${APT_PRIVATE_SOURCES_LIST:-/etc/apt/sources.list}
 	_AP_MAIN_URI='' _AP_MAIN_COMPS='' _AP_MAIN_SIGNED=''
-	local new822=$dir/sources.list.d/private.sources.new newlist=$dir/sources.list.new
-	if ! : >"$new822" || ! : >"$newlist"; then _ap_err "cannot write in $dir"; return 1; fi
-	if [[ -r $deb822 ]]; then
-		_ap_emit_deb822 "$add_src" "$deb822" >"$new822" || return 1
-	fi
-	if [[ -r $onelist ]]; then
-		_ap_emit_onelist "$add_src" "$onelist" >"$newlist" || return 1
-	fi
-	if ! grep -q '[^[:space:]]' "$new822" "$newlist"; then
-		_ap_err "no Debian apt sources found in $deb822 or $onelist; cannot derive a private apt configuration"
+	# Each run writes its own candidates (names apt does not read: no .sources or .list
+	# suffix) and renames them over the real files, so concurrent runs never see a half-written
+	# or vanished file.
+	local new822 newlist
+	if ! new822=$(mktemp "$dir/sources.list.d/.private.sources.XXXXXX") ||
+		! newlist=$(mktemp "$dir/.sources.list.XXXXXX"); then
+		_ap_err "cannot write in $dir"
 		return 1
 	fi
-	if ((sid)); then
-		if [[ -z $_AP_MAIN_URI ]]; then
-			_ap_err "--sid: no main (non-security) Debian 'deb' entry found in $deb822 or $onelist"
-			return 1
-		fi
-		local types=deb
-		((add_src)) && types='deb deb-src'
-		{
-			printf 'Types: %s\nURIs: %s\nSuites: sid\nComponents: %s\n' \
-				"$types" "$_AP_MAIN_URI" "${_AP_MAIN_COMPS:-main}"
-			[[ -z $_AP_MAIN_SIGNED ]] || printf 'Signed-By: %s\n' "$_AP_MAIN_SIGNED"
-			# sid's Release expires within days; a mirror or snapshot that lags a little would
-			# make the whole update fail. Signatures are still checked.
-			printf 'Check-Valid-Until: no\n'
-			printf '\n'
-		} >>"$new822"
+	chmod 0644 "$new822" "$newlist"
+	if ! _ap_derive_sources "$add_src" "$sid" "$deb822" "$onelist" "$new822" "$newlist"; then
+		rm -f "$new822" "$newlist"
+		return 1
 	fi
 
 	_AP_SOURCES_CHANGED=0
-	local f
+	local f target
 	for f in "$new822" "$newlist"; do
-		if cmp -s "$f" "${f%.new}"; then
+		target=$dir/sources.list.d/private.sources
+		[[ $f == "$new822" ]] || target=$dir/sources.list
+		if cmp -s "$f" "$target"; then
 			rm -f "$f"
 		else
-			mv -f "$f" "${f%.new}" || return 1
+			mv -f "$f" "$target" || return 1
 			_AP_SOURCES_CHANGED=1
 		fi
 	done

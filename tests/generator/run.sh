@@ -356,6 +356,8 @@ check "--no-shutdown: no list even with mdadm" lacks "$(listing "$work/sd3.img")
 . "$(dirname "$0")/keymap.sh"
 # shellcheck source=tests/generator/tpm2.sh
 . "$(dirname "$0")/tpm2.sh"
+# shellcheck source=tests/generator/apt-private.sh
+. "$(dirname "$0")/apt-private.sh"
 
 printf 'generator: %d passed, %d failed\n' "$passed" "$failed"
 ((failed == 0))
