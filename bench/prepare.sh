@@ -251,7 +251,8 @@ bench_gen_in_chroot() {
 
 # bench_foreign_image TOOL CHROOT RUNS CMD ARGS...: TOOL's image made in CHROOT, cached beside
 # it as TOOL.img with TOOL.gen (one generation time a line: RUNS timed runs after one untimed
-# run that warms the page cache); sets BENCH_IMG. BENCH_REGEN=1 makes and times it again.
+# run that warms the page cache) and TOOL.cmd (the command); sets BENCH_IMG. BENCH_REGEN=1, or
+# another command than the cached image's, makes and times it again.
 bench_foreign_image() {
 	local tool=$1 root=$2 runs=$3 dir i t
 	shift 3
@@ -260,7 +261,11 @@ bench_foreign_image() {
 	if [[ ${BENCH_REGEN:-0} == 1 ]]; then
 		rm -f "$dir/$tool.done"
 	fi
-	[[ -f $dir/$tool.done ]] && return 0
+	if [[ -f $dir/$tool.done ]]; then
+		[[ $(cat "$dir/$tool.cmd" 2>/dev/null) != "$*" ]] || return 0
+		note "bench: $tool: the cached image was made by another command ($(cat "$dir/$tool.cmd" 2>/dev/null || echo none recorded)); making it again"
+		rm -f "$dir/$tool.done"
+	fi
 	mkdir -p "$dir"
 	note "bench: $tool: generating its image ($runs timed runs)"
 	rm -f "$dir/$tool.gen"
