@@ -120,9 +120,6 @@ static void test_probe_needed(void)
 }
 
 const struct unit_case devspec_cases[] = {
-    {"probe_needed", test_probe_needed},
-    {"table", test_table},
-    {"overlong", test_overlong},
-    {"tag_names", test_tag_names},
-    {NULL, NULL},
+    {"probe_needed", test_probe_needed}, {"table", test_table}, {"overlong", test_overlong},
+    {"tag_names", test_tag_names},	 {NULL, NULL},
 };
