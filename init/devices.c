@@ -51,7 +51,8 @@ static unsigned n_added;
 /*
  * Devices whose tags come from probe_path_quick() (no RAID probers): enough to rule a device
  * out for a root= tag, never enough to act on; probe_fully() replaces them before a lookup
- * returns the device or anything else reads them.
+ * returns the device or anything else reads them. A device not probed at all (!probed) is
+ * probed when a lookup first needs its tags: see lookup().
  */
 static bool quick_only[DEVICES_MAX];
 static int uevent_fd = -1;
@@ -178,10 +179,17 @@ static void need_partition_entry(struct device_info *dev)
 	dev->parts_probed = true;
 }
 
-/* The full probe (RAID probers too) of a device the quick one has seen only. */
+/* The superblock tags a spec compares, read without the RAID probers on first need. */
+static void need_superblock(struct device_info *dev)
+{
+	if (!dev->probed)
+		probe_device(dev, false, true);
+}
+
+/* The full probe (RAID probers too) of a device not probed yet or seen by the quick one only. */
 static void probe_fully(struct device_info *dev)
 {
-	if (!quick_only[dev - devices])
+	if (dev->probed && !quick_only[dev - devices])
 		return;
 	dev->type[0] = dev->uuid[0] = dev->label[0] = '\0';
 	probe_device(dev, false, false);
@@ -195,7 +203,11 @@ static void probe_all_fully(void)
 			probe_fully(&devices[i]);
 }
 
-/* Records a block device once (from sysfs or a uevent) and probes it. */
+/*
+ * Records a block device once (from sysfs or a uevent). Nothing is read from it yet: a lookup
+ * reads what its spec compares (devspec_probe_needed()) of the devices it looks at, in the
+ * order they appeared, and stops at the first match; readers of every device probe them all.
+ */
 static struct device_info *add_device(const char *name)
 {
 	struct device_info *dev = find_device(name);
@@ -252,13 +264,13 @@ static struct device_info *add_device(const char *name)
 			}
 		}
 	}
-	probe_device(dev, false, true);
+	quick_only[slot] = false;
 	return dev;
 }
 
 /*
  * A "change" uevent: md and device-mapper devices appear empty and announce their contents
- * with one (an array started, a table loaded), so the superblock is read again.
+ * with one (an array started, a table loaded), so the superblock is read again when needed.
  */
 static void reprobe_device(const char *name)
 {
@@ -270,7 +282,7 @@ static void reprobe_device(const char *name)
 	}
 	dev->type[0] = dev->uuid[0] = dev->label[0] = '\0';
 	dev->probed = false;
-	probe_device(dev, false, true);
+	quick_only[dev - devices] = false;
 	n_added++;
 }
 
@@ -325,6 +337,17 @@ static bool device_matches(const struct devspec *spec, struct device_info *dev)
 {
 	struct stat st;
 
+	/* Only what this spec compares: a PARTUUID= is found without a superblock read. */
+	switch (devspec_probe_needed(spec->kind)) {
+	case DEVSPEC_PROBE_SUPERBLOCK:
+		need_superblock(dev);
+		break;
+	case DEVSPEC_PROBE_PARTITION:
+		need_partition_entry(dev);
+		break;
+	case DEVSPEC_PROBE_NONE:
+		break;
+	}
 	switch (spec->kind) {
 	case DEVSPEC_PATH:
 		if (strncmp(spec->value, "/dev/", 5) == 0 &&
@@ -343,10 +366,8 @@ static bool device_matches(const struct devspec *spec, struct device_info *dev)
 	case DEVSPEC_LABEL:
 		return tag_equal(spec->kind, spec->value, dev->label);
 	case DEVSPEC_PARTUUID:
-		need_partition_entry(dev);
 		return tag_equal(spec->kind, spec->value, dev->partuuid);
 	case DEVSPEC_PARTLABEL:
-		need_partition_entry(dev);
 		return tag_equal(spec->kind, spec->value, dev->partlabel);
 	}
 	return false;
@@ -360,8 +381,11 @@ static const struct device_info *lookup(const struct devspec *spec)
 
 		if (gone[i] || !device_matches(spec, dev))
 			continue;
-		/* A quick candidate may be a RAID member: only the full probe can tell. */
-		if (quick_only[i]) {
+		/*
+		 * A quick candidate may be a RAID member: only the full probe can tell. A device
+		 * matched by name or number alone gets its type read here, to be mounted.
+		 */
+		if (quick_only[i] || !dev->probed) {
 			probe_fully(dev);
 			if (!device_matches(spec, dev))
 				continue;

@@ -36,6 +36,20 @@ const char *devspec_tag_name(enum devspec_kind kind)
 	}
 }
 
+enum devspec_probe devspec_probe_needed(enum devspec_kind kind)
+{
+	switch (kind) {
+	case DEVSPEC_UUID:
+	case DEVSPEC_LABEL:
+		return DEVSPEC_PROBE_SUPERBLOCK;
+	case DEVSPEC_PARTUUID:
+	case DEVSPEC_PARTLABEL:
+		return DEVSPEC_PROBE_PARTITION;
+	default:
+		return DEVSPEC_PROBE_NONE;
+	}
+}
+
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')

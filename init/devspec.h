@@ -32,3 +32,13 @@ int devspec_parse(const char *spec, struct devspec *ret);
 
 /* The tag name blkid uses for a kind ("UUID", "LABEL", ...), or NULL for paths and numbers. */
 const char *devspec_tag_name(enum devspec_kind kind);
+
+/* What of a device must be read before it can be compared with a spec (see devices.c lookup). */
+enum devspec_probe {
+	DEVSPEC_PROBE_NONE,	  /* paths and numbers: sysfs names the device */
+	DEVSPEC_PROBE_SUPERBLOCK, /* UUID, LABEL: the filesystem superblock */
+	DEVSPEC_PROBE_PARTITION,  /* PARTUUID, PARTLABEL: the partition table's entry */
+};
+
+/* The probe a device needs before a spec of this kind can match it or rule it out. */
+enum devspec_probe devspec_probe_needed(enum devspec_kind kind);

@@ -91,9 +91,35 @@ static void test_tag_names(void)
 	CHECK(devspec_tag_name(DEVSPEC_PATH) == NULL);
 }
 
+/* What each root= form makes baton read of every disk it looks at before the one that matches. */
+static void test_probe_needed(void)
+{
+	static const struct {
+		const char *spec;
+		enum devspec_probe want;
+	} rows[] = {
+	    {"UUID=0ba70900-be0c-4be0-8be0-000000000001", DEVSPEC_PROBE_SUPERBLOCK},
+	    {"/dev/disk/by-uuid/0ba70900-be0c-4be0-8be0-000000000001", DEVSPEC_PROBE_SUPERBLOCK},
+	    {"LABEL=root", DEVSPEC_PROBE_SUPERBLOCK},
+	    {"PARTUUID=0ba70900-01", DEVSPEC_PROBE_PARTITION},
+	    {"PARTUUID=0ba70900-01/PARTNROFF=1", DEVSPEC_PROBE_PARTITION},
+	    {"PARTLABEL=root", DEVSPEC_PROBE_PARTITION},
+	    {"/dev/disk/by-partlabel/root", DEVSPEC_PROBE_PARTITION},
+	    {"/dev/sdb", DEVSPEC_PROBE_NONE},
+	    {"/dev/disk/by-path/pci-0000:00:02.0-scsi-0:0:0:127", DEVSPEC_PROBE_NONE},
+	    {"8:16", DEVSPEC_PROBE_NONE},
+	    {"0811", DEVSPEC_PROBE_NONE},
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct devspec d;
+
+		CHECK_INT(devspec_parse(rows[i].spec, &d), 0);
+		CHECK_INT(devspec_probe_needed(d.kind), rows[i].want);
+	}
+}
+
 const struct unit_case devspec_cases[] = {
-    {"table", test_table},
-    {"overlong", test_overlong},
-    {"tag_names", test_tag_names},
-    {NULL, NULL},
+    {"probe_needed", test_probe_needed}, {"table", test_table}, {"overlong", test_overlong},
+    {"tag_names", test_tag_names},	 {NULL, NULL},
 };

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# root=PARTUUID= names the third partition of a GPT disk; the others hold ext4 and nothing.
+# root=PARTUUID= names the third partition of a GPT disk; the others hold ext4 and nothing. Only
+# the partition entries are read to find it, no superblock but the root's (to mount it).
 set -euo pipefail
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -15,5 +16,9 @@ disk_partitioned disk.img 48 gpt --id 1b0c1e6f-3a5d-4c2b-9e8f-0a1b2c3d4e5f \
 	type=L,name=root,uuid=$partuuid,fs=ext4,dir=root
 attach disk.img
 
-boot "root=PARTUUID=$partuuid"
+boot "root=PARTUUID=$partuuid" loglevel=8 baton.log=debug printk.devkmsg=on
 expect_probe_ok ext4 /dev/vda3
+expect 'probed /dev/vda2 \([0-9:]*\): PARTUUID="3e2c4a6b-' "the partition entries are read"
+expect 'probed /dev/vda3 \([0-9:]*\): TYPE="ext4"' "the root's superblock is read, to mount it"
+expect_not 'probed /dev/vda[12]? \([0-9:]*\)( without RAID probers)?: TYPE=' \
+	"no other superblock is read for a PARTUUID="
