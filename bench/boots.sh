@@ -21,19 +21,22 @@ host_stalled() {
 # console (without carriage returns) goes to LOG. DISKS is a count of virtio-blk disks, or a
 # count followed by "s" (128s) for that many LUNs of one target on one virtio-scsi controller, as
 # clouds attach many disks. virtio-blk disk i sits at PCI slot 2 + i/8, function i%8 (the root
-# bus has too few slots for 32 disks one a slot), so the kernel meets them in this order; LUN i
-# is scanned in order too. snapshot=on: nothing a guest does reaches the image files.
+# bus has too few slots for 32 disks one a slot), so the kernel meets them in this order. LUNs
+# are not met in order: the kernel scans LUN 0, then those QEMU's REPORT LUNS lists, newest
+# device first (N-1 down to 1), so the last disk named (sdh of 8) is LUN 1 and the root goes
+# there. snapshot=on: nothing a guest does reaches the image files.
 boot_one() {
-	local tool=$1 spec=$2 n=${2%s} log=$3 i img dev rc=0 image attempt
+	local tool=$1 spec=$2 n=${2%s} log=$3 i img dev rc=0 image attempt root=$((${2%s} - 1))
 	local -a disks=()
 	shift 3
 	image=${IMG[$tool]}
 	if [[ $spec == *s ]]; then
 		disks+=(-device 'virtio-scsi-pci,id=scsi0,addr=0x2')
 		image=${IMG_SCSI[$tool]:-$image}
+		((n == 1)) || root=1
 	fi
 	for ((i = 0; i < n; i++)); do
-		if ((i == n - 1)); then
+		if ((i == root)); then
 			img=$BENCH_ROOT_IMG
 		else
 			img=$(bench_extra_disk "$i")

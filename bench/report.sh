@@ -93,10 +93,10 @@ report() {
 		# Which clock every guest figure below is on (BENCH_ICOUNT).
 		if [[ -n $ICOUNT_ARGS ]]; then
 			# shellcheck disable=SC2016 # Markdown code quotes, not shell
-			printf 'Mode: TCG with `%s` for every boot: guest time counts instructions, so the host'"'"'s load does not move the figures; only generation and the whole boot'"'"'s wall column are host time.\n\n' \
+			printf 'Mode: TCG with `%s` for every boot: guest time counts instructions, so the host'"'"'s load moves only the guest'"'"'s idle waits for disk reads (its clock runs with the host'"'"'s while it idles); generation and the whole boot'"'"'s wall column are host time.\n\n' \
 				"$ICOUNT_ARGS"
 		else
-			printf 'Mode: plain TCG: every figure is host time and moves with the host'"'"'s load (BENCH_ICOUNT=1 makes them load-proof).\n\n'
+			printf 'Mode: plain TCG: every figure is host time and moves with the host'"'"'s load (BENCH_ICOUNT=1 counts instructions instead).\n\n'
 		fi
 		# The bench's own QEMU keeps one core busy, a load of about 1 at the end: only more
 		# than that means something else ran.

@@ -37,7 +37,8 @@
 #   BENCH_WHOLE_RUNS its boots of each image (default BENCH_RUNS)
 #   BENCH_WHOLE_TOOLS its images (default "baton-hostonly baton-generic initramfs-tools dracut")
 #   BENCH_COMPRESS=0 no boots of the host-only image as none, gzip, lz4 and zstd (compress.sh)
-#   BENCH_ICOUNT=1   every boot with -icount shift=1,sleep=on (guest time, load-proof)
+#   BENCH_ICOUNT=1   every boot with -icount shift=1,sleep=on (guest time: only disk waits move
+#                    with the load)
 #   BENCH_LOAD_WAIT  seconds to wait for the load to fall to the core count (default 600)
 #   BENCH_OUT        where results go (default $BATON_BUILD/bench)
 #   BENCH_CACHE      prepared pieces (default $BATON_CACHE/bench)
@@ -73,9 +74,11 @@ MEM=${BENCH_MEM:-512}
 PROFILE=${BENCH_PROFILE:-1}
 WHOLE=${BENCH_WHOLE:-1}
 # BENCH_ICOUNT=1: guest time counts executed instructions (-icount shift=1), so the machine's
-# load no longer moves the figures (DESIGN.md: ratios within about 10%), the whole boot's
-# included (its wall column stays host time). sleep=on: while the guest idles, waiting for a disk
-# read, its clock runs with the host's. sleep=off jumps it to the next timer instead, which
+# load no longer moves the computing part of the figures (DESIGN.md: ratios within about 10%),
+# the whole boot's included (its wall column stays host time). sleep=on: while the guest idles,
+# waiting for a disk read, its clock runs with the host's, so those waits still move with the
+# load (tiny-initramfs's root on the last of 32 disks: 1.205 s and 1.420 s in two boots at load
+# 4-9). sleep=off jumps it to the next timer instead, which
 # charged each read of a disk up to a timer period: root on the last of 32 disks took baton
 # 27.9 s and tiny-initramfs 1.24 s with sleep=off, 2.11 s and 1.27 s with sleep=on (one boot each).
 ICOUNT_ARGS=
@@ -211,7 +214,7 @@ main() {
 	case ${1:-} in
 	--update-readme) update_readme; return 0 ;;
 	--compare) (($# == 3)) || die "usage: bench/run.sh --compare OLD.json NEW.json"; compare "$2" "$3"; return ;;
-	-h | --help) sed -n '3,47p' "$0" | sed 's/^# \{0,1\}//'; return 0 ;;
+	-h | --help) sed -n '3,48p' "$0" | sed 's/^# \{0,1\}//'; return 0 ;;
 	'') ;;
 	*) die "unknown argument '$1' (bench/run.sh [--update-readme | --compare OLD NEW])" ;;
 	esac

@@ -170,7 +170,7 @@ whole_report() {
 	printf '### Whole boot: Debian 12 with systemd to multi-user.target\n\n'
 	if [[ -n $ICOUNT_ARGS ]]; then
 		# shellcheck disable=SC2016 # Markdown code quotes, not shell
-		printf 'TCG with `%s` (systemd'"'"'s figures are guest time, counted in instructions: the host'"'"'s load does not move them; the wall column is host time and moves with the load), ' \
+		printf 'TCG with `%s` (systemd'"'"'s figures are guest time, counted in instructions: the host'"'"'s load moves only their idle waits for disk reads; the wall column is host time and moves with the load), ' \
 			"$ICOUNT_ARGS"
 	else
 		printf 'Plain TCG (every figure moves with the host'"'"'s load), '
