@@ -20,7 +20,7 @@ build_packages=(
 	dpkg-dev xz-utils ca-certificates
 	autoconf automake libtool pkg-config gettext autopoint bison flex
 	# mkinitramfs (host program): libkmod for the module closure, compressors' libraries.
-	kmod libkmod-dev libdeflate-dev zlib1g-dev liblzma-dev libzstd-dev
+	kmod libkmod-dev libdeflate-dev zlib1g-dev liblzma-dev libzstd-dev liblz4-dev
 )
 # make ARCH=arm64: the cross compiler (musl and the libraries come from Debian's arm64 packages).
 arm64_packages=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu)
