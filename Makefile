@@ -51,7 +51,7 @@ INIT_LIBS := -lmount -lblkid -lkmod
 GEN_SRC   := $(wildcard mkinitramfs/*.c) $(COMMON_SRC) common/log_stderr.c
 GEN_HDR   := $(wildcard mkinitramfs/*.h) $(COMMON_HDR)
 GEN_CFLAGS := -std=gnu11 -O2 -g $(CFLAGS_WARN) -Icommon -D_GNU_SOURCE
-GEN_LIBS  := -lkmod -ldeflate -lz -llzma -lzstd
+GEN_LIBS  := -lkmod -ldeflate -lz -llzma -lzstd -llz4
 
 .PHONY: all arm64 host-packages test-packages deps check lint unit docs-check generator-test qemu-test demo bench clean
 all: $(INIT_OUT) $(BUILD)/mkinitramfs $(CROSS_OUT)
@@ -98,7 +98,7 @@ UNIT_COMMON_SRC := tests/unit/main.c $(wildcard tests/unit/common/test_*.c) $(CO
 	common/log_kmsg.c
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/unit/init/%.o) $(UNIT_GEN_SRC:%.c=$(BUILD)/unit/gen/%.o) \
 	$(UNIT_COMMON_SRC:%.c=$(BUILD)/unit/common/%.o)
-UNIT_LIBS := -ldeflate -lz -llzma -lzstd
+UNIT_LIBS := -ldeflate -lz -llzma -lzstd -llz4
 $(BUILD)/unit/init/%.o: %.c | host-packages
 	@mkdir -p $(@D)
 	$(CC) $(UNIT_CFLAGS) -Iinit -MMD -MP -c -o $@ $<

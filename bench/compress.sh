@@ -1,31 +1,28 @@
 # SPDX-License-Identifier: MIT
 # shellcheck shell=bash
-# The compression figure: baton's host-only image uncompressed, gzip (the generator's own), lz4
-# and zstd side by side, booted in turn on one disk, so the image's compression can be chosen by
-# what the kernel unpacks fastest for its size. Sourced by bench/run.sh; BENCH_COMPRESS=0 skips.
+# The compression figure: baton's host-only image as the generator writes it with each
+# --compress it offers (none, gzip, lz4 and zstd, its default), booted in turn on one disk, so
+# the default can be chosen by what the kernel unpacks fastest for its size. Sourced by
+# bench/run.sh; BENCH_COMPRESS=0 skips.
 
-# The variants, as tool names of IMG; baton-hostonly itself is the gzip one.
-readonly COMPRESS_TOOLS=(baton-hostonly baton-hostonly-none baton-hostonly-lz4 baton-hostonly-zstd)
+# The variants, as tool names of IMG; baton-hostonly itself is the default (zstd).
+readonly COMPRESS_TOOLS=(baton-hostonly baton-hostonly-none baton-hostonly-gzip baton-hostonly-lz4)
 
-# compress_images: the variants from one uncompressed image of the generator. lz4 in the legacy
-# frame format (-l) and zstd frames are what the kernel's initramfs unpacker reads (Linux's
-# Documentation/driver-api/early-userspace/buffer-format.rst; CONFIG_RD_LZ4 and CONFIG_RD_ZSTD
-# are set in Debian's kernels). Levels: the smallest each offers without a decoder window the
-# kernel's unpacker might refuse.
+# compress_images: the variants, each written by the generator with --compress ALGO at its own
+# default level. lz4 is the legacy frame and zstd plain frames, what the kernel's initramfs
+# unpacker reads (CONFIG_RD_LZ4 and CONFIG_RD_ZSTD are set in Debian's kernels).
 compress_images() {
-	local raw=$OUT/images/baton-hostonly-none.img
-	"$BATON_MKINITRAMFS" -o "$raw" -k "$KVER" -b "$KERNEL_TREE" -m "$BENCH_HOSTONLY_MODULES" \
-		--compress none >"$OUT/images/baton-hostonly-none.log" 2>&1 ||
-		{ cat "$OUT/images/baton-hostonly-none.log" >&2; die "mkinitramfs --compress none failed"; }
-	lz4 -q -l -9 -f "$raw" "$OUT/images/baton-hostonly-lz4.img" || die "lz4 of $raw failed"
-	zstd -q -19 -f "$raw" -o "$OUT/images/baton-hostonly-zstd.img" || die "zstd of $raw failed"
-	local t
-	for t in none lz4 zstd; do
-		IMG["baton-hostonly-$t"]=$OUT/images/baton-hostonly-$t.img
+	local t img
+	for t in none gzip lz4; do
+		img=$OUT/images/baton-hostonly-$t.img
+		"$BATON_MKINITRAMFS" -o "$img" -k "$KVER" -b "$KERNEL_TREE" -m "$BENCH_HOSTONLY_MODULES" \
+			--compress "$t" >"${img%.img}.log" 2>&1 ||
+			{ cat "${img%.img}.log" >&2; die "mkinitramfs --compress $t failed"; }
+		IMG["baton-hostonly-$t"]=$img
 	done
 	LABEL["baton-hostonly-none"]='baton host-only, none'
-	LABEL["baton-hostonly-lz4"]='baton host-only, lz4 -l -9'
-	LABEL["baton-hostonly-zstd"]='baton host-only, zstd -19'
+	LABEL["baton-hostonly-gzip"]='baton host-only, gzip:10'
+	LABEL["baton-hostonly-lz4"]='baton host-only, lz4:9'
 }
 
 # compress_boots: RUNS rounds of the variants on one disk into OUT/compress.tsv (raw.tsv's
@@ -49,13 +46,13 @@ compress_boots() {
 compress_report() {
 	local tool s label
 	printf '\n### Compression of the host-only image\n\n'
-	printf 'One disk, %s rounds with the variants in turn; "unpack" is the kernel'"'"'s "Trying to unpack rootfs image" to "Freeing initrd memory". gzip is the generator'"'"'s own; the others are its uncompressed image put through lz4 and zstd.\n\n' "$RUNS"
+	printf 'One disk, %s rounds with the variants in turn; "unpack" is the kernel'"'"'s "Trying to unpack rootfs image" to "Freeing initrd memory". Each image is the generator'"'"'s own, written with --compress ALGO at that algorithm'"'"'s default level.\n\n' "$RUNS"
 	printf '| image | size (MiB) | unpack (s) | initramfs phase (s) | real init starts (s) |\n|---|---|---|---|---|\n'
 	for tool in "${COMPRESS_TOOLS[@]}"; do
 		s=$(awk -F'\t' -v t="$tool" 'NR > 1 && $1 == t' "$OUT/compress.tsv")
 		[[ -n $s ]] || continue
 		label=${LABEL[$tool]}
-		[[ $tool != baton-hostonly ]] || label+=', gzip (the default)'
+		[[ $tool != baton-hostonly ]] || label+=', zstd:12 (the default)'
 		printf '| %s | %s | %s | %s | %s |\n' "$label" \
 			"$(show 1048576 2 "$(stat -c %s "${IMG[$tool]}")")" \
 			"$(show 1 3 "$(cut -f7 <<<"$s" | grep -v '^-$' | median_of)")" \

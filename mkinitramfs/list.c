@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
+#include "compress.h"
 #include "cpio.h"
 #include "log.h"
 #include "options.h"
@@ -168,6 +169,27 @@ static int list_gunzip(const unsigned char *buf, size_t len, struct cpio_buf *ou
 	return r;
 }
 
+/* gzip through list_gunzip (members of any origin); zstd, lz4 and xz through compress_unpack. */
+static int list_unpack(enum compress_format f, const unsigned char *buf, size_t len,
+		       struct cpio_buf *out)
+{
+	unsigned char *plain;
+	size_t plain_len;
+	int r;
+
+	if (f == COMPRESS_GZIP)
+		return list_gunzip(buf, len, out);
+	r = compress_unpack(buf, len, &plain, &plain_len);
+	if (r < 0)
+		return r;
+	if (plain_len > UTIL_READ_MAX)
+		r = -EFBIG;
+	else
+		r = cpio_buf_sink(out, plain, plain_len);
+	free(plain);
+	return r;
+}
+
 static int list_image(const char *path, struct list_opts *lo)
 {
 	unsigned char *data = NULL;
@@ -190,28 +212,31 @@ static int list_image(const char *path, struct list_opts *lo)
 			n = list_archive(data, len, &pos, lo,
 					 part ? "archive, uncompressed"
 					      : "early archive, uncompressed");
-		} else if (len - pos >= 2 && data[pos] == 0x1f && data[pos + 1] == 0x8b) {
+		} else if (compress_detect(data + pos, len - pos) != COMPRESS_NONE) {
+			enum compress_format f = compress_detect(data + pos, len - pos);
+			char what[64];
 			size_t ipos = 0;
 
-			r = list_gunzip(data + pos, len - pos, &inflated);
+			/* The compressed archive runs to the end, as the generator writes it. */
+			r = list_unpack(f, data + pos, len - pos, &inflated);
 			if (r < 0) {
-				log_error_errno(r, "%s: damaged gzip data at byte %zu: %m", path,
-						pos);
+				log_error_errno(r, "%s: damaged %s data at byte %zu: %m", path,
+						compress_format_name(f), pos);
 				break;
 			}
 			pos = len;
 			n = 0;
+			snprintf(what, sizeof(what), "main archive, %s", compress_format_name(f));
 			while (ipos < inflated.len && n >= 0) {
 				if (inflated.data[ipos] == 0) {
 					ipos++;
 					continue;
 				}
-				n = list_archive(inflated.data, inflated.len, &ipos, lo,
-						 "main archive, gzip");
+				n = list_archive(inflated.data, inflated.len, &ipos, lo, what);
 			}
 		} else {
 			log_error(
-			    "%s: byte %zu starts neither a cpio archive nor gzip data (0x%02x): not an initramfs image, or compressed in a way baton does not write",
+			    "%s: byte %zu starts neither a cpio archive nor zstd, lz4 (legacy) or gzip data (0x%02x): not an initramfs image, or compressed in a way baton does not write",
 			    path, pos, data[pos]);
 			r = -EINVAL;
 			break;

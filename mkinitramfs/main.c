@@ -148,9 +148,11 @@ static void main_summary(const struct options *o, const struct kernel_source *sr
 			 ", shutdown return (%zu files)", stats->shutdown_files);
 	if (gz_len) {
 		main_size(out_size, sizeof(out_size), gz_len);
-		log_notice("wrote %s: kernel %s, %zu modules, %s, %s uncompressed, %s gzip, %.2f s",
-			   o->output, src->kver, modules, extras, raw_size, out_size,
-			   main_elapsed(start_ms));
+		log_notice(
+		    "wrote %s: kernel %s, %zu modules, %s, %s uncompressed, %s %s:%d, %.2f s",
+		    o->output, src->kver, modules, extras, raw_size, out_size,
+		    compress_format_name(o->compress.format), compress_level(&o->compress),
+		    main_elapsed(start_ms));
 	} else {
 		log_notice("wrote %s: kernel %s, %zu modules, %s, %s, not compressed, %.2f s",
 			   o->output, src->kver, modules, extras, raw_size, main_elapsed(start_ms));
@@ -334,8 +336,8 @@ static int main_build(const struct options *o, const struct kernel_source *src,
 		log_error_errno(r, "cannot assemble the archive: %m");
 		goto out;
 	}
-	if (o->compress) {
-		r = compress_gzip(buf.data, buf.len, &gz, &gz_len);
+	if (o->compress.format != COMPRESS_NONE) {
+		r = compress_image(&o->compress, buf.data, buf.len, &gz, &gz_len);
 		if (r < 0) {
 			log_error_errno(r, "cannot compress the image: %m");
 			goto out;

@@ -53,7 +53,7 @@ enum {
 static const char options_usage[] =
     "Usage: mkinitramfs -o OUTPUT [-k KVER] [-b BASEDIR] [-m MODULE[,MODULE...]]...\n"
     "                   [--binary PATH]... [--shell] [--hook DIR|NAME]... [--plymouth]\n"
-    "                   [--init PATH] [--compress gzip|none] [--mode OCTAL] [-v]\n"
+    "                   [--init PATH] [--compress ALGO[:LEVEL]] [--mode OCTAL] [-v]\n"
     "                   [--shutdown | --no-shutdown]\n"
     "                   [--stack md|lvm|luks|btrfs|verity]... [--no-stack NAME]...\n";
 
@@ -106,7 +106,8 @@ static void options_help(void)
 	    "      --init=PATH        the init program, a static ELF program for the kernel's\n"
 	    "                         architecture; default: '%s' next to mkinitramfs in a\n"
 	    "                         build tree, else " OPTIONS_INSTALLED_INIT "\n"
-	    "      --compress=gzip|none  default gzip\n"
+	    "      --compress=ALGO[:LEVEL]  zstd (levels 1-19), lz4 (1-12, the legacy frame),\n"
+	    "                         gzip (1-12) or none; default zstd:12 (lz4:9, gzip:10)\n"
 	    "      --mode=OCTAL       the image's permissions, 0000 to 0777, whatever the\n"
 	    "                         umask or the replaced image's; default %04o (it may\n"
 	    "                         carry keys)\n"
@@ -298,7 +299,7 @@ int options_parse(int argc, char **argv, struct options *o)
 	int c, r;
 
 	o->basedir = "/";
-	o->compress = true;
+	o->compress = COMPRESS_DEFAULT;
 	o->mode = OPTIONS_DEFAULT_MODE;
 	opterr = 0; /* our messages, not getopt's */
 	while ((c = getopt_long(argc, argv, ":o:k:b:m:vh", options_longopts, NULL)) != -1) {
@@ -327,13 +328,9 @@ int options_parse(int argc, char **argv, struct options *o)
 				return options_usage_error("--init: path too long");
 			break;
 		case OPTIONS_OPT_COMPRESS:
-			if (strcmp(optarg, "gzip") == 0)
-				o->compress = true;
-			else if (strcmp(optarg, "none") == 0)
-				o->compress = false;
-			else
-				return options_usage_error("--compress '%s': expected gzip or none",
-							   optarg);
+			if (compress_parse(optarg, &o->compress) < 0)
+				return options_usage_error("--compress '%s': expected %s", optarg,
+							   COMPRESS_ACCEPTED);
 			break;
 		case OPTIONS_OPT_MODE:
 			if (options_parse_mode(optarg, &o->mode) < 0)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "compress.h"
 #include "shutdown.h"
 #include "strv.h"
 
@@ -37,8 +38,8 @@ struct options {
 	const char *kver;
 	const char *basedir;
 	char init[PATH_MAX];
-	bool compress;
-	struct strv modules; /* -m names, split at commas, first occurrence kept */
+	struct compress_spec compress; /* --compress; COMPRESS_NONE: stored */
+	struct strv modules;	       /* -m names, split at commas, first occurrence kept */
 	uint32_t mtime;
 	struct strv binaries; /* --binary, in the order given */
 	struct strv hooks;    /* --hook as given, then the folders found */

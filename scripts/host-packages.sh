@@ -20,7 +20,7 @@ build_packages=(
 	dpkg-dev xz-utils ca-certificates
 	autoconf automake libtool pkg-config gettext autopoint bison flex
 	# mkinitramfs (host program): libkmod for the module closure, compressors' libraries.
-	kmod libkmod-dev libdeflate-dev zlib1g-dev liblzma-dev libzstd-dev
+	kmod libkmod-dev libdeflate-dev zlib1g-dev liblzma-dev libzstd-dev liblz4-dev
 )
 # make ARCH=arm64: the cross compiler (musl and the libraries come from Debian's arm64 packages).
 arm64_packages=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu)
@@ -53,7 +53,8 @@ test_packages=(
 	swtpm systemd libtss2-esys-3.0.2-0 libtss2-rc0 libtss2-mu0 libtss2-tcti-device0
 	# make deb (dpkg-shlibdeps) and its check.
 	dpkg-dev lintian
-	# make bench: results.json and --compare (jq), the lz4 image of its compression table.
+	# make bench: results.json and --compare (jq); lz4 and zstd (above) read the generator's
+	# lz4 and zstd images in the generator and QEMU tests.
 	jq lz4
 	# Fuzzing and the linters used by the checks.
 	clang shellcheck clang-format

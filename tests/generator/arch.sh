@@ -5,7 +5,7 @@
 # --init, the refusal of an init of another one, and programs carried from an arm64 tree.
 
 # image_init IMG: the image's /init.
-image_init() { zcat "$1" | cpio -i --quiet --to-stdout init 2>/dev/null; }
+image_init() { image_cat "$1" | cpio -i --quiet --to-stdout init 2>/dev/null; }
 
 # Debian's arm64 kernel tree (cached; run.sh's kernel stays the one exported).
 a64_tree=$(

@@ -18,10 +18,10 @@ cryptdata UUID=11112222-3333-4444-5555-666677778888 none luks,initramfs
 TAB
 printf '/dev/mapper/cryptroot / ext4 errors=remount-ro 0 1\n' >"$cbase/etc/fstab"
 # image_file IMG PATH: the contents of PATH in the image.
-image_file() { zcat "$1" | (cd "$work" && cpio -i --quiet --to-stdout "$2"); }
+image_file() { image_cat "$1" | (cd "$work" && cpio -i --quiet --to-stdout "$2"); }
 
 "$gen" -o "$work/c1.img" -b "$cbase" -m virtio_blk 2>"$work/c1.log"
-c1=$(zcat "$work/c1.img" | cpio -tv --quiet)
+c1=$(image_cat "$work/c1.img" | cpio -tv --quiet)
 tab=$(image_file "$work/c1.img" etc/crypttab)
 check "crypttab: the root's entry carried" has "$tab" '^cryptroot UUID=0a1b2c3d'
 check "crypttab: an \"initramfs\" entry carried" has "$tab" '^cryptdata '

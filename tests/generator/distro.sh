@@ -5,7 +5,7 @@
 # files and their order, --list, the early microcode archive, the installed layout and the .deb.
 
 # modules_load IMG: the image's lib/baton/modules.load, one name a line.
-modules_load() { zcat "$1" | cpio -i --quiet --to-stdout lib/baton/modules.load 2>/dev/null; }
+modules_load() { image_cat "$1" | cpio -i --quiet --to-stdout lib/baton/modules.load 2>/dev/null; }
 
 # --- configuration: /etc/baton/mkinitramfs.conf, conf.d/*.conf, the command line on top ---
 conf=$work/conf
@@ -34,7 +34,7 @@ check "conf: a later KEY= replaces the list (dracut's add_drivers)" \
 check "conf: -m on the command line replaces the files' modules" \
 	same "$(modules_load "$work/c3.img")" ext4
 "$gen" --confdir "$conf" --no-config -o "$work/c4.img" -b "$work/base" 2>/dev/null || true
-check "conf: --no-config reads nothing (generic set, gzip)" has "$(listing "$work/c4.img")" '/nvme\.ko$'
+check "conf: --no-config reads nothing (generic set, zstd)" has "$(listing "$work/c4.img")" '/nvme\.ko$'
 rm "$conf/conf.d/30-replace.conf"
 
 bad=$work/badconf
@@ -79,7 +79,7 @@ check "--list --long: mode and size of /init" grep -qE "^-rwxr-xr-x +$(stat -c %
 check "--list --long: symlinks with targets" grep -qE '^lrwxrwxrwx +[0-9]+ sbin/modprobe -> ' "$work/a.long"
 check "--list --long: counts the modules" grep -qx "# $(grep -c '\.ko$' "$work/a.list") modules, [0-9]* bytes" \
 	"$work/a.long"
-fails "--list: not an image" 2 "byte 0 starts neither a cpio archive nor gzip" --list "$BATON_TOP/README.md"
+fails "--list: not an image" 2 "byte 0 starts neither a cpio archive nor zstd, lz4 \\(legacy\\) or gzip" --list "$BATON_TOP/README.md"
 fails "--list: no image named" 1 "which image" --list
 head -c 3000 "$work/a.img" >"$work/cut.img"
 fails "--list: a cut image is damaged, not listed as whole" 2 "damaged" --list "$work/cut.img"
@@ -120,19 +120,19 @@ check "microcode: iucode_tool reads every update back" same \
 	"$(early_file GenuineIntel.bin "$work/mc1.img" | iucode_tool -tb -l - 2>&1 | grep -c ' sig ')" \
 	"$(iucode_tool -l "$ucode/lib/firmware/intel-ucode" 2>&1 | grep ' sig ' | sort -u -k2 | wc -l)"
 # The main archive follows at the first 512-byte boundary after the early archive's trailer
-# (cpio_write pads to CPIO_BLOCK); microcode itself may hold gzip's magic bytes.
+# (cpio_write pads to CPIO_BLOCK); microcode itself may hold zstd's magic bytes.
 trailer=$(LC_ALL=C grep -obUa 'TRAILER!!!' "$work/mc1.img" | head -n 1 | cut -d: -f1 || true)
 gz_at=$(((${trailer:-0} + 11 + 511) / 512 * 512))
-check "microcode: gzip of the main archive follows, block aligned" same \
-	"$(tail -c +"$((gz_at + 1))" "$work/mc1.img" | head -c 3 | od -An -tx1 | tr -d ' ')" 1f8b08
+check "microcode: zstd of the main archive follows, block aligned" same \
+	"$(tail -c +"$((gz_at + 1))" "$work/mc1.img" | head -c 4 | od -An -tx1 | tr -d ' ')" 28b52ffd
 check "microcode: the main archive has /init" has "$(tail -c +"$((${gz_at:-0} + 1))" "$work/mc1.img" |
-	zcat | cpio -t --quiet)" '^init$'
+	zstd -dcq | cpio -t --quiet)" '^init$'
 check "microcode: reproducible byte for byte" cmp -s "$work/mc1.img" "$work/mc2.img"
 check "microcode: --list shows both archives" same "$("$gen" --list "$work/mc1.img" | grep -c \
 	-e '^kernel/x86/microcode/GenuineIntel.bin$' -e '^init$')" 2
 "$gen" -o "$work/mc3.img" -b "$mc" -m virtio_blk --no-microcode 2>/dev/null || true
-check "microcode: --no-microcode leaves it out" same "$(head -c 2 "$work/mc3.img" | od -An -tx1 |
-	tr -d ' ')" 1f8b
+check "microcode: --no-microcode leaves it out" same "$(head -c 4 "$work/mc3.img" | od -An -tx1 |
+	tr -d ' ')" 28b52ffd
 # Host-only: with -b the running system is not the target, so every vendor, as for modules;
 # forced, only this machine's vendor and family.
 "$gen" -o "$work/mc4.img" -b "$mc" -m virtio_blk --host-only 2>/dev/null || true
@@ -200,7 +200,7 @@ printf '#!/bin/sh\n' >"$inst/usr/sbin/init" # what /usr/sbin/init is on a system
 chmod 755 "$inst/usr/sbin/init"
 "$inst/usr/sbin/baton-mkinitramfs" --no-config -o "$work/inst.img" -b "$work/base" -m virtio_blk \
 	2>"$work/inst.log" || true
-check "install: packs the installed init" same "$(zcat "$work/inst.img" |
+check "install: packs the installed init" same "$(image_cat "$work/inst.img" |
 	cpio -i --quiet --to-stdout init | sha256sum)" "$(sha256sum <"$inst/usr/lib/baton/init")"
 check "install: finds the stock hooks" "$inst/usr/sbin/baton-mkinitramfs" --no-config \
 	-o "$work/inst2.img" -b "$work/base" -m virtio_blk --hook plymouth --shell

@@ -131,7 +131,7 @@ check "zstd: the font, uncompressed byte for byte" \
 check "xz/zstd: nothing compressed in the image" lacks "$k9" '\.(xz|zst)$'
 rm -rf "$work/k9"
 mkdir -p "$work/k9"
-(cd "$work/k9" && zcat "$work/k9.img" | cpio -id --quiet 2>/dev/null) || true
+(cd "$work/k9" && image_cat "$work/k9.img" | cpio -id --quiet 2>/dev/null) || true
 check "xz: loadkeys parses the carried keymap and its include" \
 	loadkeys --parse "$work/k9/usr/share/keymaps/i386/qwertz/dexz.map"
 # Hostile or unreadable: a truncated xz stream, and bzip2, which kbd reads but no library here.

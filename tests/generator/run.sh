@@ -19,7 +19,7 @@ check() { # check NAME COMMAND...: the command succeeds
 	shift
 	if "$@" >/dev/null 2>&1; then ok "$name"; else bad "$name"; fi
 }
-listing() { zcat "$1" | cpio -t --quiet; }
+listing() { image_cat "$1" | cpio -t --quiet; }
 has() { grep -qE -- "$2" <<<"$1"; }      # has LISTING REGEX
 lacks() { ! grep -qE -- "$2" <<<"$1"; }  # lacks LISTING REGEX
 same() { [[ $1 == "$2" ]]; }
@@ -68,7 +68,7 @@ check "e100's firmware found" has "$list" '^lib/firmware/e100/d101m_ucode\.bin$'
 check "binary indexes" has "$list" '/modules\.dep\.bin$'
 check "softdep config" has "$list" '/modules\.softdep$'
 check "no index libkmod does not read" lacks "$list" 'modules\.(order|dep|alias|builtin\.modinfo)$'
-check "modules.load lists -m in order" same "$(zcat "$work/a.img" |
+check "modules.load lists -m in order" same "$(image_cat "$work/a.img" |
 	cpio -i --quiet --to-stdout lib/baton/modules.load)" "$(printf 'virtio_blk\next4\ne100')"
 
 SOURCE_DATE_EPOCH=0 "$gen" -o "$work/b.img" -b "$work/base" -m virtio_blk,ext4,e100 2>/dev/null
@@ -185,9 +185,9 @@ check "hostile tree: modules.dep names an absolute path" \
 	grep -q "^$hostile/x\.ko:" "$hmods/modules.dep"
 "$gen" -o "$work/h.img" -b "$htree" -m x 2>"$work/h.log" || true
 check "module at an absolute modules.dep path comes from -b" cmp -s "$htree$hostile/x.ko" \
-	<(zcat "$work/h.img" | cpio -i --quiet --to-stdout "lib/modules/$KVER/extra/x.ko")
+	<(image_cat "$work/h.img" | cpio -i --quiet --to-stdout "lib/modules/$KVER/extra/x.ko")
 # The tree's depmod.d "external" line must not put the host's folder in the image's index.
-hdep=$(zcat "$work/h.img" | cpio -i --quiet --to-stdout "lib/modules/$KVER/modules.dep.bin" |
+hdep=$(image_cat "$work/h.img" | cpio -i --quiet --to-stdout "lib/modules/$KVER/modules.dep.bin" |
 	tr -c '[:print:]' '\n')
 check "image index names the staged extra/x.ko" has "$hdep" '^extra/x\.ko:'
 check "image index names no host path" lacks "$hdep" "$hostile"
@@ -317,7 +317,7 @@ for m in dm-crypt xts essiv aesni-intel algif_skcipher; do
 done
 # The shutdown return (init/shutdown.c): lib/baton/shutdown.list names what the init copies to
 # /run/initramfs; on by default when a stack tool is in the image, --shutdown and --no-shutdown.
-shutdown_list() { zcat "$1" | cpio -i --quiet --to-stdout lib/baton/shutdown.list; }
+shutdown_list() { image_cat "$1" | cpio -i --quiet --to-stdout lib/baton/shutdown.list; }
 mkdir -p "$work/sdbase/lib"
 ln -s "$KERNEL_TREE/lib/modules" "$work/sdbase/lib/modules"
 "$gen" -o "$work/sd0.img" -b "$work/sdbase" -m virtio_blk 2>/dev/null
@@ -348,6 +348,8 @@ check "--no-shutdown: no list even with mdadm" lacks "$(listing "$work/sd3.img")
 # Configuration, --list, microcode, install and the .deb (issue 11).
 # shellcheck source=tests/generator/distro.sh
 . "$(dirname "$0")/distro.sh"
+# shellcheck source=tests/generator/compress.sh
+. "$(dirname "$0")/compress.sh"
 # shellcheck source=tests/generator/arch.sh
 . "$(dirname "$0")/arch.sh"
 # shellcheck source=tests/generator/crypttab.sh

@@ -1079,19 +1079,49 @@ expect_switch_path() {
 
 # --- damaged images, disks pulled out (fault scenarios 17, 18, 93, 94) ---------------------
 
-# initramfs_unpack IMG DIR: the files of the gzip image IMG, as mkinitramfs wrote it, in DIR.
+# image_format IMG: zstd, lz4, gzip or none (a plain newc archive), from IMG's magic bytes: the
+# formats mkinitramfs --compress writes.
+image_format() {
+	case $(head -c 4 "$1" | od -An -tx1 | tr -d ' \n') in
+	28b52ffd) echo zstd ;;
+	02214c18) echo lz4 ;;
+	1f8b*) echo gzip ;;
+	*) echo none ;;
+	esac
+}
+
+# image_decode FORMAT: stdin decompressed to stdout. A stream cut short gives what the tool
+# recovers before it fails (zstd and gzip: whole blocks; lz4's legacy frame: whole 8 MiB chunks).
+image_decode() {
+	case $1 in
+	zstd) zstd -dcq ;;
+	lz4) lz4 -dcq ;;
+	gzip) zcat ;;
+	*) cat ;;
+	esac
+}
+
+# image_cat IMG: the archive in the image IMG as mkinitramfs wrote it (no early archive in front),
+# uncompressed, on stdout.
+image_cat() {
+	local format
+	format=$(image_format "$1")
+	image_decode "$format" <"$1"
+}
+
+# initramfs_unpack IMG DIR: the files of the image IMG, as mkinitramfs wrote it, in DIR.
 initramfs_unpack() {
 	local img=$1 dir=$2
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	zcat "$img" | (cd "$dir" && cpio --quiet -idm --no-absolute-filenames) ||
+	image_cat "$img" | (cd "$dir" && cpio --quiet -idm --no-absolute-filenames) ||
 		die "initramfs_unpack: cannot unpack $img"
 }
 
 # initramfs_repack DIR OUT [LAST]: DIR as an image the way mkinitramfs writes one (newc cpio,
-# sorted paths, owner 0:0, gzip), except that the file LAST (a path relative to DIR) is moved
-# to the end of the archive, where a cut-short image loses it first. OUT.cpio keeps the
-# uncompressed archive.
+# sorted paths, owner 0:0, zstd as by default), except that the file LAST (a path relative to
+# DIR) is moved to the end of the archive, where a cut-short image loses it first. OUT.cpio keeps
+# the uncompressed archive.
 initramfs_repack() {
 	local dir=$1 out=$2 last=${3:-}
 	[[ -z $last || -f $dir/$last ]] || die "initramfs_repack: no file $last in $dir"
@@ -1102,7 +1132,10 @@ initramfs_repack() {
 			[[ -z $last ]] || printf '%s\n' "$last"
 		} | cpio --quiet -o -H newc -R 0:0
 	) >"$out.cpio" || die "initramfs_repack: cpio failed in $dir"
-	gzip -n -9 -c "$out.cpio" >"$out" || die "initramfs_repack: gzip failed"
+	# Small blocks (zstd decodes whole blocks only, 128 KiB of data by default), so that
+	# image_cut can end the stream inside a file of a few KiB.
+	zstd -q -12 --target-compressed-block-size=2048 -c "$out.cpio" >"$out" ||
+		die "initramfs_repack: zstd failed"
 }
 
 # cpio_data_offset CPIO PATH: the byte offset where the data of the last archive member named
@@ -1114,15 +1147,16 @@ cpio_data_offset() {
 	printf '%s\n' $(((at + ${#path} + 1 + 3) / 4 * 4))
 }
 
-# gzip_cut IMG OUT UNPACKED: OUT is the gzip stream IMG cut short, at the shortest length from
-# which zcat recovers at least UNPACKED bytes before "unexpected end of file". Prints the
-# number of compressed bytes kept.
-gzip_cut() {
-	local img=$1 out=$2 want=$3 lo=0 hi mid got
+# image_cut IMG OUT UNPACKED: OUT is the compressed stream IMG cut short, at the shortest length
+# from which its decompressor recovers at least UNPACKED bytes before it fails on the cut.
+# Prints the number of compressed bytes kept.
+image_cut() {
+	local img=$1 out=$2 want=$3 lo=0 hi mid got format
 	hi=$(stat -c %s "$img")
+	format=$(image_format "$img")
 	while ((hi - lo > 1)); do
 		mid=$(((lo + hi) / 2))
-		got=$(head -c "$mid" "$img" | { zcat 2>/dev/null || true; } | wc -c)
+		got=$(head -c "$mid" "$img" | { image_decode "$format" 2>/dev/null || true; } | wc -c)
 		if ((got < want)); then
 			lo=$mid
 		else

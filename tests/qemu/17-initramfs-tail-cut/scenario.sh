@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The generic image with only the last 64 bytes of its gzip stream cut off: the kernel loses the
+# The generic image with only the last 64 bytes of its zstd stream cut off: the kernel loses the
 # archive's last entries (empty folders, /sysroot among them, and the trailer), says
 # "Initramfs unpacking failed" and runs /init all the same. baton finds the root but has nowhere
 # to mount it, says the image is incomplete, and fails the boot as the command line says: no

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# An image for this disk (-m virtio_pci,virtio_blk,ext4) whose gzip stream is cut inside its
+# An image for this disk (-m virtio_pci,virtio_blk,ext4) whose zstd stream is cut inside its
 # last member, the disk's driver (repacked with virtio_blk.ko last): the kernel says "Initramfs
 # unpacking failed", baton runs, reports that virtio_blk could not be loaded because the image
 # is cut short there, and the boot fails as the command line says, without a kernel panic.
@@ -21,8 +21,8 @@ driver=$(cd full && find . -name 'virtio_blk.ko*' | sed 's|^\./||')
 initramfs_repack full driver-last.img "$driver"
 start=$(cpio_data_offset driver-last.img.cpio "$driver")
 total=$(stat -c %s driver-last.img.cpio)
-kept=$(gzip_cut driver-last.img cut.img "$((start + (total - start) / 2))")
-note "$driver: data from byte $start of $total uncompressed; kept $kept of $(stat -c %s driver-last.img) gzip bytes"
+kept=$(image_cut driver-last.img cut.img "$((start + (total - start) / 2))")
+note "$driver: data from byte $start of $total uncompressed; kept $kept of $(stat -c %s driver-last.img) zstd bytes"
 
 boot --initrd cut.img --timeout 90 "root=UUID=$uuid" rd.timeout=5
 expect '^\[ *[0-9.]+\] Initramfs unpacking failed: ' "the kernel reports the damage"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The generic image cut to half its length (a truncated gzip stream, as a full /boot leaves it):
+# The generic image cut to half its length (a truncated zstd stream, as a full /boot leaves it):
 # the kernel says "Initramfs unpacking failed" and runs /init from the part it unpacked; baton
 # names the module index the image lacks and what to do, then fails the boot as the command
 # line says: no kernel panic, no hang, no boot that pretends all is well.

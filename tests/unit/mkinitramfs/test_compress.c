@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* The generator's gzip output and its xz, zstd and gzip decompression, on buffers made here. */
+/* The generator's image compression (gzip, zstd, lz4) and its decompression, on buffers made here.
+ */
 #include <errno.h>
+#include <lz4.h>
 #include <lzma.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -113,6 +115,33 @@ static unsigned char *test_gzip(const unsigned char *in, size_t len, size_t *ret
 	if (compress_gzip(in, len, &out, ret_len) < 0)
 		return NULL;
 	return out;
+}
+
+/* compress_image with a format and level, as the generator calls it. */
+static unsigned char *test_image(enum compress_format format, int level, const unsigned char *in,
+				 size_t len, size_t *ret_len)
+{
+	struct compress_spec spec = {format, level};
+	unsigned char *out = NULL;
+
+	if (compress_image(&spec, in, len, &out, ret_len) < 0)
+		return NULL;
+	return out;
+}
+
+static unsigned char *test_image_zstd(const unsigned char *in, size_t len, size_t *ret_len)
+{
+	return test_image(COMPRESS_ZSTD, 0, in, len, ret_len);
+}
+
+static unsigned char *test_image_lz4(const unsigned char *in, size_t len, size_t *ret_len)
+{
+	return test_image(COMPRESS_LZ4, 0, in, len, ret_len);
+}
+
+static uint32_t test_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 typedef unsigned char *(*test_compressor)(const unsigned char *, size_t, size_t *);
@@ -371,7 +400,155 @@ static void detect_and_refuse_plain(void)
 	CHECK_STR(compress_format_name(COMPRESS_NONE), "none");
 }
 
+static void image_zstd_round_trip(void)
+{
+	test_round_trip(test_image_zstd, COMPRESS_ZSTD);
+	test_concatenated(test_image_zstd);
+	/* The generator's frames carry a checksum: a flipped byte is noticed. */
+	test_rejects_damage(test_image_zstd, true);
+	test_rejects_trailing(test_image_zstd);
+}
+
+static void image_lz4_round_trip(void)
+{
+	test_round_trip(test_image_lz4, COMPRESS_LZ4);
+	test_concatenated(test_image_lz4);
+	/* The legacy frame has no checksum: only cuts and trailing bytes are sure to show. */
+	test_rejects_damage(test_image_lz4, false);
+	test_rejects_trailing(test_image_lz4);
+}
+
+/*
+ * The lz4 legacy frame as the kernel's unlz4 reads it: the magic, then per 8 MiB of input a
+ * 32-bit little-endian size and an LZ4 block LZ4_decompress_safe (not the generator) decodes.
+ */
+static void image_lz4_frame_layout(void)
+{
+	const size_t chunk = 8u * 1024 * 1024, len = 2 * chunk + 12345;
+	unsigned char *data = test_data(len), *packed, *plain = malloc(chunk);
+	size_t packed_len = 0, p = 4, got = 0, chunks = 0;
+
+	packed = test_image(COMPRESS_LZ4, 1, data, len, &packed_len);
+	CHECK(packed != NULL && packed_len > 8);
+	if (packed && packed_len > 8) {
+		CHECK_INT(test_le32(packed), 0x184C2102u);
+		while (p + 4 <= packed_len) {
+			uint32_t size = test_le32(packed + p);
+			int n;
+
+			p += 4;
+			CHECK(size <= packed_len - p);
+			if (size > packed_len - p)
+				break;
+			n = LZ4_decompress_safe((const char *)packed + p, (char *)plain, (int)size,
+						(int)chunk);
+			CHECK(n > 0 && got + (size_t)n <= len);
+			if (n <= 0 || got + (size_t)n > len)
+				break;
+			/* Every chunk but the last holds exactly 8 MiB. */
+			CHECK_INT((size_t)n, len - got < chunk ? len - got : chunk);
+			CHECK(memcmp(plain, data + got, (size_t)n) == 0);
+			got += (size_t)n;
+			p += size;
+			chunks++;
+		}
+		CHECK_INT(p, packed_len);
+		CHECK_INT(got, len);
+		CHECK_INT(chunks, 3);
+	}
+	free(plain);
+	free(packed);
+	free(data);
+}
+
+/* Cut anywhere, even right after the magic or inside a size, a legacy frame is refused. */
+static void image_lz4_truncated(void)
+{
+	size_t len = 100000, packed_len = 0;
+	unsigned char *data = test_data(len), *packed = test_image_lz4(data, len, &packed_len);
+	static const unsigned char oversized[] = {0x02, 0x21, 0x4c, 0x18, 0xff,
+						  0xff, 0xff, 0x7f, 0};
+	static const unsigned char zero[] = {0x02, 0x21, 0x4c, 0x18, 0, 0, 0, 0};
+
+	CHECK(packed != NULL);
+	for (size_t cut = 5; packed && cut < packed_len; cut += cut < 12 ? 1 : packed_len / 7) {
+		unsigned char *plain = NULL;
+		size_t plain_len = 0;
+
+		CHECK_INT(compress_unpack(packed, cut, &plain, &plain_len), -EBADMSG);
+		CHECK(plain == NULL);
+	}
+	/* A chunk size beyond LZ4_compressBound(8 MiB), or an empty chunk. */
+	unsigned char *plain = NULL;
+	size_t plain_len = 0;
+
+	CHECK_INT(compress_unpack(oversized, sizeof(oversized), &plain, &plain_len), -EBADMSG);
+	CHECK_INT(compress_unpack(zero, sizeof(zero), &plain, &plain_len), -EBADMSG);
+	CHECK(plain == NULL);
+	free(packed);
+	free(data);
+}
+
+/* Same input, same bytes, for each format and level; and the levels differ in output. */
+static void image_is_reproducible(void)
+{
+	static const enum compress_format formats[] = {COMPRESS_ZSTD, COMPRESS_LZ4, COMPRESS_GZIP};
+	size_t len = 5u * 1024 * 1024;
+	unsigned char *data = test_data(len);
+
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
+		size_t a_len = 0, b_len = 0, c_len = 0;
+		unsigned char *a = test_image(formats[i], 0, data, len, &a_len),
+			      *b = test_image(formats[i], 0, data, len, &b_len),
+			      *c = test_image(formats[i], 1, data, len, &c_len);
+
+		CHECK(a && b && c);
+		CHECK(a && b && a_len == b_len && memcmp(a, b, a_len) == 0);
+		CHECK(a && c && (a_len != c_len || memcmp(a, c, a_len) != 0));
+		CHECK(a_len < len / 2);
+		free(a);
+		free(b);
+		free(c);
+	}
+	free(data);
+}
+
+static void parse_algo_and_level(void)
+{
+	static const char *const bad[] = {"",	     "zstd:",  "zstd:0",   "zstd:20", "lz4:13",
+					  "gzip:13", "none:1", "zstd:+5",  "zstd: 5", "zstd:5 ",
+					  "xz",	     "ZSTD",   "zstd:5:5", "zstdx",   "lz4:-1"};
+	struct compress_spec s;
+
+	CHECK_INT(compress_parse("zstd", &s), 0);
+	CHECK_INT(s.format, COMPRESS_ZSTD);
+	CHECK_INT(s.level, 0);
+	CHECK_INT(compress_level(&s), 12);
+	CHECK_INT(compress_parse("zstd:19", &s), 0);
+	CHECK_INT(s.level, 19);
+	CHECK_INT(compress_parse("lz4:12", &s), 0);
+	CHECK_INT(s.format, COMPRESS_LZ4);
+	CHECK_INT(s.level, 12);
+	CHECK_INT(compress_parse("lz4", &s), 0);
+	CHECK_INT(compress_level(&s), 9);
+	CHECK_INT(compress_parse("gzip:1", &s), 0);
+	CHECK_INT(s.format, COMPRESS_GZIP);
+	CHECK_INT(s.level, 1);
+	CHECK_INT(compress_parse("none", &s), 0);
+	CHECK_INT(s.format, COMPRESS_NONE);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		CHECK_INT(compress_parse(bad[i], &s), -EINVAL);
+	CHECK_INT(COMPRESS_DEFAULT.format, COMPRESS_ZSTD);
+	CHECK_STR(compress_format_name(COMPRESS_LZ4), "lz4");
+}
+
 const struct unit_case compress_cases[] = {
+    {"image_zstd_round_trip", image_zstd_round_trip},
+    {"image_lz4_round_trip", image_lz4_round_trip},
+    {"image_lz4_frame_layout", image_lz4_frame_layout},
+    {"image_lz4_truncated", image_lz4_truncated},
+    {"image_is_reproducible", image_is_reproducible},
+    {"parse_algo_and_level", parse_algo_and_level},
     {"gzip_zlib_reads_it", gzip_zlib_reads_it},
     {"gzip_header_is_fixed", gzip_header_is_fixed},
     {"gzip_is_reproducible", gzip_is_reproducible},
