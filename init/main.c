@@ -243,12 +243,13 @@ static void parse_root(void)
  * An image made for this machine (mkinitramfs -m) usually has the root in place as soon as
  * the modules it names are loaded; then coldplug can wait until something else needs it
  * (resume=, a separate /usr, the failure path). Not with hooks that may need other devices
- * first (RAID, LVM, LUKS), nor with rootdelay=.
+ * first (RAID, LVM, LUKS), nor with rootdelay=, nor before an rd.break= shell, whose user
+ * may type on a USB keyboard.
  */
 static bool coldplug_can_wait(void)
 {
 	return !shared_root.fstype && !params.roothash[0] && !hooks_exist(STAGE_PREMOUNT) &&
-	       !hooks_exist(STAGE_DEVICE) && !params.rootdelay_sec;
+	       !hooks_exist(STAGE_DEVICE) && !params.rootdelay_sec && params.break_at == STAGE_NONE;
 }
 
 static bool root_already_present(void)
