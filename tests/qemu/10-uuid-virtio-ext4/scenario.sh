@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# root=UUID= finds ext4 on the second of two virtio-blk disks; the default is read-only.
+# root=UUID= finds ext4 on the second of two virtio-blk disks; the default is read-only. The
+# generic image loads the virtio drivers first and, the root found, leaves q35's AHCI controller
+# (whose links take a third of a second to report down) to the real system.
 # kernels: bookworm sid
 set -euo pipefail
 # shellcheck source=../lib.sh
@@ -18,3 +20,6 @@ attach root.img
 boot "root=UUID=$uuid"
 expect_probe_ok ext4 /dev/vdb ro
 expect '] baton: ' "baton logs through /dev/kmsg with kernel timestamps"
+expect_baton "root device UUID=$uuid is present; coldplug deferred" \
+	"the root on virtio was found before the rest of coldplug"
+expect_not '\] ahci [0-9a-f:.]+: AHCI ' "the AHCI driver was not loaded for a root on virtio"
