@@ -525,7 +525,8 @@ static bool quick_storage(const char *alias)
 	if (strncmp(alias, "pci:", 4) == 0)
 		return strncmp(alias, "pci:v00001AF4", 13) == 0 || strstr(alias, "bc01sc08");
 	return strncmp(alias, "virtio:d00000002v", 17) == 0 ||
-	       strncmp(alias, "virtio:d00000008v", 17) == 0 || strncmp(alias, "scsi:t-0x00", 11) == 0;
+	       strncmp(alias, "virtio:d00000008v", 17) == 0 ||
+	       strncmp(alias, "scsi:t-0x00", 11) == 0;
 }
 
 /*
