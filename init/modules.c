@@ -6,6 +6,7 @@
 #include "layout.h"
 #include "log.h"
 #include "macro.h"
+#include "modalias.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -515,21 +516,6 @@ void modules_load_listed(void)
 }
 
 /*
- * Devices whose drivers find their disks within milliseconds of loading: virtio (any virtio PCI
- * function needs virtio_pci; on the virtio bus only disks and SCSI hosts), NVMe (PCI class
- * 01 08) and the disks of a SCSI host. AHCI is left for later: libata and scsi_mod take about
- * 0.45 s to load under TCG and each port's link waits about 0.33 s before it reports down.
- */
-static bool quick_storage(const char *alias)
-{
-	if (strncmp(alias, "pci:", 4) == 0)
-		return strncmp(alias, "pci:v00001AF4", 13) == 0 || strstr(alias, "bc01sc08");
-	return strncmp(alias, "virtio:d00000002v", 17) == 0 ||
-	       strncmp(alias, "virtio:d00000008v", 17) == 0 ||
-	       strncmp(alias, "scsi:t-0x00", 11) == 0;
-}
-
-/*
  * Reads dirfd/modalias and loads what claims it; silently nothing if the device has none, or
  * when quick_only and the device is not quick storage.
  */
@@ -547,7 +533,7 @@ static void coldplug_one(int dirfd, bool quick_only)
 		return;
 	alias[n] = '\0';
 	alias[strcspn(alias, "\n")] = '\0';
-	if (alias[0] && (!quick_only || quick_storage(alias)))
+	if (alias[0] && (!quick_only || modalias_quick_storage(alias)))
 		(void)modules_load_alias(alias);
 }
 
