@@ -93,6 +93,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(CFLAGS_WARN) -D_GNU_SOURCE -fsanitize=address
 UNIT_SRC := $(wildcard tests/unit/test_*.c) init/cmdline.c init/cmdline_keys.c init/devspec.c init/inroot.c \
 	init/switchroot.c init/hooks.c init/shell.c init/run.c init/shutdown_prep.c init/verity_args.c init/luksconf.c \
 	init/keymap.c
+UNIT_SRC += init/modalias.c
 UNIT_GEN_SRC := $(wildcard tests/unit/mkinitramfs/test_*.c) mkinitramfs/cpio.c mkinitramfs/compress.c
 UNIT_COMMON_SRC := tests/unit/main.c $(wildcard tests/unit/common/test_*.c) $(COMMON_SRC) \
 	common/log_kmsg.c

@@ -243,15 +243,32 @@ static void parse_root(void)
  * An image made for this machine (mkinitramfs -m) usually has the root in place as soon as
  * the modules it names are loaded; then coldplug can wait until something else needs it
  * (resume=, a separate /usr, the failure path). Not with hooks that may need other devices
- * first (RAID, LVM, LUKS), nor with rootdelay=.
+ * first (RAID, LVM, LUKS), nor with rootdelay=, nor before an rd.break= shell, whose user
+ * may type on a USB keyboard.
  */
+static bool coldplug_can_wait(void)
+{
+	return !shared_root.fstype && !params.roothash[0] && !hooks_exist(STAGE_PREMOUNT) &&
+	       !hooks_exist(STAGE_DEVICE) && !params.rootdelay_sec && params.break_at == STAGE_NONE;
+}
+
 static bool root_already_present(void)
 {
-	if (shared_root.fstype || params.roothash[0])
+	if (!coldplug_can_wait() || access(LAYOUT_MODULES_LOAD, F_OK) < 0)
 		return false;
-	if (access(LAYOUT_MODULES_LOAD, F_OK) < 0 || hooks_exist(STAGE_PREMOUNT) ||
-	    hooks_exist(STAGE_DEVICE) || params.rootdelay_sec)
+	return devices_find_now(&root_spec) != NULL;
+}
+
+/*
+ * A generic image has no list of modules: it loads the drivers of virtio and NVMe storage
+ * first, and when that brings the root, the rest (AHCI's link probing, USB) waits as in a
+ * host-only image. A root elsewhere, or one that needs a prompt, gets the whole coldplug first.
+ */
+static bool root_present_after_quick_coldplug(void)
+{
+	if (!coldplug_can_wait())
 		return false;
+	modules_coldplug_quick();
 	return devices_find_now(&root_spec) != NULL;
 }
 
@@ -378,7 +395,7 @@ int main(int argc, char *argv[], char *envp[])
 	if (modules_init(params.blacklist) == 0) {
 		modules_load_listed();
 		modules_load_names(params.load_modules);
-		if (root_already_present())
+		if (root_already_present() || root_present_after_quick_coldplug())
 			log_info("root device %s is present; coldplug deferred", params.root);
 		else
 			modules_coldplug();

@@ -6,6 +6,7 @@
 #include "layout.h"
 #include "log.h"
 #include "macro.h"
+#include "modalias.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -514,8 +515,11 @@ void modules_load_listed(void)
 	fclose(f);
 }
 
-/* Reads dirfd/modalias and loads what claims it; silently nothing if the device has none. */
-static void coldplug_one(int dirfd)
+/*
+ * Reads dirfd/modalias and loads what claims it; silently nothing if the device has none, or
+ * when quick_only and the device is not quick storage.
+ */
+static void coldplug_one(int dirfd, bool quick_only)
 {
 	char alias[MODALIAS_MAX];
 	int fd = openat(dirfd, "modalias", O_RDONLY | O_CLOEXEC);
@@ -529,7 +533,7 @@ static void coldplug_one(int dirfd)
 		return;
 	alias[n] = '\0';
 	alias[strcspn(alias, "\n")] = '\0';
-	if (alias[0])
+	if (alias[0] && (!quick_only || modalias_quick_storage(alias)))
 		(void)modules_load_alias(alias);
 }
 
@@ -538,18 +542,10 @@ static void coldplug_one(int dirfd)
  * where walking /sys/devices opens thousands of attribute folders. A device that already has
  * a driver (built in, or loaded for an earlier alias) needs nothing.
  */
-void modules_coldplug(void)
+static void coldplug_walk(bool quick_only)
 {
-	static bool done;
-	DIR *buses;
+	DIR *buses = opendir("/sys/bus");
 	struct dirent *bus;
-
-	/* Once is enough: what appears later comes as uevents. */
-	if (done || !kmod)
-		return;
-	done = true;
-	log_info("coldplug: loading drivers for the devices present");
-	buses = opendir("/sys/bus");
 
 	if (!buses) {
 		log_warning_errno(-errno, "cannot open /sys/bus (%m), no coldplug");
@@ -575,12 +571,34 @@ void modules_coldplug(void)
 			if (fd < 0)
 				continue;
 			if (faccessat(fd, "driver", F_OK, AT_SYMLINK_NOFOLLOW) < 0)
-				coldplug_one(fd);
+				coldplug_one(fd, quick_only);
 			close(fd);
 		}
 		closedir(devs);
 	}
 	closedir(buses);
+}
+
+void modules_coldplug(void)
+{
+	static bool done;
+
+	/* Once is enough: what appears later comes as uevents. */
+	if (done || !kmod)
+		return;
+	done = true;
+	log_info("coldplug: loading drivers for the devices present");
+	coldplug_walk(false);
+}
+
+void modules_coldplug_quick(void)
+{
+	if (!kmod)
+		return;
+	log_info("coldplug: loading drivers for virtio and NVMe storage first");
+	/* Twice: virtio_pci's probe adds the virtio devices, a SCSI host's its disks. */
+	coldplug_walk(true);
+	coldplug_walk(true);
 }
 
 int modules_modprobe_main(int argc, char *argv[])

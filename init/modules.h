@@ -36,6 +36,13 @@ void modules_load_listed(void);
 void modules_coldplug(void);
 
 /*
+ * Loads the drivers of the storage present that finds its disks at once (virtio, NVMe), so
+ * the root can be looked for before the rest of coldplug; may be called before
+ * modules_coldplug(), which still loads everything else.
+ */
+void modules_coldplug_quick(void);
+
+/*
  * Logs the hardware aliases seen during coldplug and hotplug that no module of the image
  * claims, limited to buses that carry storage; for a root that never appeared.
  */

@@ -27,6 +27,7 @@ static const struct {
     {"verity", verity_cases},
     {"luksconf", luksconf_cases},
     {"keymap", keymap_cases},
+    {"modalias", modalias_cases},
 };
 
 int main(void)

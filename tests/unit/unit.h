@@ -59,3 +59,4 @@ extern const struct unit_case monotime_cases[];
 extern const struct unit_case fdio_cases[];
 extern const struct unit_case luksconf_cases[];
 extern const struct unit_case keymap_cases[];
+extern const struct unit_case modalias_cases[];

@@ -3,9 +3,10 @@
 # root=UUID= finds ext4 on the second of three virtio-blk disks; the default is read-only. The
 # search reads superblocks in the order the disks appeared and stops at the match: the disk after
 # the root is never probed (128 LUNs probed before the root was looked for cost 25% of the phase).
-# The image is the generic set in lz4's legacy frame (--compress lz4), the format the kernel
-# unpacks fastest: each kernel must unpack what the generator writes (zstd by default everywhere
-# else; gzip in 11).
+# The generic image loads the virtio drivers first and, the root found, leaves q35's AHCI
+# controller (whose links take a third of a second to report down) to the real system. It is in
+# lz4's legacy frame (--compress lz4), the format the kernel unpacks fastest: each kernel must
+# unpack what the generator writes (zstd by default everywhere else; gzip in 11).
 # kernels: bookworm sid
 set -euo pipefail
 # shellcheck source=../lib.sh
@@ -33,3 +34,6 @@ expect 'probed /dev/vdb \([0-9:]*\): TYPE="ext4" UUID="'"$uuid"'"' \
 	"the candidate is probed fully before it is taken"
 expect_not 'probed /dev/vdc ' "the disk after the root is never read"
 expect '] baton: ' "baton logs through /dev/kmsg with kernel timestamps"
+expect_baton "root device UUID=$uuid is present; coldplug deferred" \
+	"the root on virtio was found before the rest of coldplug"
+expect_not '\] ahci [0-9a-f:.]+: AHCI ' "the AHCI driver was not loaded for a root on virtio"
