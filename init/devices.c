@@ -373,13 +373,23 @@ static bool device_matches(const struct devspec *spec, struct device_info *dev)
 	return false;
 }
 
-/* The device the spec names among those seen so far, or NULL. */
-static const struct device_info *lookup(const struct devspec *spec)
+/*
+ * One pass of lookup(). The first reads what the spec compares; the second (blanks) probes
+ * fully the devices the quick probe found nothing on, and looks at those only.
+ */
+static const struct device_info *lookup_pass(const struct devspec *spec, bool blanks)
 {
 	for (unsigned i = 0; i < n_devices; i++) {
 		struct device_info *dev = &devices[i];
 
-		if (gone[i] || !device_matches(spec, dev))
+		if (gone[i])
+			continue;
+		if (blanks) {
+			if (!quick_only[i] || dev->type[0])
+				continue;
+			probe_fully(dev);
+		}
+		if (!device_matches(spec, dev))
 			continue;
 		/*
 		 * A quick candidate may be a RAID member: only the full probe can tell. A device
@@ -401,6 +411,21 @@ static const struct device_info *lookup(const struct devspec *spec)
 			}
 	}
 	return NULL;
+}
+
+/*
+ * The device the spec names among those seen so far, or NULL. Devices where the quick probe
+ * found nothing are probed fully only when no other device matched: they may hold a type it
+ * leaves out (LUKS, nilfs2), while a partitioned disk (nothing to find) costs no RAID reads
+ * as long as the root is found elsewhere.
+ */
+static const struct device_info *lookup(const struct devspec *spec)
+{
+	const struct device_info *dev = lookup_pass(spec, false);
+
+	if (dev || devspec_probe_needed(spec->kind) != DEVSPEC_PROBE_SUPERBLOCK)
+		return dev;
+	return lookup_pass(spec, true);
 }
 
 /* Handles one uevent datagram: "ACTION@DEVPATH\0KEY=VALUE\0...". */

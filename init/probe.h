@@ -16,9 +16,13 @@
 int probe_path(const char *path, bool partition_entry, blkid_probe *ret);
 
 /*
- * The same superblock probe without libblkid's RAID probers (md, LVM, firmware RAID): what
- * it finds is a candidate only, since a RAID member can hold a filesystem at its start (md
- * metadata 0.90 and 1.0) that must not be mounted around the array. A caller confirms a
- * candidate with probe_path() before acting on it. Returns as probe_path() does.
+ * The same superblock probe without libblkid's RAID probers (md, LVM, firmware RAID) and the
+ * few that read far into the disk (LUKS, ufs, VMFS, nilfs2): what it finds is a candidate
+ * only, since a RAID member can hold a filesystem at its start (md metadata 0.90 and 1.0) that
+ * must not be mounted around the array; a caller confirms a candidate with probe_path() before
+ * acting on it. What it finds rules a device out for a filesystem's tag: a full probe gives
+ * the same tags, none (a second signature), or a RAID member's (never a root to mount; stack
+ * hooks look for members through full probes). Finding nothing rules nothing out (a LUKS or
+ * nilfs2 device): only probe_path() can say so. Returns as probe_path() does.
  */
 int probe_path_quick(const char *path, blkid_probe *ret);

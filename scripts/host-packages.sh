@@ -35,6 +35,8 @@ test_packages=(
 	# Image and shared roots (16x-17x, tests/qemu/vm.sh): squashfs, erofs, veritysetup, openssl
 	# for a verity signature, virtiofsd (qemu-system-common).
 	squashfs-tools erofs-utils cryptsetup-bin openssl qemu-system-common
+	# A root of a type the quick probe leaves out (144): nilfs2.
+	nilfs-tools
 	# A trusted verity signature (178): UEFI firmware whose db holds the test's certificate.
 	ovmf
 	# The keymap before the passphrase prompt (140): kbd's loadkeys and setfont, console-setup's
