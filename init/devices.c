@@ -49,9 +49,10 @@ static bool gone[DEVICES_MAX];
  */
 static unsigned n_added;
 /*
- * Devices whose tags come from probe_path_quick() (no RAID probers): enough to rule a device
- * out for a root= tag, never enough to act on; probe_fully() replaces them before a lookup
- * returns the device or anything else reads them. A device not probed at all (!probed) is
+ * Devices whose tags come from probe_path_quick() (no RAID probers, none that read far): tags
+ * it found rule a device out for a root= tag, but are never enough to act on, and finding none
+ * rules nothing out; probe_fully() replaces them before a lookup returns the device or anything
+ * else reads them. A device not probed at all (!probed) is
  * probed when a lookup first needs its tags: see lookup().
  */
 static bool quick_only[DEVICES_MAX];
