@@ -91,27 +91,6 @@ struct compress_out {
 	size_t cap;
 };
 
-/* Makes room for at least one more byte; doubles the buffer, bounded by COMPRESS_OUTPUT_MAX. */
-static int compress_out_grow(struct compress_out *o, size_t hint)
-{
-	size_t cap;
-	unsigned char *data;
-
-	if (o->len < o->cap)
-		return 0;
-	if (o->cap >= COMPRESS_OUTPUT_MAX)
-		return -EFBIG;
-	cap = o->cap ? o->cap * 2 : (hint > COMPRESS_CHUNK ? hint : COMPRESS_CHUNK);
-	if (cap > COMPRESS_OUTPUT_MAX)
-		cap = COMPRESS_OUTPUT_MAX;
-	data = realloc(o->data, cap);
-	if (!data)
-		return -ENOMEM;
-	o->data = data;
-	o->cap = cap;
-	return 0;
-}
-
 /* Makes room for want more bytes at once (doubling, bounded by COMPRESS_OUTPUT_MAX). */
 static int compress_out_reserve(struct compress_out *o, size_t want)
 {
@@ -130,6 +109,22 @@ static int compress_out_reserve(struct compress_out *o, size_t want)
 	o->data = data;
 	o->cap = cap;
 	return 0;
+}
+
+/*
+ * Makes room for at least one more byte: the first buffer holds hint bytes (at least
+ * COMPRESS_CHUNK), a full one doubles, bounded by COMPRESS_OUTPUT_MAX.
+ */
+static int compress_out_grow(struct compress_out *o, size_t hint)
+{
+	if (o->len < o->cap)
+		return 0;
+	if (o->cap >= COMPRESS_OUTPUT_MAX)
+		return -EFBIG;
+	if (!o->cap)
+		return compress_out_reserve(o, hint > COMPRESS_CHUNK ? hint : COMPRESS_CHUNK);
+	return compress_out_reserve(
+	    o, o->cap < COMPRESS_OUTPUT_MAX - o->len ? o->cap : COMPRESS_OUTPUT_MAX - o->len);
 }
 
 static size_t compress_guess(size_t len)
