@@ -39,6 +39,9 @@
 /* How long killed processes get to disappear. */
 #define SHUTDOWN_KILL_WAIT_MS 3000
 #define SHUTDOWN_POLL_MS 20
+/* How long a busy file system under /oldroot gets to come free before it is detached lazily. */
+#define SHUTDOWN_BUSY_WAIT_MS 5000
+#define SHUTDOWN_BUSY_POLL_MS 100
 /* systemd writes the argument of "reboot ARG" here (systemctl(1), reboot-util.c). */
 #define SHUTDOWN_REBOOT_PARAM "/run/systemd/reboot-param"
 #define SHUTDOWN_REBOOT_PARAM_MAX 256
@@ -105,31 +108,43 @@ static void mount_api(void)
 	}
 }
 
+/* What old_root_processes() does with each process it finds. */
+enum old_root_scan {
+	SCAN_COUNT, /* count them */
+	SCAN_KILL,  /* SIGKILL them, each named in the log */
+	SCAN_NAME,  /* name them, and those running from the initramfs: they outlived a wait */
+};
+
 /*
- * systemd-shutdown killed every process but those marked '@' (root storage daemons, plymouthd);
- * whatever still runs in the old root keeps it mounted, so it goes now, named in the log.
+ * The processes whose root is not ours (the old root's, or none: exiting), kernel threads
+ * left out. systemd-shutdown killed every process but those marked '@' (root storage daemons,
+ * plymouthd); whatever still runs in the old root keeps it mounted. '@' processes that run
+ * from the initramfs, as systemd asks them to, share our root and are spared.
  */
-static void kill_old_root_processes(void)
+static unsigned old_root_processes(enum old_root_scan what)
 {
 	struct stat self, root;
 	struct dirent *e;
 	char path[64], comm[64];
-	unsigned killed = 0;
-	long long deadline;
+	unsigned found = 0;
 	DIR *d;
 
 	if (stat("/", &self) < 0 || !(d = opendir("/proc")))
-		return;
+		return 0;
 	while ((e = readdir(d))) {
 		pid_t pid = (pid_t)atoi(e->d_name);
+		bool in_old_root;
 		ssize_t n;
 		int fd;
 
 		if (pid <= 1 || pid == getpid() || procs_is_kernel_thread(pid))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
-		if (stat(path, &root) == 0 && root.st_dev == self.st_dev &&
-		    root.st_ino == self.st_ino)
+		in_old_root = stat(path, &root) < 0 || root.st_dev != self.st_dev ||
+			      root.st_ino != self.st_ino;
+		if (in_old_root)
+			found++;
+		if (what == SCAN_COUNT || (!in_old_root && what != SCAN_NAME))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -137,22 +152,45 @@ static void kill_old_root_processes(void)
 		if (fd >= 0)
 			close(fd);
 		comm[n > 0 ? n - 1 : 0] = '\0';
-		if (kill(pid, SIGKILL) == 0) {
+		if (what == SCAN_NAME)
+			say(LOG_LEVEL_WARNING, "process %d (%s) still runs %s", (int)pid, comm,
+			    in_old_root ? "in the old root" : "from the initramfs");
+		else if (kill(pid, SIGKILL) == 0)
 			say(LOG_LEVEL_NOTICE,
 			    "killing process %d (%s), still running in the old root", (int)pid,
 			    comm);
-			killed++;
-		}
 	}
 	closedir(d);
-	deadline = monotime_ms() + SHUTDOWN_KILL_WAIT_MS;
-	while (killed && monotime_ms() < deadline) {
-		/* We are PID 1: every orphan is ours to reap. */
-		while (waitpid(-1, NULL, WNOHANG) > 0)
-			killed--;
-		if (killed)
-			monotime_sleep_ms(SHUTDOWN_POLL_MS);
+	return found;
+}
+
+/* We are PID 1: every orphan is ours to reap, and a zombie's entry would count as a process. */
+static void reap_zombies(void)
+{
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+/*
+ * Kills what still runs in the old root and waits until it is gone: counted anew each time
+ * (not by the zombies reaped, which may be any orphan's), so the unmounts below do not race
+ * a process that is still closing its files.
+ */
+static void kill_old_root_processes(void)
+{
+	long long deadline = monotime_ms() + SHUTDOWN_KILL_WAIT_MS;
+
+	if (!old_root_processes(SCAN_KILL))
+		return;
+	for (;;) {
+		reap_zombies();
+		if (!old_root_processes(SCAN_COUNT))
+			return;
+		if (monotime_ms() >= deadline)
+			break;
+		monotime_sleep_ms(SHUTDOWN_POLL_MS);
 	}
+	(void)old_root_processes(SCAN_NAME);
 }
 
 /* The mount points at or under top, in /proc/self/mountinfo order (parents first). */
@@ -178,50 +216,80 @@ static int list_mounts(const char *top, struct strv *ret)
 }
 
 /*
- * Unmounts everything under /oldroot, children before parents, pass after pass while one
- * frees another; what stays busy is remounted read-only and detached (lazy), so its data is
- * on disk even if its device cannot be taken down. Nothing is ever deleted.
+ * Unmounts what is mounted under /oldroot, children before parents, pass after pass while one
+ * frees another. Returns how many went; left holds what is still mounted.
  */
-static void unmount_old_root(void)
+static unsigned unmount_passes(struct strv *left)
 {
 	unsigned done = 0;
-	struct strv mounts = {0};
-	char **v;
-	size_t n;
 	bool progress = true;
 
 	for (int pass = 0; pass < SHUTDOWN_UMOUNT_PASSES && progress; pass++) {
-		if (list_mounts(SHUTDOWN_OLDROOT, &mounts) < 0 || mounts.count == 0)
+		if (list_mounts(SHUTDOWN_OLDROOT, left) < 0 || left->count == 0)
 			break;
-		v = mounts.v;
-		n = mounts.count;
 		progress = false;
-		for (size_t i = n; i-- > 0;)
-			if (umount2(v[i], 0) == 0) {
-				log_info("shutdown: unmounted %s", v[i]);
+		for (size_t i = left->count; i-- > 0;)
+			if (umount2(left->v[i], 0) == 0) {
+				log_info("shutdown: unmounted %s", left->v[i]);
 				done++;
 				progress = true;
 			}
 	}
-	if (list_mounts(SHUTDOWN_OLDROOT, &mounts) < 0)
-		strv_free(&mounts);
-	v = mounts.v;
-	n = mounts.count;
-	for (size_t i = n; i-- > 0;) {
+	if (list_mounts(SHUTDOWN_OLDROOT, left) < 0)
+		strv_free(left);
+	return done;
+}
+
+/*
+ * Unmounts everything under /oldroot. What is busy gets SHUTDOWN_BUSY_WAIT_MS to come free:
+ * a file system can stay busy after the last process that used it is gone (seen on sid's 7.x
+ * kernel when systemd-shutdown had to kill a udev worker: no process was left, yet the root
+ * still refused to go read-only 180 ms later), and '@' daemons running from the initramfs,
+ * which are spared, may still hold it. What stays busy is remounted read-only and detached (lazy),
+ * so its data is on disk even if its device cannot be taken down. Nothing is ever deleted.
+ */
+static void unmount_old_root(void)
+{
+	struct strv mounts = {0};
+	unsigned done = unmount_passes(&mounts);
+	long long start = monotime_ms(), waited;
+
+	if (mounts.count) {
+		char more[32] = "";
+
+		if (mounts.count > 1)
+			snprintf(more, sizeof(more), " and %zu more", mounts.count - 1);
+		say(LOG_LEVEL_NOTICE, "%s%s still busy; waiting up to %d ms for %s to come free",
+		    mounts.v[mounts.count - 1], more, SHUTDOWN_BUSY_WAIT_MS,
+		    mounts.count > 1 ? "them" : "it");
+		while (mounts.count && monotime_ms() - start < SHUTDOWN_BUSY_WAIT_MS) {
+			monotime_sleep_ms(SHUTDOWN_BUSY_POLL_MS);
+			reap_zombies();
+			(void)old_root_processes(SCAN_KILL);
+			done += unmount_passes(&mounts);
+		}
+		waited = monotime_ms() - start;
+		if (!mounts.count)
+			say(LOG_LEVEL_NOTICE, "the busy file systems came free after %lld ms",
+			    waited);
+		else
+			(void)old_root_processes(SCAN_NAME);
+	}
+	for (size_t i = mounts.count; i-- > 0;) {
 		int err;
 
-		(void)umount2(v[i], 0);
+		(void)umount2(mounts.v[i], 0);
 		err = errno;
-		if (mount(NULL, v[i], NULL, MS_REMOUNT | MS_RDONLY, NULL) < 0)
+		if (mount(NULL, mounts.v[i], NULL, MS_REMOUNT | MS_RDONLY, NULL) < 0)
 			log_warning_errno(-errno, "shutdown: cannot remount %s read-only: %m",
-					  v[i]);
-		if (umount2(v[i], MNT_DETACH) == 0)
+					  mounts.v[i]);
+		if (umount2(mounts.v[i], MNT_DETACH) == 0)
 			say(LOG_LEVEL_WARNING,
-			    "%s stayed busy (%s): remounted read-only and detached lazily", v[i],
-			    strerror(err));
+			    "%s stayed busy (%s): remounted read-only and detached lazily",
+			    mounts.v[i], strerror(err));
 	}
 	say(LOG_LEVEL_INFO, "unmounted %u file systems under %s%s", done, SHUTDOWN_OLDROOT,
-	    n ? ", some only lazily (see above)" : "");
+	    mounts.count ? ", some only lazily (see above)" : "");
 	strv_free(&mounts);
 }
 
