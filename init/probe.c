@@ -63,7 +63,13 @@ static int probe_superblocks(const char *path, bool quick, blkid_probe *ret)
 		blkid_probe_filter_superblocks_type(pr, BLKID_FLTR_NOTIN, quick_left_out());
 	blkid_probe_enable_partitions(pr, 0);
 	*ret = pr;
-	return blkid_do_safeprobe(pr);
+	/*
+	 * A candidate needs the first signature only: safeprobe's search for a second (14 reads of
+	 * an ext4 disk against 8) is left to the full probe that confirms it. 128 ext4 LUNs, root
+	 * on the last: from ext4 loaded to the root found 178 ms with safeprobe, 135 ms without
+	 * (icount, one boot each).
+	 */
+	return quick ? blkid_do_probe(pr) : blkid_do_safeprobe(pr);
 }
 
 int probe_path(const char *path, bool partition_entry, blkid_probe *ret)

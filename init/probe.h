@@ -23,6 +23,8 @@ int probe_path(const char *path, bool partition_entry, blkid_probe *ret);
  * acting on it. What it finds rules a device out for a filesystem's tag: a full probe gives
  * the same tags, none (a second signature), or a RAID member's (never a root to mount; stack
  * hooks look for members through full probes). Finding nothing rules nothing out (a LUKS or
- * nilfs2 device): only probe_path() can say so. Returns as probe_path() does.
+ * nilfs2 device): only probe_path() can say so. blkid_do_probe() instead of safeprobe: the
+ * first signature found, where a second one (which the full probe reports as -2) is not looked
+ * for. Returns 0 found, 1 nothing, a negative value on an error, or -errno as probe_path().
  */
 int probe_path_quick(const char *path, blkid_probe *ret);
