@@ -24,6 +24,13 @@
 #define MODALIAS_MAX 4096
 #define MODULE_NAME_MAX 256
 
+/*
+ * Aliases already looked up and loaded, newest kept over the oldest: devices of one kind share
+ * one (128 SCSI disks, 128 uevents of "scsi:t-0x00"), and loading is the same the second time.
+ */
+#define ALIASES_DONE_MAX 32
+#define ALIAS_DONE_LEN 160
+
 /* Unclaimed hardware we remember for the report; more than this is summarised as a count. */
 #define UNCLAIMED_MAX 32
 #define UNCLAIMED_ALIAS_MAX 160
@@ -34,6 +41,11 @@ static char index_broken[PATH_MAX];
 static const char *index_broken_why = "";
 static char unclaimed[UNCLAIMED_MAX][UNCLAIMED_ALIAS_MAX];
 static unsigned n_unclaimed, n_unclaimed_dropped;
+static struct {
+	char alias[ALIAS_DONE_LEN];
+	int claimed;
+} aliases_done[ALIASES_DONE_MAX];
+static unsigned aliases_done_next;
 
 /* Buses whose devices may hold or lead to the root; others (CPU, ACPI, input) are noise. */
 static const char *const storage_buses[] = {
@@ -477,10 +489,20 @@ int modules_load_name(const char *name)
 
 int modules_load_alias(const char *alias)
 {
-	int r = load_lookup(alias, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY, true);
+	size_t len = strlen(alias);
+	int r;
 
+	for (unsigned i = 0; len < ALIAS_DONE_LEN && i < ALIASES_DONE_MAX; i++)
+		if (strcmp(aliases_done[i].alias, alias) == 0)
+			return aliases_done[i].claimed;
+	r = load_lookup(alias, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY, true);
 	if (r == 0)
 		remember_unclaimed(alias);
+	if (r >= 0 && len < ALIAS_DONE_LEN) {
+		memcpy(aliases_done[aliases_done_next].alias, alias, len + 1);
+		aliases_done[aliases_done_next].claimed = r;
+		aliases_done_next = (aliases_done_next + 1) % ALIASES_DONE_MAX;
+	}
 	return r;
 }
 

@@ -22,7 +22,8 @@ int modules_load_name(const char *name);
 /*
  * Loads whatever claims a hardware or filesystem alias ("pci:v...", "fs-ext4"), honouring the
  * blacklist as modprobe does for aliases. Returns the number of modules that claim it (0 if
- * none), or -errno. Failures of individual modules are logged, never fatal.
+ * none), or -errno. Failures of individual modules are logged, never fatal. An alias met
+ * again (each of many disks of one kind) returns the first answer without a second lookup.
  */
 int modules_load_alias(const char *alias);
 
