@@ -15,7 +15,7 @@ compress_images() {
 	local t img
 	for t in none gzip lz4; do
 		img=$OUT/images/baton-hostonly-$t.img
-		"$BATON_MKINITRAMFS" -o "$img" -k "$KVER" -b "$KERNEL_TREE" -m "$BENCH_HOSTONLY_MODULES" \
+		baton_mkinitramfs -o "$img" -k "$KVER" -b "$KERNEL_TREE" -m "$BENCH_HOSTONLY_MODULES" \
 			--compress "$t" >"${img%.img}.log" 2>&1 ||
 			{ cat "${img%.img}.log" >&2; die "mkinitramfs --compress $t failed"; }
 		IMG["baton-hostonly-$t"]=$img

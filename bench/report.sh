@@ -141,7 +141,7 @@ report() {
 			printf '%s %s; ' "$tool" "${BENCH_FOREIGN_VERSION[$tool]}"
 		done
 		printf 'baton %s. Generation: wall time, median of %s runs after one untimed run; the other tools inside their chroots, timed when it was prepared (%s; BENCH_REGEN=1 times them again).\n' \
-			"$(git -C "$BATON_TOP" describe --always --dirty 2>/dev/null || echo '?')" "$GEN_RUNS" \
+			"$BENCH_COMMIT" "$GEN_RUNS" \
 			"$(date -u -r "${GEN[dracut]}" +%Y-%m-%d)"
 
 		[[ ! -f $OUT/compress.tsv ]] || compress_report

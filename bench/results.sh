@@ -76,7 +76,7 @@ figures_from_raw() {
 write_json() {
 	jq -n --rawfile figs "$OUT/figures.tsv" \
 		--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg kernel "$KVER" \
-		--arg baton "$(git -C "$BATON_TOP" describe --always --dirty 2>/dev/null || echo '?')" \
+		--arg baton "$BENCH_COMMIT" \
 		--arg host "$HOST_DESC" --argjson runs "$RUNS" --argjson cores "$(nproc)" \
 		--argjson load_start "$LOAD_START" --argjson load_end "$LOAD_END" \
 		--argjson load_waited "$LOAD_WAITED" --argjson busy "$LOAD_BUSY" '

@@ -131,7 +131,7 @@ rows_setup() {
 	ROW_DISKS[row-stack-baton]=$(_rows_drive "$a" 0; _rows_drive "$b" 1)
 	ROW_DISKS[row-stack-dracut]=${ROW_DISKS[row-stack-baton]}
 	note "bench: baton's image for the stack rows (from $BENCH_STACKS_CHROOT)"
-	"$BATON_MKINITRAMFS" -o "$ROWS_WORK/baton-stacks.img" -k "$KVER" -b "$BENCH_STACKS_CHROOT" \
+	baton_mkinitramfs -o "$ROWS_WORK/baton-stacks.img" -k "$KVER" -b "$BENCH_STACKS_CHROOT" \
 		--stack md,lvm,luks --no-stack verity >"$ROWS_WORK/baton-stacks.log" 2>&1 ||
 		{ cat "$ROWS_WORK/baton-stacks.log" >&2; die "mkinitramfs for the stack rows failed"; }
 	_rows_add_key "$ROWS_WORK/baton-stacks.img"
@@ -153,7 +153,7 @@ rows_setup() {
 	disk_gpt_images "$ROWS_WORK/verity.img" \
 		"$ROWS_WORK/root.sqfs:$(verity_data_partuuid "$hash"):root-data" \
 		"$ROWS_WORK/root.verity:$(verity_hash_partuuid "$hash"):root-hash"
-	"$BATON_MKINITRAMFS" -o "$ROWS_WORK/baton-verity.img" -k "$KVER" -b "$BENCH_STACKS_CHROOT" \
+	baton_mkinitramfs -o "$ROWS_WORK/baton-verity.img" -k "$KVER" -b "$BENCH_STACKS_CHROOT" \
 		--stack verity --no-stack md,lvm,luks >"$ROWS_WORK/baton-verity.log" 2>&1 ||
 		{ cat "$ROWS_WORK/baton-verity.log" >&2; die "mkinitramfs for the verity row failed"; }
 	ROW_IMG[row-verity]=$ROWS_WORK/baton-verity.img

@@ -165,6 +165,21 @@ storage_fs_modules() {
 	done | sed 's|.*/||; s|\.ko.*||' | sort -u | paste -sd, -
 }
 
+# bench_freeze_init: the init of every baton image of the run, copied into OUT before the first
+# one is made, and the commit it was built from (BENCH_COMMIT, what the tables name): a rebuild
+# during the run's two hours would otherwise give the rows an init the probe rounds did not boot.
+bench_freeze_init() {
+	mkdir -p "$OUT/bin"
+	cp "$BATON_BUILD/init" "$OUT/bin/init"
+	BENCH_INIT=$OUT/bin/init
+	BENCH_COMMIT=$(git -C "$BATON_TOP" describe --always --dirty 2>/dev/null || echo '?')
+}
+
+# baton_mkinitramfs ARGS...: the generator with the run's frozen init.
+baton_mkinitramfs() {
+	"$BATON_MKINITRAMFS" --init "$BENCH_INIT" "$@"
+}
+
 # baton_image NAME [MKINITRAMFS ARGS...]: OUT/images/NAME.img, made GEN_RUNS times after an
 # untimed run; the wall times go to OUT/images/NAME.gen.
 baton_image() {
@@ -173,7 +188,7 @@ baton_image() {
 	rm -f "$OUT/images/$name.gen"
 	for ((i = 0; i <= GEN_RUNS; i++)); do
 		start=$EPOCHREALTIME
-		"$BATON_MKINITRAMFS" -o "$img" -k "$KVER" -b "$KERNEL_TREE" "$@" \
+		baton_mkinitramfs -o "$img" -k "$KVER" -b "$KERNEL_TREE" "$@" \
 			>"$OUT/images/$name.log" 2>&1 ||
 			{ cat "$OUT/images/$name.log" >&2; die "$BATON_MKINITRAMFS -o $img -k $KVER -b $KERNEL_TREE $* failed"; }
 		((i == 0)) || secs_since "$start" >>"$OUT/images/$name.gen"
@@ -221,6 +236,7 @@ main() {
 	((EUID == 0)) || die "bench/run.sh needs root (debootstrap and chroot)"
 	[[ -x $BATON_MKINITRAMFS && -x $BATON_BUILD/init ]] ||
 		die "run make first (bench needs build/init and build/mkinitramfs)"
+	bench_freeze_init
 	[[ ${BENCH_ONLY:-} != rows ]] || { rows_only; return 0; }
 	bench_setup
 	load_wait
