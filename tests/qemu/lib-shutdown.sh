@@ -3,10 +3,7 @@
 # Helpers of the shutdown return scenarios (19x), sourced after lib.sh: a writable Debian disk
 # with systemd, the console lines of baton's shutdown program, the disk's state afterwards.
 #
-#   shutdown_debian_disk root.img        # scenario 79's Debian, a sparse writable copy
-#   initramfs_make initrd.img --shutdown
-#   attach root.img
-#   boot --initrd initrd.img --mem 1024 --timeout "$SHUTDOWN_BOOT_TIMEOUT" "root=UUID=$SHUTDOWN_UUID"
+#   shutdown_boot [ARGS...]              # scenario 79's Debian through an image with --shutdown
 #   expect_shutdown_return poweroff      # systemd handed over, baton's steps, the action
 #   expect_ext4_clean root.img
 #
@@ -32,6 +29,16 @@ shutdown_debian_disk() {
 	local img
 	img=$(shutdown_debian_image)
 	cp --sparse=always "$img" "$1"
+}
+
+# shutdown_boot [ARGS...]: boots a writable copy of scenario 79's Debian (root.img) through an
+# image made with --shutdown (initrd.img), with root=UUID= and ARGS on the command line.
+shutdown_boot() {
+	shutdown_debian_disk root.img
+	initramfs_make initrd.img --shutdown
+	attach root.img
+	boot --initrd initrd.img --mem 1024 --timeout "$SHUTDOWN_BOOT_TIMEOUT" \
+		"root=UUID=$SHUTDOWN_UUID" "$@"
 }
 
 # expect_shutdown_return ACTION: baton prepared /run/initramfs at boot, systemd-shutdown

@@ -14,10 +14,8 @@ set -euo pipefail
 . "$(dirname "$0")/../lib-shutdown.sh"
 scenario_begin
 
-shutdown_debian_disk root.img
-initramfs_make initrd.img --shutdown
-attach root.img
-boot --initrd initrd.img --mem 1024 --timeout "$SHUTDOWN_BOOT_TIMEOUT" "root=UUID=$SHUTDOWN_UUID"
+# shellcheck disable=SC2119 # no kernel arguments beyond root=
+shutdown_boot
 expect '^BATON-DEBIAN: multi-user.target=active$' "Debian booted before powering off"
 expect_shutdown_return poweroff
 expect '(^|\] )reboot: Power down' "the kernel powered the machine off"

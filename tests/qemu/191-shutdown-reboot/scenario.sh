@@ -12,11 +12,7 @@ set -euo pipefail
 . "$(dirname "$0")/../lib-shutdown.sh"
 scenario_begin
 
-shutdown_debian_disk root.img
-initramfs_make initrd.img --shutdown
-attach root.img
-boot --initrd initrd.img --mem 1024 --timeout "$SHUTDOWN_BOOT_TIMEOUT" \
-	"root=UUID=$SHUTDOWN_UUID" systemd.unit=reboot.target
+shutdown_boot systemd.unit=reboot.target
 expect_shutdown_return reboot
 expect '(^|\] )reboot: Restarting system' "the kernel restarted the machine"
 expect_not '(^|\] )reboot: Power down' "not a power-off"

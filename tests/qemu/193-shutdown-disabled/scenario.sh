@@ -10,11 +10,7 @@ set -euo pipefail
 . "$(dirname "$0")/../lib-shutdown.sh"
 scenario_begin
 
-shutdown_debian_disk root.img
-initramfs_make initrd.img --shutdown
-attach root.img
-boot --initrd initrd.img --mem 1024 --timeout "$SHUTDOWN_BOOT_TIMEOUT" \
-	"root=UUID=$SHUTDOWN_UUID" systemd.unit=reboot.target baton.shutdown=0
+shutdown_boot systemd.unit=reboot.target baton.shutdown=0
 expect_baton 'baton.shutdown=0: /run/initramfs/shutdown not prepared' "the key was read"
 expect_not 'baton: shutdown: [0-9]+ files? ' "nothing copied"
 expect 'systemd-shutdown\[1\]: Rebooting\.' "systemd rebooted by itself"

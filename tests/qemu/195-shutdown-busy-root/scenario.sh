@@ -17,11 +17,7 @@ set -euo pipefail
 . "$(dirname "$0")/../lib-shutdown.sh"
 scenario_begin
 
-shutdown_debian_disk root.img
-initramfs_make initrd.img --shutdown
-attach root.img
-boot --initrd initrd.img --mem 1024 --timeout "$SHUTDOWN_BOOT_TIMEOUT" \
-	"root=UUID=$SHUTDOWN_UUID" baton-test.busy-root
+shutdown_boot baton-test.busy-root
 expect '^BATON-DEBIAN: busy-root holds the root from /run/initramfs$' "the stand-in daemon ran"
 expect '^BATON-DEBIAN: multi-user.target=active$' "Debian booted before powering off"
 expect_baton 'shutdown: /oldroot[^ ]*( and [0-9]+ more)? still busy; waiting up to [0-9]+ ms for (it|them) to come free$' \
