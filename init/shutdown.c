@@ -265,7 +265,6 @@ static void unmount_old_root(void)
 		while (mounts.count && monotime_ms() - start < SHUTDOWN_BUSY_WAIT_MS) {
 			monotime_sleep_ms(SHUTDOWN_BUSY_POLL_MS);
 			reap_zombies();
-			(void)old_root_processes(SCAN_KILL);
 			done += unmount_passes(&mounts);
 		}
 		waited = monotime_ms() - start;
